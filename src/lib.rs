@@ -1,0 +1,7 @@
+//! fissure: finds the fault lines of a Rust monolith and splits it, along them, into
+//! services that talk only through domain events. See ARCHITECTURE.md for the map.
+
+pub mod cli;
+pub mod diagnostics;
+pub mod discover;
+pub mod syntax;

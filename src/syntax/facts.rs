@@ -1,0 +1,301 @@
+//! What the analyzer keeps of a parsed file: names, imports, references with positions.
+//! The syn tree itself is dropped right after extraction (it costs ~30× the source size).
+
+/// A position in the file being parsed: 1-based line, 1-based column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Visibility {
+    Private,
+    /// `pub`
+    Public,
+    /// `pub(crate)`
+    Crate,
+    /// `pub(super)`, `pub(in path)`, `pub(self)`: visible to part of the crate.
+    Restricted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ItemKind {
+    Struct,
+    Enum,
+    Union,
+    Trait,
+    Fn,
+    Const,
+    Static,
+    TypeAlias,
+    Macro,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Struct => "struct",
+            ItemKind::Enum => "enum",
+            ItemKind::Union => "union",
+            ItemKind::Trait => "trait",
+            ItemKind::Fn => "fn",
+            ItemKind::Const => "const",
+            ItemKind::Static => "static",
+            ItemKind::TypeAlias => "type",
+            ItemKind::Macro => "macro",
+        }
+    }
+
+    /// Which namespace the name lives in: types (and modules), values, or macros.
+    pub fn namespace(self) -> Namespace {
+        match self {
+            ItemKind::Struct
+            | ItemKind::Enum
+            | ItemKind::Union
+            | ItemKind::Trait
+            | ItemKind::TypeAlias => Namespace::Type,
+            ItemKind::Fn | ItemKind::Const | ItemKind::Static => Namespace::Value,
+            ItemKind::Macro => Namespace::Macro,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Namespace {
+    Type,
+    Value,
+    Macro,
+}
+
+/// The receiver of a method, when the function has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Receiver {
+    Value,
+    Ref,
+    RefMut,
+}
+
+/// A function signature, kept for event candidates (parameters become event fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FnSig {
+    pub receiver: Option<Receiver>,
+    /// Parameter name (or `_`) and its type as written, tokens joined by spaces removed.
+    pub params: Vec<(String, String)>,
+}
+
+/// A named item defined at module level (or an enum with its variants).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemDef {
+    pub name: String,
+    pub kind: ItemKind,
+    pub vis: Visibility,
+    /// Position of the item's name.
+    pub pos: Pos,
+    /// Enum variants (resolvable as `Enum::Variant` and through `use Enum::*`).
+    pub variants: Vec<String>,
+    pub sig: Option<FnSig>,
+    /// `macro_rules!` with `#[macro_export]`: lives at the crate root.
+    pub macro_export: bool,
+}
+
+/// Who, inside a module, wrote a reference: an item, an impl block, or the module itself
+/// (`use` declarations, module-level macro calls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Owner {
+    Module,
+    Item(u32),
+    Impl(u32),
+}
+
+/// A path as written: `::a::b`, `crate::a`, `super::super::x`, `Foo::new`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PathText {
+    pub leading_colon: bool,
+    pub segments: Vec<String>,
+}
+
+impl PathText {
+    pub fn new(segments: Vec<String>) -> Self {
+        PathText {
+            leading_colon: false,
+            segments,
+        }
+    }
+}
+
+impl std::fmt::Display for PathText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.leading_colon {
+            f.write_str("::")?;
+        }
+        f.write_str(&self.segments.join("::"))
+    }
+}
+
+/// One leaf of a flattened use tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UseDecl {
+    /// For `use a::b::{self, c as d}` the leaves are `a::b` and `a::b::c`.
+    pub path: PathText,
+    pub kind: UseKind,
+    pub vis: Visibility,
+    pub pos: Pos,
+    /// `Owner::Module` for module-level uses; an item for `use` inside a function body.
+    pub owner: Owner,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UseKind {
+    /// Imports the last segment, under `rename` when given (`_` imports nothing nameable).
+    Named { rename: Option<String> },
+    /// `path::*`
+    Glob,
+}
+
+/// `mod name;` or `mod name { ... }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModDecl {
+    pub name: String,
+    pub vis: Visibility,
+    pub pos: Pos,
+    /// `#[path = "..."]`
+    pub path_attr: Option<String>,
+    /// `#[cfg(test)]` on the declaration.
+    pub cfg_test: bool,
+    /// The body of an inline module.
+    pub inline: Option<Box<ModuleFacts>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternCrate {
+    pub name: String,
+    pub rename: Option<String>,
+    pub vis: Visibility,
+    pub pos: Pos,
+}
+
+/// An `impl` block: its self type and trait, and the associated items it defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImplDef {
+    pub self_ty: Option<PathText>,
+    pub trait_: Option<PathText>,
+    pub pos: Pos,
+    /// Associated functions and methods with their signatures.
+    pub fns: Vec<(String, FnSig, Pos)>,
+    /// Associated consts and types.
+    pub others: Vec<String>,
+}
+
+/// How a path is used; becomes the kind of the edge it produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RefKind {
+    Use,
+    Type,
+    Call,
+    Construct,
+    Impl,
+    Bound,
+    Macro,
+    MethodGuess,
+}
+
+impl RefKind {
+    pub const ALL: [RefKind; 8] = [
+        RefKind::Use,
+        RefKind::Type,
+        RefKind::Call,
+        RefKind::Construct,
+        RefKind::Impl,
+        RefKind::Bound,
+        RefKind::Macro,
+        RefKind::MethodGuess,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefKind::Use => "use",
+            RefKind::Type => "type",
+            RefKind::Call => "call",
+            RefKind::Construct => "construct",
+            RefKind::Impl => "impl",
+            RefKind::Bound => "bound",
+            RefKind::Macro => "macro",
+            RefKind::MethodGuess => "method-guess",
+        }
+    }
+
+    /// Which namespace the last segment of such a path is looked up in first.
+    pub fn namespace(self) -> Namespace {
+        match self {
+            RefKind::Call => Namespace::Value,
+            RefKind::Macro => Namespace::Macro,
+            _ => Namespace::Type,
+        }
+    }
+}
+
+/// A path naming something, found in a type, expression, pattern, bound, impl header...
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathRef {
+    pub owner: Owner,
+    pub path: PathText,
+    pub kind: RefKind,
+    pub pos: Pos,
+}
+
+/// `value.method(...)`: resolvable only by guessing from the method name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodCall {
+    pub owner: Owner,
+    pub name: String,
+    pub pos: Pos,
+}
+
+/// A database table touched by the code: a diesel `table!` definition, a `schema::t` path,
+/// or a table named in SQL inside a string literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRef {
+    pub owner: Owner,
+    pub table: String,
+    pub access: TableAccess,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TableAccess {
+    /// `table! { t (...) }`
+    Define,
+    Read,
+    Write,
+}
+
+/// Everything the analyzer keeps of one module (a file, or an inline `mod { }` inside it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModuleFacts {
+    pub items: Vec<ItemDef>,
+    pub uses: Vec<UseDecl>,
+    pub mods: Vec<ModDecl>,
+    pub extern_crates: Vec<ExternCrate>,
+    pub impls: Vec<ImplDef>,
+    pub refs: Vec<PathRef>,
+    pub method_calls: Vec<MethodCall>,
+    pub tables: Vec<TableRef>,
+    /// Names bound locally inside each owner (generic parameters, local items) that shadow
+    /// module-level names; paths starting with them are not resolved against the module.
+    pub locals: Vec<(Owner, String)>,
+}
+
+/// A parsed file: its top module and its size.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileFacts {
+    pub module: ModuleFacts,
+    pub lines: u32,
+}
+
+/// A file syn could not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseFailure {
+    pub pos: Pos,
+    pub message: String,
+}

@@ -165,6 +165,8 @@ pub struct ModDecl {
     pub cfg_test: bool,
     /// The body of an inline module.
     pub inline: Option<Box<ModuleFacts>>,
+    /// Lines spanned by an inline module's body (0 for `mod name;`).
+    pub lines: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

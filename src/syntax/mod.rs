@@ -1,6 +1,32 @@
 //! Parsing: syn turns one file into [`FileFacts`]; the tree is dropped right after.
 //! This is the only module that knows syn.
 
+mod extract;
 pub mod facts;
+pub mod sql;
 
+pub use extract::{ExtractOptions, type_text};
 pub use facts::*;
+
+/// Parses one file and keeps its facts. Never panics on any input; a file syn rejects
+/// becomes a [`ParseFailure`] with the position of the error.
+pub fn parse_file(text: &str, options: ExtractOptions) -> Result<FileFacts, ParseFailure> {
+    let lines = text.lines().count() as u32;
+    let result = match syn::parse_file(text) {
+        Ok(file) => Ok(FileFacts {
+            module: extract::module_facts(&file.items, options),
+            lines,
+        }),
+        Err(err) => Err(ParseFailure {
+            pos: extract::pos(err.span()),
+            message: err.to_string(),
+        }),
+    };
+    // With `span-locations`, proc-macro2 keeps every parsed source of this thread alive
+    // forever unless told otherwise; the facts above hold no spans.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    result
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,716 @@
+//! syn tree → [`ModuleFacts`]: items, use trees, `mod` declarations, impl blocks, and every
+//! path the code names with the position of its first segment.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::punctuated::Punctuated;
+use syn::visit::{self, Visit};
+
+use super::facts::*;
+use super::sql;
+
+/// What to keep while extracting.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExtractOptions {
+    /// Keep `#[cfg(test)]` modules and items and `#[test]` functions.
+    pub include_tests: bool,
+}
+
+pub fn pos(span: Span) -> Pos {
+    let start = span.start();
+    Pos {
+        line: start.line as u32,
+        column: start.column as u32 + 1,
+    }
+}
+
+fn vis(v: &syn::Visibility) -> Visibility {
+    match v {
+        syn::Visibility::Public(_) => Visibility::Public,
+        syn::Visibility::Restricted(r) if r.path.is_ident("crate") => Visibility::Crate,
+        syn::Visibility::Restricted(_) => Visibility::Restricted,
+        syn::Visibility::Inherited => Visibility::Private,
+    }
+}
+
+fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        if a.path().is_ident("test") {
+            return true;
+        }
+        if !a.path().is_ident("cfg") {
+            return false;
+        }
+        let syn::Meta::List(list) = &a.meta else {
+            return false;
+        };
+        // `cfg(test)` and `cfg(all(test, ...))`; `cfg(not(test))` keeps the item.
+        let text = list.tokens.to_string();
+        text == "test" || (text.starts_with("all") && text.contains("test") && !text.contains("not"))
+    })
+}
+
+fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| match &a.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs.iter().any(|a| a.path().is_ident(name))
+}
+
+pub fn path_text(path: &syn::Path) -> PathText {
+    PathText {
+        leading_colon: path.leading_colon.is_some(),
+        segments: path.segments.iter().map(|s| s.ident.to_string()).collect(),
+    }
+}
+
+fn path_pos(path: &syn::Path) -> Pos {
+    path.segments
+        .first()
+        .map(|s| pos(s.ident.span()))
+        .unwrap_or_default()
+}
+
+/// A type as written, with the spaces `to_string` puts between tokens taken out again.
+pub fn type_text(ty: &syn::Type) -> String {
+    let raw = ty.to_token_stream().to_string();
+    let mut out = String::with_capacity(raw.len());
+    let chars: Vec<char> = raw.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let prev = chars[..i].last().copied().unwrap_or(' ');
+            let next = chars.get(i + 1).copied().unwrap_or(' ');
+            let keep = (prev.is_alphanumeric() || prev == '_' || prev == '\'' || prev == ',')
+                && (next.is_alphanumeric() || next == '_' || next == '&' || next == '(')
+                || prev == ',';
+            if keep {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn fn_sig(sig: &syn::Signature) -> FnSig {
+    let mut receiver = None;
+    let mut params = Vec::new();
+    for input in &sig.inputs {
+        match input {
+            syn::FnArg::Receiver(r) => {
+                receiver = Some(match &r.kind {
+                    syn::ReceiverKind::Reference(_, _, Some(_)) => Receiver::RefMut,
+                    syn::ReceiverKind::Reference(_, _, None) => Receiver::Ref,
+                    _ => Receiver::Value,
+                });
+            }
+            syn::FnArg::Typed(pt) => {
+                let name = match &*pt.pat {
+                    syn::Pat::Ident(pi) => pi.ident.to_string(),
+                    _ => "_".to_string(),
+                };
+                params.push((name, type_text(&pt.ty)));
+            }
+        }
+    }
+    FnSig { receiver, params }
+}
+
+/// Extracts the facts of a module from its items.
+pub fn module_facts(items: &[syn::Item], options: ExtractOptions) -> ModuleFacts {
+    let mut facts = ModuleFacts::default();
+    for item in items {
+        item_facts(item, &mut facts, options);
+    }
+    facts
+}
+
+fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::ExternCrate(i) => &i.attrs,
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::ForeignMod(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::TraitAlias(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        syn::Item::Union(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions) {
+    if !options.include_tests && is_cfg_test(item_attrs(item)) {
+        return;
+    }
+    let define = |facts: &mut ModuleFacts,
+                  ident: &syn::Ident,
+                  kind: ItemKind,
+                  v: &syn::Visibility|
+     -> Owner {
+        facts.items.push(ItemDef {
+            name: ident.to_string(),
+            kind,
+            vis: vis(v),
+            pos: pos(ident.span()),
+            variants: Vec::new(),
+            sig: None,
+            macro_export: false,
+        });
+        Owner::Item(facts.items.len() as u32 - 1)
+    };
+    match item {
+        syn::Item::Use(u) => {
+            let prefix = PathText {
+                leading_colon: u.leading_colon.is_some(),
+                segments: Vec::new(),
+            };
+            flatten_use(&u.tree, prefix, vis(&u.vis), Owner::Module, &mut facts.uses);
+        }
+        syn::Item::Mod(m) => {
+            let cfg_test = is_cfg_test(&m.attrs);
+            let inline = m
+                .content
+                .as_ref()
+                .map(|(_, items)| Box::new(module_facts(items, options)));
+            facts.mods.push(ModDecl {
+                name: m.ident.to_string(),
+                vis: vis(&m.vis),
+                pos: pos(m.ident.span()),
+                path_attr: path_attr(&m.attrs),
+                cfg_test,
+                inline,
+                lines: m.content.as_ref().map_or(0, |(brace, _)| {
+                    let span = brace.span;
+                    (span.close().start().line + 1).saturating_sub(span.open().start().line) as u32
+                }),
+            });
+        }
+        syn::Item::ExternCrate(e) => facts.extern_crates.push(ExternCrate {
+            name: e.ident.to_string(),
+            rename: e.rename.as_ref().map(|(_, r)| r.to_string()),
+            vis: vis(&e.vis),
+            pos: pos(e.ident.span()),
+        }),
+        syn::Item::Struct(s) => {
+            let owner = define(facts, &s.ident, ItemKind::Struct, &s.vis);
+            collect(facts, owner, options, |c| c.visit_item_struct(s));
+        }
+        syn::Item::Union(s) => {
+            let owner = define(facts, &s.ident, ItemKind::Union, &s.vis);
+            collect(facts, owner, options, |c| c.visit_item_union(s));
+        }
+        syn::Item::Enum(e) => {
+            let owner = define(facts, &e.ident, ItemKind::Enum, &e.vis);
+            if let Some(last) = facts.items.last_mut() {
+                last.variants = e.variants.iter().map(|v| v.ident.to_string()).collect();
+            }
+            collect(facts, owner, options, |c| c.visit_item_enum(e));
+        }
+        syn::Item::Trait(t) => {
+            let owner = define(facts, &t.ident, ItemKind::Trait, &t.vis);
+            collect(facts, owner, options, |c| c.visit_item_trait(t));
+        }
+        syn::Item::TraitAlias(t) => {
+            let owner = define(facts, &t.ident, ItemKind::Trait, &t.vis);
+            collect(facts, owner, options, |c| c.visit_item_trait_alias(t));
+        }
+        syn::Item::Type(t) => {
+            let owner = define(facts, &t.ident, ItemKind::TypeAlias, &t.vis);
+            collect(facts, owner, options, |c| c.visit_item_type(t));
+        }
+        syn::Item::Fn(f) => {
+            let owner = define(facts, &f.sig.ident, ItemKind::Fn, &f.vis);
+            if let Some(last) = facts.items.last_mut() {
+                last.sig = Some(fn_sig(&f.sig));
+            }
+            collect(facts, owner, options, |c| c.visit_item_fn(f));
+        }
+        syn::Item::Const(k) => {
+            let owner = define(facts, &k.ident, ItemKind::Const, &k.vis);
+            collect(facts, owner, options, |c| c.visit_item_const(k));
+        }
+        syn::Item::Static(s) => {
+            let owner = define(facts, &s.ident, ItemKind::Static, &s.vis);
+            collect(facts, owner, options, |c| c.visit_item_static(s));
+        }
+        syn::Item::Impl(i) => impl_facts(i, facts, options),
+        syn::Item::Macro(m) => {
+            if let Some(ident) = &m.ident
+                && m.mac.path.is_ident("macro_rules")
+            {
+                define(facts, ident, ItemKind::Macro, &syn::Visibility::Inherited);
+                if let Some(last) = facts.items.last_mut() {
+                    last.macro_export = has_attr(&m.attrs, "macro_export");
+                }
+            } else {
+                collect(facts, Owner::Module, options, |c| c.visit_macro(&m.mac));
+                // Macros that expand to items (`lazy_static!`, `thread_local!`) hide their
+                // names; those written as plain items are worth reading.
+                if let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) {
+                    for inner in &file.items {
+                        item_facts(inner, facts, options);
+                    }
+                }
+            }
+        }
+        syn::Item::ForeignMod(f) => {
+            for fi in &f.items {
+                if let syn::ForeignItem::Fn(func) = fi {
+                    let owner = define(facts, &func.sig.ident, ItemKind::Fn, &func.vis);
+                    collect(facts, owner, options, |c| c.visit_signature(&func.sig));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn impl_facts(i: &syn::ItemImpl, facts: &mut ModuleFacts, options: ExtractOptions) {
+    let self_ty = match &*i.self_ty {
+        syn::Type::Path(tp) if tp.qself.is_none() => Some(path_text(&tp.path)),
+        _ => None,
+    };
+    let mut fns = Vec::new();
+    let mut others = Vec::new();
+    for item in &i.items {
+        match item {
+            syn::ImplItem::Fn(f) => {
+                if options.include_tests || !is_cfg_test(&f.attrs) {
+                    fns.push((f.sig.ident.to_string(), fn_sig(&f.sig), pos(f.sig.ident.span())));
+                }
+            }
+            syn::ImplItem::Const(c) => others.push(c.ident.to_string()),
+            syn::ImplItem::Type(t) => others.push(t.ident.to_string()),
+            _ => {}
+        }
+    }
+    facts.impls.push(ImplDef {
+        self_ty,
+        trait_: i.trait_.as_ref().map(|(p, _)| path_text(p)),
+        pos: pos(i.impl_token.span),
+        fns,
+        others,
+    });
+    let owner = Owner::Impl(facts.impls.len() as u32 - 1);
+    collect(facts, owner, options, |c| {
+        for param in &i.generics.params {
+            c.visit_generic_param(param);
+        }
+        if let Some(wc) = &i.generics.where_clause {
+            c.visit_where_clause(wc);
+        }
+        if let Some((trait_path, _)) = &i.trait_ {
+            c.push_path(trait_path, RefKind::Impl);
+            c.visit_path_generics(trait_path);
+        }
+        match &*i.self_ty {
+            syn::Type::Path(tp) if tp.qself.is_none() => {
+                c.push_path(&tp.path, RefKind::Impl);
+                c.visit_path_generics(&tp.path);
+            }
+            other => c.visit_type(other),
+        }
+        for item in &i.items {
+            if let syn::ImplItem::Fn(f) = item
+                && !options.include_tests
+                && is_cfg_test(&f.attrs)
+            {
+                continue;
+            }
+            c.visit_impl_item(item);
+        }
+    });
+}
+
+fn flatten_use(
+    tree: &syn::UseTree,
+    prefix: PathText,
+    v: Visibility,
+    owner: Owner,
+    out: &mut Vec<UseDecl>,
+) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            let mut next = prefix;
+            next.segments.push(p.ident.to_string());
+            flatten_use(&p.tree, next, v, owner, out);
+        }
+        syn::UseTree::Name(n) => {
+            let mut path = prefix;
+            // `use a::{self}` imports `a` itself.
+            if n.ident != "self" {
+                path.segments.push(n.ident.to_string());
+            }
+            out.push(UseDecl {
+                path,
+                kind: UseKind::Named { rename: None },
+                vis: v,
+                pos: pos(n.ident.span()),
+                owner,
+            });
+        }
+        syn::UseTree::Rename(r) => {
+            let mut path = prefix;
+            if r.ident != "self" {
+                path.segments.push(r.ident.to_string());
+            }
+            out.push(UseDecl {
+                path,
+                kind: UseKind::Named {
+                    rename: Some(r.rename.to_string()),
+                },
+                vis: v,
+                pos: pos(r.ident.span()),
+                owner,
+            });
+        }
+        syn::UseTree::Glob(g) => out.push(UseDecl {
+            path: prefix,
+            kind: UseKind::Glob,
+            vis: v,
+            pos: pos(g.star_token.span),
+            owner,
+        }),
+        syn::UseTree::Group(g) => {
+            for t in &g.items {
+                flatten_use(t, prefix.clone(), v.clone(), owner, out);
+            }
+        }
+    }
+}
+
+/// Runs a reference collector for one owner and moves what it found into `facts`.
+fn collect(
+    facts: &mut ModuleFacts,
+    owner: Owner,
+    options: ExtractOptions,
+    f: impl FnOnce(&mut RefCollector),
+) {
+    let mut c = RefCollector {
+        owner,
+        options,
+        facts,
+    };
+    f(&mut c);
+}
+
+/// Visits everything inside one item and records the paths it names.
+struct RefCollector<'a> {
+    owner: Owner,
+    options: ExtractOptions,
+    facts: &'a mut ModuleFacts,
+}
+
+fn is_primitive(name: &str) -> bool {
+    matches!(
+        name,
+        "bool" | "char" | "str" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16"
+            | "i32" | "i64" | "i128" | "isize" | "f32" | "f64"
+    )
+}
+
+fn is_upper_camel(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && s.chars().any(|c| c.is_ascii_lowercase())
+}
+
+impl RefCollector<'_> {
+    fn push_path(&mut self, path: &syn::Path, kind: RefKind) {
+        let text = path_text(path);
+        if text.segments.is_empty() || text.segments[0] == "Self" {
+            return;
+        }
+        if text.segments.len() == 1 && !text.leading_colon && is_primitive(&text.segments[0]) {
+            return;
+        }
+        self.facts.refs.push(PathRef {
+            owner: self.owner,
+            path: text,
+            kind,
+            pos: path_pos(path),
+        });
+    }
+
+    /// Generic arguments inside a path (`Vec<Order>`), without the path itself.
+    fn visit_path_generics(&mut self, path: &syn::Path) {
+        for seg in &path.segments {
+            self.visit_path_arguments(&seg.arguments);
+        }
+    }
+
+    fn local(&mut self, name: String) {
+        self.facts.locals.push((self.owner, name));
+    }
+
+    fn string_literal(&mut self, s: &syn::LitStr) {
+        let text = s.value();
+        if text.len() < 10 {
+            return;
+        }
+        for (table, access) in sql::tables_in(&text) {
+            self.facts.tables.push(TableRef {
+                owner: self.owner,
+                table,
+                access,
+                pos: pos(s.span()),
+            });
+        }
+    }
+
+    /// Macro bodies are token soup to syn; most hold expressions (`vec![..]`,
+    /// `format!(..)`, `assert_eq!(..)`) or statements, which are worth visiting.
+    fn macro_body(&mut self, mac: &syn::Macro) {
+        let last = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if last == "table" {
+            self.diesel_table(&mac.tokens);
+            return;
+        }
+        let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+        if let Ok(exprs) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
+            for e in &exprs {
+                self.visit_expr(e);
+            }
+        } else if let Ok(stmts) = syn::parse::Parser::parse2(syn::Block::parse_within, mac.tokens.clone()) {
+            for s in &stmts {
+                self.visit_stmt(s);
+            }
+        } else {
+            self.string_literals_in(mac.tokens.clone());
+        }
+    }
+
+    fn string_literals_in(&mut self, tokens: TokenStream) {
+        for tt in tokens {
+            match tt {
+                TokenTree::Literal(lit) => {
+                    if let Ok(s) = syn::parse2::<syn::LitStr>(lit.into_token_stream()) {
+                        self.string_literal(&s);
+                    }
+                }
+                TokenTree::Group(g) => self.string_literals_in(g.stream()),
+                _ => {}
+            }
+        }
+    }
+
+    /// diesel's `table! { [schema.]name (key) { columns } }`, possibly several per call.
+    fn diesel_table(&mut self, tokens: &TokenStream) {
+        let mut prev_ident: Option<proc_macro2::Ident> = None;
+        let mut skip_attr = false;
+        for tt in tokens.clone() {
+            match tt {
+                TokenTree::Punct(p) if p.as_char() == '#' => skip_attr = true,
+                TokenTree::Group(g) if skip_attr => {
+                    let _ = g;
+                    skip_attr = false;
+                }
+                TokenTree::Ident(id) => prev_ident = Some(id),
+                TokenTree::Punct(p) if p.as_char() == '.' => prev_ident = None,
+                TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Parenthesis => {
+                    if let Some(id) = prev_ident.take() {
+                        self.facts.tables.push(TableRef {
+                            owner: self.owner,
+                            table: id.to_string(),
+                            access: TableAccess::Define,
+                            pos: pos(id.span()),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for RefCollector<'_> {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        if !self.options.include_tests && is_cfg_test(item_attrs(item)) {
+            return;
+        }
+        // Items inside function bodies belong to the enclosing item; their names shadow
+        // module-level ones inside it.
+        match item {
+            syn::Item::Use(u) => {
+                let prefix = PathText {
+                    leading_colon: u.leading_colon.is_some(),
+                    segments: Vec::new(),
+                };
+                let mut uses = Vec::new();
+                flatten_use(&u.tree, prefix, Visibility::Private, self.owner, &mut uses);
+                self.facts.uses.extend(uses);
+                return;
+            }
+            syn::Item::Struct(s) => self.local(s.ident.to_string()),
+            syn::Item::Enum(e) => self.local(e.ident.to_string()),
+            syn::Item::Fn(f) => self.local(f.sig.ident.to_string()),
+            syn::Item::Const(c) => self.local(c.ident.to_string()),
+            syn::Item::Static(s) => self.local(s.ident.to_string()),
+            syn::Item::Trait(t) => self.local(t.ident.to_string()),
+            syn::Item::Type(t) => self.local(t.ident.to_string()),
+            syn::Item::Mod(_) => return,
+            _ => {}
+        }
+        visit::visit_item(self, item);
+    }
+
+    fn visit_generic_param(&mut self, p: &'ast syn::GenericParam) {
+        match p {
+            syn::GenericParam::Type(t) => self.local(t.ident.to_string()),
+            syn::GenericParam::Const(c) => self.local(c.ident.to_string()),
+            syn::GenericParam::Lifetime(_) => {}
+        }
+        visit::visit_generic_param(self, p);
+    }
+
+    fn visit_type_path(&mut self, tp: &'ast syn::TypePath) {
+        if let Some(q) = &tp.qself {
+            self.visit_type(&q.ty);
+        } else {
+            self.push_path(&tp.path, RefKind::Type);
+        }
+        self.visit_path_generics(&tp.path);
+    }
+
+    fn visit_trait_bound(&mut self, b: &'ast syn::TraitBound) {
+        self.push_path(&b.path, RefKind::Bound);
+        self.visit_path_generics(&b.path);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(p) = &*call.func
+            && p.qself.is_none()
+        {
+            let last = p.path.segments.last().map(|s| s.ident.to_string());
+            let kind = if last.as_deref().is_some_and(is_upper_camel) {
+                RefKind::Construct
+            } else {
+                RefKind::Call
+            };
+            self.push_path(&p.path, kind);
+            self.visit_path_generics(&p.path);
+        } else {
+            self.visit_expr(&call.func);
+        }
+        for arg in &call.args {
+            self.visit_expr(arg);
+        }
+    }
+
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if let Some(q) = &p.qself {
+            self.visit_type(&q.ty);
+            self.visit_path_generics(&p.path);
+            return;
+        }
+        let single = p.path.segments.len() == 1 && p.path.leading_colon.is_none();
+        let first = p.path.segments[0].ident.to_string();
+        // A lone lowercase name in an expression is a local variable far more often than
+        // a function used as a value; those are left out rather than counted unresolved.
+        if single && first.chars().next().is_some_and(|c| c.is_lowercase() || c == '_') {
+            return;
+        }
+        let last = p.path.segments.last().map(|s| s.ident.to_string());
+        let kind = if last.as_deref().is_some_and(is_upper_camel) {
+            RefKind::Construct
+        } else {
+            RefKind::Call
+        };
+        self.push_path(&p.path, kind);
+        self.visit_path_generics(&p.path);
+    }
+
+    fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+        if s.qself.is_none() {
+            self.push_path(&s.path, RefKind::Construct);
+            self.visit_path_generics(&s.path);
+        }
+        for f in &s.fields {
+            self.visit_expr(&f.expr);
+        }
+        if let Some(rest) = &s.rest {
+            self.visit_expr(rest);
+        }
+    }
+
+    fn visit_pat_struct(&mut self, s: &'ast syn::PatStruct) {
+        if s.qself.is_none() {
+            self.push_path(&s.path, RefKind::Construct);
+        }
+        for f in &s.fields {
+            self.visit_pat(&f.pat);
+        }
+    }
+
+    fn visit_pat_tuple_struct(&mut self, s: &'ast syn::PatTupleStruct) {
+        if s.qself.is_none() {
+            self.push_path(&s.path, RefKind::Construct);
+        }
+        for p in &s.elems {
+            self.visit_pat(p);
+        }
+    }
+
+    fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+        // `Status::Active` style unit variants imported by a glob look like bindings; an
+        // UpperCamel binding is almost always such a variant or a unit struct.
+        if is_upper_camel(&p.ident.to_string()) && p.subpat.is_none() {
+            self.push_path(&syn::Path::from(p.ident.clone()), RefKind::Construct);
+        }
+        if let Some((_, sub)) = &p.subpat {
+            self.visit_pat(sub);
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        self.facts.method_calls.push(MethodCall {
+            owner: self.owner,
+            name: m.method.to_string(),
+            pos: pos(m.method.span()),
+        });
+        visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.push_path(&mac.path, RefKind::Macro);
+        self.macro_body(mac);
+    }
+
+    fn visit_lit_str(&mut self, s: &'ast syn::LitStr) {
+        self.string_literal(s);
+    }
+
+    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {
+        // Attribute paths (`derive`, `serde`) are not references to items of the code.
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        if !self.options.include_tests && is_cfg_test(&f.attrs) {
+            return;
+        }
+        visit::visit_impl_item_fn(self, f);
+    }
+}

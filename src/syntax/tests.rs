@@ -1,0 +1,166 @@
+use super::*;
+
+fn facts(src: &str) -> ModuleFacts {
+    parse_file(src, ExtractOptions::default()).unwrap().module
+}
+
+fn refs(m: &ModuleFacts) -> Vec<(String, &'static str)> {
+    m.refs
+        .iter()
+        .map(|r| (r.path.to_string(), r.kind.as_str()))
+        .collect()
+}
+
+#[test]
+fn use_trees_are_flattened_with_renames_globs_and_self() {
+    let m = facts("pub use crate::a::{self, b::C as D, e::*, _f as _};\nuse ::ext::x;");
+    let leaves: Vec<_> = m
+        .uses
+        .iter()
+        .map(|u| (u.path.to_string(), u.kind.clone(), u.vis.clone()))
+        .collect();
+    assert_eq!(
+        leaves,
+        vec![
+            (
+                "crate::a".into(),
+                UseKind::Named { rename: None },
+                Visibility::Public
+            ),
+            (
+                "crate::a::b::C".into(),
+                UseKind::Named {
+                    rename: Some("D".into())
+                },
+                Visibility::Public
+            ),
+            ("crate::a::e".into(), UseKind::Glob, Visibility::Public),
+            (
+                "crate::a::_f".into(),
+                UseKind::Named {
+                    rename: Some("_".into())
+                },
+                Visibility::Public
+            ),
+            (
+                "::ext::x".into(),
+                UseKind::Named { rename: None },
+                Visibility::Private
+            ),
+        ]
+    );
+}
+
+#[test]
+fn references_carry_kind_owner_and_position() {
+    let src = "struct S { o: orders::Order }\n\
+               fn f<T: billing::Payable>(t: T) where T: Clone {\n    \
+               let x = inventory::reserve(3);\n    \
+               let s = catalog::Product { id: 1 };\n    \
+               match x { Status::Active => {}, _ => {} }\n    \
+               log!(\"{}\", util::fmt(x));\n    \
+               x.confirm();\n}";
+    let m = facts(src);
+    assert_eq!(
+        refs(&m),
+        vec![
+            ("orders::Order".into(), "type"),
+            ("billing::Payable".into(), "bound"),
+            ("T".into(), "type"),
+            ("Clone".into(), "bound"),
+            ("T".into(), "type"),
+            ("inventory::reserve".into(), "call"),
+            ("catalog::Product".into(), "construct"),
+            ("Status::Active".into(), "construct"),
+            ("log".into(), "macro"),
+            ("util::fmt".into(), "call"),
+        ]
+    );
+    assert_eq!(m.refs[0].owner, Owner::Item(0));
+    assert_eq!(m.refs[5].owner, Owner::Item(1));
+    assert_eq!(m.refs[5].pos, Pos { line: 3, column: 13 });
+    assert_eq!(m.method_calls.len(), 1);
+    assert_eq!(m.method_calls[0].name, "confirm");
+    assert!(m.locals.contains(&(Owner::Item(1), "T".into())));
+    // `t` and `x` are local variables, not paths to resolve; `T` is kept and resolve
+    // skips it through `locals`.
+    assert!(m.refs.iter().all(|r| r.path.segments != ["t"] && r.path.segments != ["x"]));
+}
+
+#[test]
+fn impl_headers_name_trait_and_type() {
+    let m = facts("impl From<orders::Order> for billing::Invoice { fn from(o: orders::Order) -> Self { Self::new() } fn total(&mut self, n: u32) {} }");
+    assert_eq!(m.impls.len(), 1);
+    let imp = &m.impls[0];
+    assert_eq!(imp.trait_.as_ref().unwrap().to_string(), "From");
+    assert_eq!(imp.self_ty.as_ref().unwrap().to_string(), "billing::Invoice");
+    assert_eq!(imp.fns[1].0, "total");
+    assert_eq!(imp.fns[1].1.receiver, Some(Receiver::RefMut));
+    assert_eq!(imp.fns[1].1.params, vec![("n".to_string(), "u32".to_string())]);
+    assert_eq!(
+        refs(&m),
+        vec![
+            ("From".into(), "impl"),
+            ("orders::Order".into(), "type"),
+            ("billing::Invoice".into(), "impl"),
+            ("orders::Order".into(), "type"),
+        ]
+    );
+    assert!(m.refs.iter().all(|r| r.owner == Owner::Impl(0)));
+}
+
+#[test]
+fn modules_cfg_test_and_path_attributes() {
+    let src = "#[path = \"x/y.rs\"] pub mod a;\nmod b { pub fn g() {}\n}\n#[cfg(test)] mod tests { fn t() {} }";
+    let m = facts(src);
+    assert_eq!(m.mods.len(), 2, "cfg(test) module is left out");
+    assert_eq!(m.mods[0].path_attr.as_deref(), Some("x/y.rs"));
+    assert_eq!(m.mods[1].inline.as_ref().unwrap().items[0].name, "g");
+    assert_eq!(m.mods[1].lines, 2);
+    let with_tests = parse_file(
+        src,
+        ExtractOptions {
+            include_tests: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(with_tests.module.mods.len(), 3);
+    assert!(with_tests.module.mods[2].cfg_test);
+}
+
+#[test]
+fn parse_errors_have_positions() {
+    let err = parse_file("fn ok() {}\nfn broken( {\n", ExtractOptions::default()).unwrap_err();
+    assert_eq!(err.pos.line, 2);
+    assert!(!err.message.is_empty());
+    assert!(parse_file("", ExtractOptions::default()).is_ok());
+}
+
+#[test]
+fn sql_in_strings_and_diesel_tables() {
+    let src = "table! { orders (id) { id -> Int4, } }\n\
+               fn f(db: &Db) { db.query(\"SELECT * FROM customers WHERE id = $1\"); \
+               sqlx::query!(\"UPDATE stock SET qty = 1\"); }";
+    let m = facts(src);
+    let tables: Vec<_> = m
+        .tables
+        .iter()
+        .map(|t| (t.table.as_str(), t.access))
+        .collect();
+    assert_eq!(
+        tables,
+        vec![
+            ("orders", TableAccess::Define),
+            ("customers", TableAccess::Read),
+            ("stock", TableAccess::Write),
+        ]
+    );
+}
+
+#[test]
+fn type_text_is_readable() {
+    let ty: syn::Type = syn::parse_str("&mut Vec < Option < String > >").unwrap();
+    assert_eq!(type_text(&ty), "&mut Vec<Option<String>>");
+    let ty: syn::Type = syn::parse_str("HashMap<u32, (i64, f64)>").unwrap();
+    assert_eq!(type_text(&ty), "HashMap<u32, (i64, f64)>");
+}

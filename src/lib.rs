@@ -4,4 +4,6 @@
 pub mod cli;
 pub mod diagnostics;
 pub mod discover;
+pub mod codebase;
+pub mod resolve;
 pub mod syntax;

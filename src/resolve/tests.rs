@@ -1,0 +1,281 @@
+//! Resolution rules on small in-memory crates. A fixture is one string of files:
+//! `//- /src/lib.rs crate:name deps:a,b` starts a crate root, `//- /src/x.rs` a plain file.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::*;
+use crate::codebase::{self, BuildOptions};
+use crate::discover::{CrateTarget, Dependency, MemoryLoader, TargetKind, Workspace};
+
+pub(crate) fn analyze(fixture: &str) -> (Codebase, Resolution) {
+    let mut loader = MemoryLoader::new();
+    let mut ws = Workspace {
+        root: PathBuf::from("/ws"),
+        ..Workspace::default()
+    };
+    let mut current: Option<(PathBuf, String)> = None;
+    let flush = |cur: &mut Option<(PathBuf, String)>, loader: &mut MemoryLoader| {
+        if let Some((path, text)) = cur.take() {
+            loader.files.insert(path, text);
+        }
+    };
+    for line in fixture.lines() {
+        if let Some(header) = line.strip_prefix("//- ") {
+            flush(&mut current, &mut loader);
+            let mut parts = header.split_whitespace();
+            let path = PathBuf::from("/ws").join(parts.next().unwrap().trim_start_matches('/'));
+            let mut name = None;
+            let mut deps = BTreeMap::new();
+            for p in parts {
+                if let Some(n) = p.strip_prefix("crate:") {
+                    name = Some(n.to_string());
+                } else if let Some(d) = p.strip_prefix("deps:") {
+                    for dep in d.split(',') {
+                        deps.insert(
+                            dep.to_string(),
+                            Dependency {
+                                package: dep.to_string(),
+                                workspace_crate: Some(dep.to_string()),
+                            },
+                        );
+                    }
+                }
+            }
+            if let Some(name) = name {
+                ws.crates.push(CrateTarget {
+                    name: name.clone(),
+                    package: name,
+                    kind: TargetKind::Lib,
+                    root_file: path.clone(),
+                    package_dir: PathBuf::from("/ws"),
+                    deps,
+                });
+            }
+            current = Some((path, String::new()));
+        } else if let Some((_, text)) = current.as_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    flush(&mut current, &mut loader);
+    let cb = codebase::build(&ws, &loader, BuildOptions::default());
+    let res = resolve(&cb);
+    (cb, res)
+}
+
+/// `from -> to (kind)` lines, sorted, where `from` is the referring item or module.
+pub(crate) fn edges(fixture: &str) -> Vec<String> {
+    let (cb, res) = analyze(fixture);
+    assert!(cb.parse_errors.is_empty(), "{:?}", cb.parse_errors);
+    assert!(cb.diagnostics.is_empty(), "{:?}", cb.diagnostics);
+    let mut out: Vec<String> = res
+        .refs
+        .iter()
+        .map(|r| {
+            let from = match r.from_item {
+                Some(i) => res.item(i).path.clone(),
+                None => cb.module(r.from_module).path.clone(),
+            };
+            format!("{from} -> {} ({})", res.target_path(&cb, r.target), r.kind.as_str())
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn use_trees_with_groups_self_renames_and_underscore() {
+    let e = edges(
+        "//- /src/lib.rs crate:app
+mod a;
+mod b;
+//- /src/a.rs
+pub struct S;
+pub fn f() {}
+pub trait T {}
+pub mod inner { pub struct X; }
+//- /src/b.rs
+use crate::a::{self, S as Renamed, inner::{X}, T as _};
+fn g(x: X) -> Renamed { a::f(); Renamed }
+",
+    );
+    assert_eq!(
+        e,
+        vec![
+            "app::b -> app::a (use)",
+            "app::b -> app::a::S (use)",
+            "app::b -> app::a::T (use)",
+            "app::b -> app::a::inner::X (use)",
+            "app::b::g -> app::a::S (construct)",
+            "app::b::g -> app::a::S (type)",
+            "app::b::g -> app::a::f (call)",
+            "app::b::g -> app::a::inner::X (type)",
+        ]
+    );
+}
+
+#[test]
+fn globs_of_modules_and_enums() {
+    let e = edges(
+        "//- /src/lib.rs crate:app
+pub mod model { pub struct Order; pub enum Status { Open, Closed } }
+mod logic {
+    use crate::model::*;
+    use Status::*;
+    pub fn close(o: Order) -> Status { match o { _ => Closed } }
+}
+",
+    );
+    assert!(e.contains(&"app::logic::close -> app::model::Order (type)".to_string()), "{e:#?}");
+    assert!(e.contains(&"app::logic::close -> app::model::Status (construct)".to_string()), "{e:#?}");
+    assert!(e.contains(&"app::logic -> app::model::Status (use)".to_string()), "{e:#?}");
+}
+
+#[test]
+fn reexports_are_chased_to_the_defining_item_and_cycles_end() {
+    let e = edges(
+        "//- /src/lib.rs crate:app
+pub mod api { pub use crate::deep::facade::Thing as Widget; }
+pub mod deep { pub mod facade { pub use super::real::Thing; } pub mod real { pub struct Thing; } }
+pub mod loop_a { pub use crate::loop_b::*; }
+pub mod loop_b { pub use crate::loop_a::*; }
+fn user(w: api::Widget, z: loop_a::Nothing) {}
+",
+    );
+    assert!(e.contains(&"app::user -> app::deep::real::Thing (type)".to_string()), "{e:#?}");
+    assert!(!e.iter().any(|l| l.contains("Nothing")));
+}
+
+#[test]
+fn super_self_crate_and_absolute_paths() {
+    let e = edges(
+        "//- /src/lib.rs crate:app deps:kernel
+pub fn top() {}
+pub mod a { pub mod b { pub mod c {
+    pub fn f() { super::super::g(); self::h(); crate::top(); ::kernel::Money::zero(); }
+    pub fn h() {}
+} pub fn g2() {} } pub fn g() {} }
+//- /kernel/src/lib.rs crate:kernel
+pub struct Money;
+",
+    );
+    assert_eq!(
+        e,
+        vec![
+            "app::a::b::c::f -> app::a::b::c::h (call)",
+            "app::a::b::c::f -> app::a::g (call)",
+            "app::a::b::c::f -> app::top (call)",
+            "app::a::b::c::f -> kernel::Money (call)",
+        ]
+    );
+}
+
+#[test]
+fn extern_crate_renames_and_dependency_names() {
+    let e = edges(
+        "//- /src/lib.rs crate:app deps:kernel
+extern crate kernel as k;
+fn f(a: k::Money, b: kernel::Money) {}
+//- /kernel/src/lib.rs crate:kernel
+pub struct Money;
+",
+    );
+    assert_eq!(e, vec!["app::f -> kernel::Money (type)"]);
+}
+
+#[test]
+fn impl_headers_bounds_and_where_clauses() {
+    let e = edges(
+        "//- /src/lib.rs crate:app
+pub trait Payable { fn pay(&mut self); }
+pub struct Invoice;
+pub struct Order;
+impl Payable for Invoice { fn pay(&mut self) {} }
+impl From<Order> for Invoice { fn from(o: Order) -> Self { Invoice } }
+fn settle<P: Payable>(p: P) where P: Clone {}
+",
+    );
+    assert_eq!(
+        e,
+        vec![
+            "app::Invoice -> app::Invoice (construct)",
+            "app::Invoice -> app::Invoice (impl)",
+            "app::Invoice -> app::Order (type)",
+            "app::Invoice -> app::Payable (impl)",
+            "app::settle -> app::Payable (bound)",
+        ]
+    );
+}
+
+#[test]
+fn method_calls_are_guessed_only_when_unique() {
+    let (_, res) = analyze(
+        "//- /src/lib.rs crate:app
+pub struct Order; pub struct Cart; pub struct Shelf;
+impl Order { pub fn confirm(&mut self) {} pub fn total(&self) {} }
+impl Cart { pub fn total(&self) {} }
+fn f(o: Order, c: Cart) { o.confirm(); c.total(); o.clone(); }
+",
+    );
+    let guesses: Vec<_> = res
+        .refs
+        .iter()
+        .filter(|r| r.kind == RefKind::MethodGuess)
+        .map(|r| res.item(match r.target { Target::Item(i) => i, Target::Module(_) => unreachable!() }).name.clone())
+        .collect();
+    assert_eq!(guesses, vec!["Order"]);
+    assert_eq!(res.stats.method_guess, 1);
+    assert_eq!(res.stats.methods_dropped, 2, "total is ambiguous, clone is std");
+    let confirm = res.methods.iter().find(|m| m.name == "confirm").unwrap();
+    assert_eq!(confirm.sig.receiver, Some(crate::syntax::Receiver::RefMut));
+}
+
+#[test]
+fn externals_are_counted_not_nodes_and_unknowns_are_unresolved() {
+    let (_, res) = analyze(
+        "//- /src/lib.rs crate:app
+use std::collections::HashMap;
+fn f(m: HashMap<String, Option<u8>>) { let v: Vec<u8> = Vec::new(); nowhere::thing(); }
+",
+    );
+    assert!(res.refs.is_empty());
+    assert_eq!(res.externals[&0]["std"], 6, "use, HashMap, String, Option, Vec, Vec::new");
+    assert_eq!(res.stats.unresolved, 1);
+    assert_eq!(res.unresolved[0].path, "nowhere::thing");
+}
+
+#[test]
+fn macros_resolve_through_textual_scope_and_macro_export() {
+    let e = edges(
+        "//- /src/lib.rs crate:app deps:kernel
+macro_rules! local_mac { () => {} }
+mod inner { fn f() { local_mac!(); kernel::money!(); } }
+//- /kernel/src/lib.rs crate:kernel
+mod deep { #[macro_export] macro_rules! money { () => {} } }
+",
+    );
+    assert_eq!(
+        e,
+        vec![
+            "app::inner::f -> app::local_mac (macro)",
+            "app::inner::f -> kernel::deep::money (macro)",
+        ]
+    );
+}
+
+#[test]
+fn generic_params_and_body_uses_shadow_module_names() {
+    let e = edges(
+        "//- /src/lib.rs crate:app
+pub struct T;
+pub mod m { pub fn helper() {} }
+fn f<T: Clone>(t: T) { use crate::m::helper; helper(); }
+",
+    );
+    assert_eq!(
+        e,
+        vec!["app::f -> app::m::helper (call)", "app::f -> app::m::helper (use)"]
+    );
+}

@@ -185,21 +185,23 @@ fn workspace_packages(
         .unwrap_or_default();
     let is_excluded = |dir: &Path| excludes.iter().any(|ex| normalize(dir).starts_with(ex));
 
-    // (folder, where it was declared); explicit members win over `exclude`, as in cargo.
+    // (folder, where it was declared when listed by name). Explicit members win over
+    // `exclude`, as in cargo. Folders a glob matched are only candidates: one without a
+    // Cargo.toml is skipped quietly, so `crates/*` or `libs/**` tolerate stray folders.
     let mut pending: Vec<(PathBuf, Option<Location>)> = Vec::new();
     for member in workspace
         .map(|ws| ws.members.as_slice())
         .unwrap_or_default()
     {
         let pattern = member.get_ref();
-        let location = root_manifest.location(member.span());
         if is_glob(pattern) {
             for dir in expand_member(root, pattern) {
                 if !is_excluded(&dir) {
-                    pending.push((dir, Some(location.clone())));
+                    pending.push((dir, None));
                 }
             }
         } else {
+            let location = root_manifest.location(member.span());
             pending.push((root.join(pattern), Some(location)));
         }
     }
@@ -223,6 +225,9 @@ fn workspace_packages(
         }
         seen.push(dir.clone());
         let file = dir.join("Cargo.toml");
+        if !file.is_file() && declared_at.is_none() {
+            continue;
+        }
         if !file.is_file() {
             let mut diagnostic = Diagnostic::error(
                 Code::BadManifest,

@@ -298,3 +298,24 @@ fn recursive_and_single_character_globs() {
     assert_eq!((location.line, location.column), (2, 32));
     assert!(ws.diagnostics[0].message.contains("has no Cargo.toml"));
 }
+
+#[cfg(unix)]
+#[test]
+fn recursive_glob_does_not_follow_symlink_loops() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", "[workspace]\nmembers = [\"libs/**\"]\n"),
+            (
+                "libs/a/Cargo.toml",
+                &format!("[package]\nname = \"a\"\n{PKG}"),
+            ),
+            ("libs/a/src/lib.rs", ""),
+        ],
+    );
+    std::os::unix::fs::symlink(dir.path().join("libs"), dir.path().join("libs/a/up")).unwrap();
+    let ws = discover(dir.path()).unwrap();
+    assert_eq!(names(&ws), ["a:lib:a"]);
+    assert_eq!(ws.crates[0].source_dir(), ws.root.join("libs/a/src"));
+}

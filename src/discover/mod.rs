@@ -73,10 +73,49 @@ pub struct Workspace {
 }
 
 impl CrateTarget {
-    /// The folder holding the root file: where this target's modules live, and where the
-    /// caller looks for orphan files (`rust_files_under`).
+    /// The folder holding the root file, where this target's modules live.
     pub fn source_dir(&self) -> &Path {
         self.root_file.parent().unwrap_or(&self.package_dir)
+    }
+}
+
+impl Workspace {
+    pub fn crate_named(&self, name: &str) -> Option<&CrateTarget> {
+        self.crates.iter().find(|c| c.name == name)
+    }
+
+    /// `path` relative to the analysed root when it lies under it (for reports), else as is.
+    pub fn relative<'a>(&self, path: &'a Path) -> &'a Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+
+    /// Folders whose `.rs` files should all be reachable through `mod` (give each to
+    /// [`rust_files_under`]; what no target reaches is an orphan): every package's `src/`,
+    /// plus the folder of a root file that lives elsewhere (`[lib] path = "lib/x.rs"`).
+    /// A root file directly in the package folder adds nothing, since that folder also holds
+    /// `build.rs`, `tests/` and `examples/`. Sorted, with folders inside another one dropped.
+    pub fn source_roots(&self) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for krate in &self.crates {
+            let src = krate.package_dir.join("src");
+            if src.is_dir() {
+                dirs.push(src);
+            }
+            let own = krate.source_dir();
+            if own != krate.package_dir {
+                dirs.push(own.to_path_buf());
+            }
+        }
+        dirs.sort();
+        dirs.dedup();
+        let mut roots: Vec<PathBuf> = Vec::new();
+        for dir in dirs {
+            // Sorted order puts a parent right before its children.
+            if !roots.last().is_some_and(|last| dir.starts_with(last)) {
+                roots.push(dir);
+            }
+        }
+        roots
     }
 }
 

@@ -319,3 +319,46 @@ fn recursive_glob_does_not_follow_symlink_loops() {
     assert_eq!(names(&ws), ["a:lib:a"]);
     assert_eq!(ws.crates[0].source_dir(), ws.root.join("libs/a/src"));
 }
+
+#[test]
+fn members_without_package_or_name_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"nameless\", \"virtual\", \"ok\"]\n",
+            ),
+            (
+                "nameless/Cargo.toml",
+                "# no name\n[package]\nversion = \"1.0.0\"\n",
+            ),
+            ("nameless/src/lib.rs", ""),
+            ("virtual/Cargo.toml", "[dependencies]\n"),
+            ("ok/Cargo.toml", &format!("[package]\nname = \"ok\"\n{PKG}")),
+            ("ok/src/lib.rs", ""),
+        ],
+    );
+    let ws = discover(dir.path()).unwrap();
+    assert_eq!(names(&ws), ["ok:lib:ok"]);
+    let found: Vec<String> = ws
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = d.location.as_ref().unwrap();
+            let file = at.file.strip_prefix(&ws.root).unwrap().display();
+            format!("{file}:{}:{} {}", at.line, at.column, d.message)
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        found[0],
+        "nameless/Cargo.toml:2:1 [package] has no `name`; package skipped"
+    );
+    assert!(
+        found[1].starts_with("virtual/Cargo.toml:1:1 workspace member "),
+        "{found:?}"
+    );
+    assert!(found[1].ends_with("has no [package]"), "{found:?}");
+}

@@ -8,7 +8,7 @@ mod members;
 mod naming;
 mod package;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Diagnostic, Location};
@@ -246,9 +246,9 @@ fn workspace_packages(
     }
 
     let mut packages: Vec<Package> = Vec::new();
-    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
     if root_manifest.raw.package.is_some() {
-        seen.push(root.to_path_buf());
+        seen.insert(root.to_path_buf());
         if let Some(package) = read_package(root_manifest, root, Some(root_manifest), diagnostics) {
             queue_path_deps(&package, root, &is_excluded, &mut pending);
             packages.push(package);
@@ -259,10 +259,9 @@ fn workspace_packages(
     while let Some((dir, declared_at)) = pending.get(next).cloned() {
         next += 1;
         let dir = resolve_dir(&dir);
-        if seen.contains(&dir) {
+        if !seen.insert(dir.clone()) {
             continue;
         }
-        seen.push(dir.clone());
         let file = dir.join("Cargo.toml");
         if !file.is_file() && declared_at.is_none() {
             continue;

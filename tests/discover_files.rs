@@ -178,3 +178,18 @@ fn follows_symlinks_and_reports_loops() {
     assert!(messages[0].starts_with("again ") && messages[0].contains("symlink loop"));
     assert!(messages[1].starts_with("dangling.rs ") && messages[1].contains("broken symlink"));
 }
+
+#[cfg(unix)]
+#[test]
+fn device_file_is_not_read() {
+    // Reading /dev/zero would never end; a symlink named like a source file must not hang.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("zero.rs");
+    std::os::unix::fs::symlink("/dev/zero", &file).unwrap();
+    let diagnostic = unreadable(read_source(&file), &file);
+    assert!(
+        diagnostic.message.ends_with("not a regular file"),
+        "{}",
+        diagnostic.message
+    );
+}

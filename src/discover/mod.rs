@@ -48,8 +48,10 @@ pub struct Dependency {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CrateTarget {
     /// Unique across the workspace; the root module's path. A lib is named after its
-    /// `[lib] name` (or the package, `-` → `_`); a bin after its name, with `_bin` appended
-    /// when that collides with another target's name.
+    /// `[lib] name` (or the package, `-` → `_`); a bin after its name (`-` → `_`), with `_bin`
+    /// appended when that collides with another target's name. Libs are named first, so they
+    /// keep their plain name; a name still taken gets `_<package>`, then `_2`, `_3`...
+    /// (see `naming.rs`).
     pub name: String,
     pub package: String,
     pub kind: TargetKind,

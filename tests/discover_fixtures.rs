@@ -165,3 +165,48 @@ fn broken_member_is_a_diagnostic_and_the_rest_is_found() {
         diagnostic.message
     );
 }
+
+#[test]
+fn source_roots_for_orphan_search() {
+    let roots = |case: &str| -> Vec<String> {
+        let ws = discover(&fixture(case)).expect("discovers");
+        ws.source_roots()
+            .iter()
+            .map(|dir| ws.relative(dir).display().to_string())
+            .collect()
+    };
+    // `tools/custom.rs` is a [[bin]] root outside src/, so its folder is searched too.
+    assert_eq!(roots("lib_and_bins"), ["src", "tools"]);
+    assert_eq!(roots("custom_lib_path"), ["cli/src", "src"]);
+    assert_eq!(
+        roots("glob_members"),
+        ["crates/billing/src", "crates/orders/src", "tools/gen/src"]
+    );
+}
+
+#[test]
+fn files_of_a_source_root_include_bin_modules() {
+    let ws = discover(&fixture("lib_and_bins")).expect("discovers");
+    let (files, diagnostics) = fissure::discover::rust_files_under(&ws.root.join("src"));
+    let files: Vec<String> = files
+        .iter()
+        .map(|f| ws.relative(f).display().to_string())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "src/bin/a.rs",
+            "src/bin/b/helper.rs",
+            "src/bin/b/main.rs",
+            "src/lib.rs",
+            "src/main.rs"
+        ]
+    );
+    assert!(diagnostics.is_empty());
+    assert_eq!(
+        ws.crate_named("b")
+            .map(|c| ws.relative(c.source_dir()).to_path_buf()),
+        Some(PathBuf::from("src/bin/b"))
+    );
+    assert!(ws.crate_named("nope").is_none());
+}

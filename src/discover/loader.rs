@@ -53,13 +53,17 @@ impl SourceLoader for MemoryLoader {
     }
 }
 
-/// Reads one source file as UTF-8 text. Missing files, folders, files over
-/// [`MAX_SOURCE_BYTES`], permission errors, symlink loops and invalid UTF-8 (located at its
+/// Reads one source file as UTF-8 text. Missing files, folders, special files (FIFOs,
+/// devices), files over [`MAX_SOURCE_BYTES`], permission errors, symlink loops and invalid UTF-8 (located at its
 /// line and column) are all returned as `unreadable-file` diagnostics.
 pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
     let metadata = std::fs::metadata(path).map_err(|err| io_failure(path, &err))?;
     if metadata.is_dir() {
         return Err(unreadable(path, "is a directory, not a file"));
+    }
+    if !metadata.is_file() {
+        // A FIFO or a device would block or never end; sources are regular files.
+        return Err(unreadable(path, "not a regular file"));
     }
     if metadata.len() > MAX_SOURCE_BYTES {
         return Err(too_large(path, metadata.len()));

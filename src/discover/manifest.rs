@@ -14,7 +14,7 @@ use crate::diagnostics::{Code, Diagnostic, Location};
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) struct RawManifest {
-    pub package: Option<RawPackage>,
+    pub package: Option<Spanned<RawPackage>>,
     pub lib: Option<Spanned<RawTarget>>,
     pub bin: Option<Vec<Spanned<RawTarget>>>,
     pub workspace: Option<RawWorkspace>,
@@ -32,7 +32,7 @@ pub(crate) type DepTable = BTreeMap<String, Spanned<RawDep>>;
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) struct RawPackage {
-    pub name: Option<Spanned<String>>,
+    pub name: Option<String>,
     pub autobins: Option<bool>,
     pub autolib: Option<bool>,
 }

@@ -32,8 +32,11 @@ fn expand_from(dir: PathBuf, segments: &[&str], found: &mut Vec<PathBuf>) {
     };
     if *first == "**" {
         expand_from(dir.clone(), rest, found);
+        // `**` recurses, so it must not follow symlinks: a link to an ancestor would loop.
         for child in child_dirs(&dir, first) {
-            expand_from(child, segments, found);
+            if !child.is_symlink() {
+                expand_from(child, segments, found);
+            }
         }
     } else if is_glob(first) {
         for child in child_dirs(&dir, first) {

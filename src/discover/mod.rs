@@ -8,7 +8,7 @@ mod members;
 mod naming;
 mod package;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Diagnostic, Location};
@@ -48,8 +48,10 @@ pub struct Dependency {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CrateTarget {
     /// Unique across the workspace; the root module's path. A lib is named after its
-    /// `[lib] name` (or the package, `-` → `_`); a bin after its name, with `_bin` appended
-    /// when that collides with another target's name.
+    /// `[lib] name` (or the package, `-` → `_`); a bin after its name (`-` → `_`), with `_bin`
+    /// appended when that collides with another target's name. Libs are named first, so they
+    /// keep their plain name; a name still taken gets `_<package>`, then `_2`, `_3`...
+    /// (see `naming.rs`).
     pub name: String,
     pub package: String,
     pub kind: TargetKind,
@@ -73,10 +75,49 @@ pub struct Workspace {
 }
 
 impl CrateTarget {
-    /// The folder holding the root file: where this target's modules live, and where the
-    /// caller looks for orphan files (`rust_files_under`).
+    /// The folder holding the root file, where this target's modules live.
     pub fn source_dir(&self) -> &Path {
         self.root_file.parent().unwrap_or(&self.package_dir)
+    }
+}
+
+impl Workspace {
+    pub fn crate_named(&self, name: &str) -> Option<&CrateTarget> {
+        self.crates.iter().find(|c| c.name == name)
+    }
+
+    /// `path` relative to the analysed root when it lies under it (for reports), else as is.
+    pub fn relative<'a>(&self, path: &'a Path) -> &'a Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+
+    /// Folders whose `.rs` files should all be reachable through `mod` (give each to
+    /// [`rust_files_under`]; what no target reaches is an orphan): every package's `src/`,
+    /// plus the folder of a root file that lives elsewhere (`[lib] path = "lib/x.rs"`).
+    /// A root file directly in the package folder adds nothing, since that folder also holds
+    /// `build.rs`, `tests/` and `examples/`. Sorted, with folders inside another one dropped.
+    pub fn source_roots(&self) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for krate in &self.crates {
+            let src = krate.package_dir.join("src");
+            if src.is_dir() {
+                dirs.push(src);
+            }
+            let own = krate.source_dir();
+            if own != krate.package_dir {
+                dirs.push(own.to_path_buf());
+            }
+        }
+        dirs.sort();
+        dirs.dedup();
+        let mut roots: Vec<PathBuf> = Vec::new();
+        for dir in dirs {
+            // Sorted order puts a parent right before its children.
+            if !roots.last().is_some_and(|last| dir.starts_with(last)) {
+                roots.push(dir);
+            }
+        }
+        roots
     }
 }
 
@@ -185,29 +226,31 @@ fn workspace_packages(
         .unwrap_or_default();
     let is_excluded = |dir: &Path| excludes.iter().any(|ex| normalize(dir).starts_with(ex));
 
-    // (folder, where it was declared); explicit members win over `exclude`, as in cargo.
+    // (folder, where it was declared when listed by name). Explicit members win over
+    // `exclude`, as in cargo. Folders a glob matched are only candidates: one without a
+    // Cargo.toml is skipped quietly, so `crates/*` or `libs/**` tolerate stray folders.
     let mut pending: Vec<(PathBuf, Option<Location>)> = Vec::new();
     for member in workspace
         .map(|ws| ws.members.as_slice())
         .unwrap_or_default()
     {
         let pattern = member.get_ref();
-        let location = root_manifest.location(member.span());
         if is_glob(pattern) {
             for dir in expand_member(root, pattern) {
                 if !is_excluded(&dir) {
-                    pending.push((dir, Some(location.clone())));
+                    pending.push((dir, None));
                 }
             }
         } else {
+            let location = root_manifest.location(member.span());
             pending.push((root.join(pattern), Some(location)));
         }
     }
 
     let mut packages: Vec<Package> = Vec::new();
-    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
     if root_manifest.raw.package.is_some() {
-        seen.push(root.to_path_buf());
+        seen.insert(root.to_path_buf());
         if let Some(package) = read_package(root_manifest, root, Some(root_manifest), diagnostics) {
             queue_path_deps(&package, root, &is_excluded, &mut pending);
             packages.push(package);
@@ -218,11 +261,13 @@ fn workspace_packages(
     while let Some((dir, declared_at)) = pending.get(next).cloned() {
         next += 1;
         let dir = resolve_dir(&dir);
-        if seen.contains(&dir) {
+        if !seen.insert(dir.clone()) {
             continue;
         }
-        seen.push(dir.clone());
         let file = dir.join("Cargo.toml");
+        if !file.is_file() && declared_at.is_none() {
+            continue;
+        }
         if !file.is_file() {
             let mut diagnostic = Diagnostic::error(
                 Code::BadManifest,

@@ -46,22 +46,18 @@ pub(crate) fn read_package(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Package> {
     let raw = &manifest.raw;
-    let package = raw.package.as_ref()?;
-    let Some(name) = package.name.as_ref() else {
+    let spanned = raw.package.as_ref()?;
+    let package = spanned.get_ref();
+    let Some(name) = package.name.clone() else {
         diagnostics.push(
             Diagnostic::error(
                 Code::BadManifest,
                 "[package] has no `name`; package skipped",
             )
-            .at(super::manifest::location_of(
-                &manifest.file,
-                &manifest.text,
-                0,
-            )),
+            .at(manifest.location(spanned.span())),
         );
         return None;
     };
-    let name = name.get_ref().clone();
     let lib = find_lib(
         manifest,
         dir,

@@ -1,19 +1,31 @@
 //! The command line: parses arguments, calls the stages, renders, maps outcomes to exit
 //! codes. The only module that prints or exits.
 
+mod analyze;
+mod progress;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::diagnostics::Diagnostic;
+
 #[derive(Debug, Parser)]
-#[command(name = "fissure", version, about = "Split a Rust monolith into event-driven services")]
+#[command(
+    name = "fissure",
+    version,
+    about = "Split a Rust monolith into event-driven services"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Read a crate or workspace: modules, dependency graph, coupling, cycles.
+    Analyze(analyze::AnalyzeArgs),
+}
 
 /// Exit code for usage and input errors (bad path, bad spec, unreadable file).
 pub const EXIT_INPUT_ERROR: u8 = 2;
@@ -23,8 +35,35 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { EXIT_INPUT_ERROR } else { 0 });
+            return ExitCode::from(if err.use_stderr() {
+                EXIT_INPUT_ERROR
+            } else {
+                0
+            });
         }
     };
-    match cli.command {}
+    match &cli.command {
+        Command::Analyze(args) => analyze::run(args),
+    }
+}
+
+/// Prints an input error (file:line:col when known) and returns exit code 2.
+pub(crate) fn input_error(d: &Diagnostic) -> ExitCode {
+    match &d.location {
+        Some(l) => eprintln!("error[{}]: {l}: {}", d.code, d.message),
+        None => eprintln!("error[{}]: {}", d.code, d.message),
+    }
+    if let Some(h) = &d.help {
+        eprintln!("  help: {h}");
+    }
+    ExitCode::from(EXIT_INPUT_ERROR)
+}
+
+/// Writing the output failed (a closed pipe, a full disk).
+pub(crate) fn io_failure(e: &std::io::Error) -> ExitCode {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("error: cannot write output: {e}");
+    ExitCode::from(EXIT_INPUT_ERROR)
 }

@@ -196,6 +196,9 @@ pub fn build(ws: &Workspace, loader: &dyn SourceLoader, options: BuildOptions) -
                     queue_children(&mut cb, id, &loaded.file, &dir, &mut next);
                 }
                 Err(mut diagnostic) => {
+                    if let Some(loc) = diagnostic.location.as_mut() {
+                        loc.file = PathBuf::from(display_path(&cb.root, &loc.file));
+                    }
                     cb.files.push(SourceFile {
                         path: loaded.file.clone(),
                         display,
@@ -279,7 +282,9 @@ fn insert_module(
     });
     match parent {
         Some(p) => {
-            cb.modules[p.0 as usize].children.insert(name.to_string(), id);
+            cb.modules[p.0 as usize]
+                .children
+                .insert(name.to_string(), id);
         }
         None => cb.crates[krate as usize].root = id,
     }
@@ -303,7 +308,16 @@ fn queue_children(
         let declared_at = cb.location(file, decl.pos);
         if let Some(body) = decl.inline.take() {
             let child_dir = dir.join(&decl.name);
-            let child = insert_module(cb, krate, Some(id), &decl.name, file, true, decl.lines, *body);
+            let child = insert_module(
+                cb,
+                krate,
+                Some(id),
+                &decl.name,
+                file,
+                true,
+                decl.lines,
+                *body,
+            );
             // `#[path]` inside an inline module is relative to the inline module's folder.
             queue_children(cb, child, file_path, &child_dir, next);
             cb.modules[id.0 as usize].facts.mods.push(decl);
@@ -337,7 +351,8 @@ fn queue_children(
 }
 
 fn orphans(cb: &Codebase, reached: &BTreeSet<PathBuf>) -> Vec<String> {
-    let package_dirs: BTreeSet<&PathBuf> = cb.crates.iter().map(|c| &c.target.package_dir).collect();
+    let package_dirs: BTreeSet<&PathBuf> =
+        cb.crates.iter().map(|c| &c.target.package_dir).collect();
     let mut out = Vec::new();
     for dir in package_dirs {
         let (files, _) = crate::discover::rust_files_under(&dir.join("src"));

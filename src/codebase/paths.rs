@@ -53,21 +53,42 @@ mod tests {
 
     #[test]
     fn normalizes_dots() {
-        assert_eq!(normalize(Path::new("/a/b/../c/./d.rs")), PathBuf::from("/a/c/d.rs"));
+        assert_eq!(
+            normalize(Path::new("/a/b/../c/./d.rs")),
+            PathBuf::from("/a/c/d.rs")
+        );
     }
 
     #[test]
     fn module_dirs_follow_rustc() {
-        assert_eq!(module_dir(Path::new("/s/lib.rs"), true), PathBuf::from("/s"));
-        assert_eq!(module_dir(Path::new("/s/a.rs"), false), PathBuf::from("/s/a"));
-        assert_eq!(module_dir(Path::new("/s/a/mod.rs"), false), PathBuf::from("/s/a"));
-        assert_eq!(module_dir(Path::new("/s/x/y.rs"), true), PathBuf::from("/s/x"));
+        assert_eq!(
+            module_dir(Path::new("/s/lib.rs"), true),
+            PathBuf::from("/s")
+        );
+        assert_eq!(
+            module_dir(Path::new("/s/a.rs"), false),
+            PathBuf::from("/s/a")
+        );
+        assert_eq!(
+            module_dir(Path::new("/s/a/mod.rs"), false),
+            PathBuf::from("/s/a")
+        );
+        assert_eq!(
+            module_dir(Path::new("/s/x/y.rs"), true),
+            PathBuf::from("/s/x")
+        );
     }
 
     #[test]
     fn display_is_relative() {
-        assert_eq!(display_path(Path::new("/w"), Path::new("/w/src/a.rs")), "src/a.rs");
-        assert_eq!(display_path(Path::new("/w"), Path::new("/x/a.rs")), "/x/a.rs");
+        assert_eq!(
+            display_path(Path::new("/w"), Path::new("/w/src/a.rs")),
+            "src/a.rs"
+        );
+        assert_eq!(
+            display_path(Path::new("/w"), Path::new("/x/a.rs")),
+            "/x/a.rs"
+        );
         assert_eq!(display_path(Path::new("/w"), Path::new("/w")), "");
     }
 }

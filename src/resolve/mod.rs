@@ -5,7 +5,7 @@
 mod prelude;
 mod scope;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -147,7 +147,10 @@ pub fn resolve(cb: &Codebase) -> Resolution {
             impl_owner.insert((mid, i as u32), owner);
             if let Some(self_item) = owner {
                 for (name, sig, pos) in &imp.fns {
-                    methods_by_name.entry(name.clone()).or_default().insert(self_item);
+                    methods_by_name
+                        .entry(name.clone())
+                        .or_default()
+                        .insert(self_item);
                     res.methods.push(Method {
                         self_item,
                         name: name.clone(),
@@ -178,12 +181,12 @@ pub fn resolve(cb: &Codebase) -> Resolution {
         }
         let empty = Vec::new();
         let record = |res: &mut Resolution,
-                          scopes: &mut Scopes,
-                          found: Option<Binding>,
-                          owner: Owner,
-                          kind: RefKind,
-                          pos: Pos,
-                          path: &dyn Fn() -> String| {
+                      scopes: &mut Scopes,
+                      found: Option<Binding>,
+                      owner: Owner,
+                      kind: RefKind,
+                      pos: Pos,
+                      path: &dyn Fn() -> String| {
             match found {
                 Some(Binding::Item(id)) | Some(Binding::Variant(id)) => {
                     res.stats.resolved += 1;
@@ -246,22 +249,32 @@ pub fn resolve(cb: &Codebase) -> Resolution {
                     .into_iter()
                     .find_map(|ns| scopes.resolve_in(mid, &u.path, ns, &[])),
             };
-            record(&mut res, &mut scopes, found, u.owner, RefKind::Use, u.pos, &|| {
-                u.path.to_string()
-            });
+            record(
+                &mut res,
+                &mut scopes,
+                found,
+                u.owner,
+                RefKind::Use,
+                u.pos,
+                &|| u.path.to_string(),
+            );
         }
         for r in &module.facts.refs {
             let first = r.path.segments[0].as_str();
-            if !r.path.leading_colon
-                && locals.get(&r.owner).is_some_and(|l| l.contains(first))
-            {
+            if !r.path.leading_colon && locals.get(&r.owner).is_some_and(|l| l.contains(first)) {
                 continue;
             }
             let local = body_uses.get(&r.owner).unwrap_or(&empty);
             let found = scopes.resolve_in(mid, &r.path, r.kind.namespace(), local);
-            record(&mut res, &mut scopes, found, r.owner, r.kind, r.pos, &|| {
-                r.path.to_string()
-            });
+            record(
+                &mut res,
+                &mut scopes,
+                found,
+                r.owner,
+                r.kind,
+                r.pos,
+                &|| r.path.to_string(),
+            );
         }
         for call in &module.facts.method_calls {
             let candidates = if prelude::COMMON_METHODS.contains(&call.name.as_str()) {

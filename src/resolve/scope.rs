@@ -113,7 +113,10 @@ impl<'a> Scopes<'a> {
                     UseKind::Glob => s.globs[m].push(i as u32),
                     UseKind::Named { .. } => {
                         if let Some(name) = bound_name(u) {
-                            s.named[m].entry(name.to_string()).or_default().push(i as u32);
+                            s.named[m]
+                                .entry(name.to_string())
+                                .or_default()
+                                .push(i as u32);
                         }
                     }
                 }
@@ -150,10 +153,16 @@ impl<'a> Scopes<'a> {
     pub fn extern_crate(&mut self, m: ModuleId, name: &str) -> Option<Binding> {
         let krate = &self.cb.crates[self.cb.module(m).krate as usize];
         if let Some(dep) = krate.target.deps.get(name) {
-            return Some(match dep.workspace_crate.as_ref().and_then(|c| self.crate_roots.get(c)) {
-                Some(root) => Binding::Module(*root),
-                None => self.external(&dep.package.replace('-', "_")),
-            });
+            return Some(
+                match dep
+                    .workspace_crate
+                    .as_ref()
+                    .and_then(|c| self.crate_roots.get(c))
+                {
+                    Some(root) => Binding::Module(*root),
+                    None => self.external(&dep.package.replace('-', "_")),
+                },
+            );
         }
         if name == krate.target.name {
             return Some(Binding::Module(krate.root));
@@ -201,11 +210,29 @@ impl<'a> Scopes<'a> {
                     }
                 }
                 Some(Binding::Item(e)) => {
-                    if self.enum_variants.get(&e).is_some_and(|v| v.iter().any(|v| v == name)) {
+                    if self
+                        .enum_variants
+                        .get(&e)
+                        .is_some_and(|v| v.iter().any(|v| v == name))
+                    {
                         return Some(Binding::Variant(e));
                     }
                 }
                 _ => {}
+            }
+        }
+        None
+    }
+
+    /// A name found nowhere else, in a module that glob-imports an external path
+    /// (`use actix_web::web::*`), most likely comes from there.
+    fn external_glob(&mut self, m: ModuleId) -> Option<Binding> {
+        for g in self.globs[m.0 as usize].clone() {
+            let path = self.cb.module(m).facts.uses[g as usize].path.clone();
+            if let Some(b @ (Binding::External(_) | Binding::ExternalCrate(_))) =
+                self.resolve_in(m, &path, Namespace::Type, &[])
+            {
+                return Some(b);
             }
         }
         None
@@ -231,7 +258,9 @@ impl<'a> Scopes<'a> {
         {
             return Some(b);
         }
-        prelude::builtin(name, ns).map(Binding::External)
+        prelude::builtin(name, ns)
+            .map(Binding::External)
+            .or_else(|| self.external_glob(m))
     }
 
     /// Resolves `path` written in module `m`; the last segment is looked up in `ns` first,
@@ -284,10 +313,14 @@ impl<'a> Scopes<'a> {
             cur = match cur {
                 Binding::Module(x) => match self.lookup(x, seg, seg_ns) {
                     Some(b) => b,
-                    None if last => other_namespaces(seg_ns)
+                    None if last => match other_namespaces(seg_ns)
                         .into_iter()
-                        .find_map(|o| self.lookup(x, seg, o))?,
-                    None => return None,
+                        .find_map(|o| self.lookup(x, seg, o))
+                    {
+                        Some(b) => b,
+                        None => self.external_glob(x)?,
+                    },
+                    None => self.external_glob(x)?,
                 },
                 // `Type::assoc`, `Enum::Variant`, `Trait::method`: the type is the target.
                 Binding::Item(_) | Binding::Variant(_) => return Some(cur),
@@ -302,9 +335,10 @@ impl<'a> Scopes<'a> {
         if let Some(b) = self.first_segment(m, name, ns) {
             return Some(b);
         }
-        other_namespaces(ns)
-            .into_iter()
-            .find_map(|o| self.lookup(m, name, o))
+        other_namespaces(ns).into_iter().find_map(|o| {
+            self.lookup(m, name, o)
+                .or_else(|| prelude::builtin(name, o).map(Binding::External))
+        })
     }
 
     /// A `use` inside a function body binds names for that body only.

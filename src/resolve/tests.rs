@@ -77,7 +77,11 @@ pub(crate) fn edges(fixture: &str) -> Vec<String> {
                 Some(i) => res.item(i).path.clone(),
                 None => cb.module(r.from_module).path.clone(),
             };
-            format!("{from} -> {} ({})", res.target_path(&cb, r.target), r.kind.as_str())
+            format!(
+                "{from} -> {} ({})",
+                res.target_path(&cb, r.target),
+                r.kind.as_str()
+            )
         })
         .collect();
     out.sort();
@@ -128,9 +132,18 @@ mod logic {
 }
 ",
     );
-    assert!(e.contains(&"app::logic::close -> app::model::Order (type)".to_string()), "{e:#?}");
-    assert!(e.contains(&"app::logic::close -> app::model::Status (construct)".to_string()), "{e:#?}");
-    assert!(e.contains(&"app::logic -> app::model::Status (use)".to_string()), "{e:#?}");
+    assert!(
+        e.contains(&"app::logic::close -> app::model::Order (type)".to_string()),
+        "{e:#?}"
+    );
+    assert!(
+        e.contains(&"app::logic::close -> app::model::Status (construct)".to_string()),
+        "{e:#?}"
+    );
+    assert!(
+        e.contains(&"app::logic -> app::model::Status (use)".to_string()),
+        "{e:#?}"
+    );
 }
 
 #[test]
@@ -144,7 +157,10 @@ pub mod loop_b { pub use crate::loop_a::*; }
 fn user(w: api::Widget, z: loop_a::Nothing) {}
 ",
     );
-    assert!(e.contains(&"app::user -> app::deep::real::Thing (type)".to_string()), "{e:#?}");
+    assert!(
+        e.contains(&"app::user -> app::deep::real::Thing (type)".to_string()),
+        "{e:#?}"
+    );
     assert!(!e.iter().any(|l| l.contains("Nothing")));
 }
 
@@ -223,11 +239,21 @@ fn f(o: Order, c: Cart) { o.confirm(); c.total(); o.clone(); }
         .refs
         .iter()
         .filter(|r| r.kind == RefKind::MethodGuess)
-        .map(|r| res.item(match r.target { Target::Item(i) => i, Target::Module(_) => unreachable!() }).name.clone())
+        .map(|r| {
+            res.item(match r.target {
+                Target::Item(i) => i,
+                Target::Module(_) => unreachable!(),
+            })
+            .name
+            .clone()
+        })
         .collect();
     assert_eq!(guesses, vec!["Order"]);
     assert_eq!(res.stats.method_guess, 1);
-    assert_eq!(res.stats.methods_dropped, 2, "total is ambiguous, clone is std");
+    assert_eq!(
+        res.stats.methods_dropped, 2,
+        "total is ambiguous, clone is std"
+    );
     let confirm = res.methods.iter().find(|m| m.name == "confirm").unwrap();
     assert_eq!(confirm.sig.receiver, Some(crate::syntax::Receiver::RefMut));
 }
@@ -241,7 +267,10 @@ fn f(m: HashMap<String, Option<u8>>) { let v: Vec<u8> = Vec::new(); nowhere::thi
 ",
     );
     assert!(res.refs.is_empty());
-    assert_eq!(res.externals[&0]["std"], 6, "use, HashMap, String, Option, Vec, Vec::new");
+    assert_eq!(
+        res.externals[&0]["std"], 6,
+        "use, HashMap, String, Option, Vec, Vec::new"
+    );
     assert_eq!(res.stats.unresolved, 1);
     assert_eq!(res.unresolved[0].path, "nowhere::thing");
 }
@@ -276,6 +305,9 @@ fn f<T: Clone>(t: T) { use crate::m::helper; helper(); }
     );
     assert_eq!(
         e,
-        vec!["app::f -> app::m::helper (call)", "app::f -> app::m::helper (use)"]
+        vec![
+            "app::f -> app::m::helper (call)",
+            "app::f -> app::m::helper (use)"
+        ]
     );
 }

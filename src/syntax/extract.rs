@@ -46,7 +46,8 @@ fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
         };
         // `cfg(test)` and `cfg(all(test, ...))`; `cfg(not(test))` keeps the item.
         let text = list.tokens.to_string();
-        text == "test" || (text.starts_with("all") && text.contains("test") && !text.contains("not"))
+        text == "test"
+            || (text.starts_with("all") && text.contains("test") && !text.contains("not"))
     })
 }
 
@@ -263,11 +264,31 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
                 }
             } else {
                 collect(facts, Owner::Module, options, |c| c.visit_macro(&m.mac));
-                // Macros that expand to items (`lazy_static!`, `thread_local!`) hide their
-                // names; those written as plain items are worth reading.
-                if let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) {
-                    for inner in &file.items {
-                        item_facts(inner, facts, options);
+                let name = m.mac.path.segments.last().map(|s| s.ident.to_string());
+                match name.as_deref() {
+                    Some("table") => {
+                        for id in diesel_tables(&m.mac.tokens) {
+                            define(
+                                facts,
+                                &id,
+                                ItemKind::Table,
+                                &syn::Visibility::Public(Default::default()),
+                            );
+                        }
+                    }
+                    // Conditional compilation wrappers: every branch is analysed, as
+                    // rust-analyzer does with all features on.
+                    Some("cfg_if" | "cfg_select" | "cfg_match") => {
+                        wrapped_items(&m.mac.tokens, facts, options);
+                    }
+                    // Macros that expand to items (`lazy_static!`, `thread_local!`) hide their
+                    // names; those written as plain items are worth reading.
+                    _ => {
+                        if let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) {
+                            for inner in &file.items {
+                                item_facts(inner, facts, options);
+                            }
+                        }
                     }
                 }
             }
@@ -284,6 +305,48 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
     }
 }
 
+/// Items inside the brace groups of `cfg_if! { if #[cfg(..)] { .. } else { .. } }` and
+/// `cfg_select! { pred => { .. } _ => { .. } }`.
+fn wrapped_items(tokens: &TokenStream, facts: &mut ModuleFacts, options: ExtractOptions) {
+    for tt in tokens.clone() {
+        if let TokenTree::Group(g) = tt
+            && g.delimiter() == proc_macro2::Delimiter::Brace
+        {
+            match syn::parse2::<syn::File>(g.stream()) {
+                Ok(file) => {
+                    for inner in &file.items {
+                        item_facts(inner, facts, options);
+                    }
+                }
+                Err(_) => wrapped_items(&g.stream(), facts, options),
+            }
+        }
+    }
+}
+
+/// Table names of diesel's `table! { [schema.]name (key) { columns } ... }`.
+fn diesel_tables(tokens: &TokenStream) -> Vec<proc_macro2::Ident> {
+    let mut out = Vec::new();
+    let mut prev_ident: Option<proc_macro2::Ident> = None;
+    let mut after_pound = false;
+    for tt in tokens.clone() {
+        match tt {
+            TokenTree::Punct(p) if p.as_char() == '#' => after_pound = true,
+            // `#[derive(..)]` and `#[sql_name = ..]` attributes before a table.
+            TokenTree::Group(_) if after_pound => after_pound = false,
+            TokenTree::Ident(id) => prev_ident = Some(id),
+            TokenTree::Punct(p) if p.as_char() == '.' => prev_ident = None,
+            TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Parenthesis => {
+                if let Some(id) = prev_ident.take() {
+                    out.push(id);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 fn impl_facts(i: &syn::ItemImpl, facts: &mut ModuleFacts, options: ExtractOptions) {
     let self_ty = match &*i.self_ty {
         syn::Type::Path(tp) if tp.qself.is_none() => Some(path_text(&tp.path)),
@@ -295,7 +358,11 @@ fn impl_facts(i: &syn::ItemImpl, facts: &mut ModuleFacts, options: ExtractOption
         match item {
             syn::ImplItem::Fn(f) => {
                 if options.include_tests || !is_cfg_test(&f.attrs) {
-                    fns.push((f.sig.ident.to_string(), fn_sig(&f.sig), pos(f.sig.ident.span())));
+                    fns.push((
+                        f.sig.ident.to_string(),
+                        fn_sig(&f.sig),
+                        pos(f.sig.ident.span()),
+                    ));
                 }
             }
             syn::ImplItem::Const(c) => others.push(c.ident.to_string()),
@@ -423,8 +490,23 @@ struct RefCollector<'a> {
 fn is_primitive(name: &str) -> bool {
     matches!(
         name,
-        "bool" | "char" | "str" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16"
-            | "i32" | "i64" | "i128" | "isize" | "f32" | "f64"
+        "bool"
+            | "char"
+            | "str"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "f32"
+            | "f64"
     )
 }
 
@@ -494,7 +576,9 @@ impl RefCollector<'_> {
             for e in &exprs {
                 self.visit_expr(e);
             }
-        } else if let Ok(stmts) = syn::parse::Parser::parse2(syn::Block::parse_within, mac.tokens.clone()) {
+        } else if let Ok(stmts) =
+            syn::parse::Parser::parse2(syn::Block::parse_within, mac.tokens.clone())
+        {
             for s in &stmts {
                 self.visit_stmt(s);
             }
@@ -517,31 +601,15 @@ impl RefCollector<'_> {
         }
     }
 
-    /// diesel's `table! { [schema.]name (key) { columns } }`, possibly several per call.
+    /// diesel's `table!`: each table it defines.
     fn diesel_table(&mut self, tokens: &TokenStream) {
-        let mut prev_ident: Option<proc_macro2::Ident> = None;
-        let mut skip_attr = false;
-        for tt in tokens.clone() {
-            match tt {
-                TokenTree::Punct(p) if p.as_char() == '#' => skip_attr = true,
-                TokenTree::Group(g) if skip_attr => {
-                    let _ = g;
-                    skip_attr = false;
-                }
-                TokenTree::Ident(id) => prev_ident = Some(id),
-                TokenTree::Punct(p) if p.as_char() == '.' => prev_ident = None,
-                TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Parenthesis => {
-                    if let Some(id) = prev_ident.take() {
-                        self.facts.tables.push(TableRef {
-                            owner: self.owner,
-                            table: id.to_string(),
-                            access: TableAccess::Define,
-                            pos: pos(id.span()),
-                        });
-                    }
-                }
-                _ => {}
-            }
+        for id in diesel_tables(tokens) {
+            self.facts.tables.push(TableRef {
+                owner: self.owner,
+                table: id.to_string(),
+                access: TableAccess::Define,
+                pos: pos(id.span()),
+            });
         }
     }
 }
@@ -630,7 +698,12 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
         let first = p.path.segments[0].ident.to_string();
         // A lone lowercase name in an expression is a local variable far more often than
         // a function used as a value; those are left out rather than counted unresolved.
-        if single && first.chars().next().is_some_and(|c| c.is_lowercase() || c == '_') {
+        if single
+            && first
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase() || c == '_')
+        {
             return;
         }
         let last = p.path.segments.last().map(|s| s.ident.to_string());

@@ -30,6 +30,8 @@ pub enum ItemKind {
     Static,
     TypeAlias,
     Macro,
+    /// A diesel `table!`: a module in the expansion, a node here.
+    Table,
 }
 
 impl ItemKind {
@@ -44,6 +46,7 @@ impl ItemKind {
             ItemKind::Static => "static",
             ItemKind::TypeAlias => "type",
             ItemKind::Macro => "macro",
+            ItemKind::Table => "table",
         }
     }
 
@@ -54,7 +57,8 @@ impl ItemKind {
             | ItemKind::Enum
             | ItemKind::Union
             | ItemKind::Trait
-            | ItemKind::TypeAlias => Namespace::Type,
+            | ItemKind::TypeAlias
+            | ItemKind::Table => Namespace::Type,
             ItemKind::Fn | ItemKind::Const | ItemKind::Static => Namespace::Value,
             ItemKind::Macro => Namespace::Macro,
         }

@@ -78,25 +78,43 @@ fn references_carry_kind_owner_and_position() {
     );
     assert_eq!(m.refs[0].owner, Owner::Item(0));
     assert_eq!(m.refs[5].owner, Owner::Item(1));
-    assert_eq!(m.refs[5].pos, Pos { line: 3, column: 13 });
+    assert_eq!(
+        m.refs[5].pos,
+        Pos {
+            line: 3,
+            column: 13
+        }
+    );
     assert_eq!(m.method_calls.len(), 1);
     assert_eq!(m.method_calls[0].name, "confirm");
     assert!(m.locals.contains(&(Owner::Item(1), "T".into())));
     // `t` and `x` are local variables, not paths to resolve; `T` is kept and resolve
     // skips it through `locals`.
-    assert!(m.refs.iter().all(|r| r.path.segments != ["t"] && r.path.segments != ["x"]));
+    assert!(
+        m.refs
+            .iter()
+            .all(|r| r.path.segments != ["t"] && r.path.segments != ["x"])
+    );
 }
 
 #[test]
 fn impl_headers_name_trait_and_type() {
-    let m = facts("impl From<orders::Order> for billing::Invoice { fn from(o: orders::Order) -> Self { Self::new() } fn total(&mut self, n: u32) {} }");
+    let m = facts(
+        "impl From<orders::Order> for billing::Invoice { fn from(o: orders::Order) -> Self { Self::new() } fn total(&mut self, n: u32) {} }",
+    );
     assert_eq!(m.impls.len(), 1);
     let imp = &m.impls[0];
     assert_eq!(imp.trait_.as_ref().unwrap().to_string(), "From");
-    assert_eq!(imp.self_ty.as_ref().unwrap().to_string(), "billing::Invoice");
+    assert_eq!(
+        imp.self_ty.as_ref().unwrap().to_string(),
+        "billing::Invoice"
+    );
     assert_eq!(imp.fns[1].0, "total");
     assert_eq!(imp.fns[1].1.receiver, Some(Receiver::RefMut));
-    assert_eq!(imp.fns[1].1.params, vec![("n".to_string(), "u32".to_string())]);
+    assert_eq!(
+        imp.fns[1].1.params,
+        vec![("n".to_string(), "u32".to_string())]
+    );
     assert_eq!(
         refs(&m),
         vec![

@@ -1,0 +1,3 @@
+//! Rendering: every format the CLI prints lives here, one file per format.
+
+pub mod analysis;

@@ -34,6 +34,8 @@ pub(super) struct Scopes<'a> {
     /// Names of external crates, interned so `Binding` stays `Copy`.
     pub externals: Vec<String>,
     external_ids: HashMap<String, u32>,
+    /// `extern crate x as y;` at a crate root adds `y` to that crate's extern prelude.
+    root_extern: HashMap<(u32, String), Binding>,
     memo: HashMap<(ModuleId, Namespace, String), Option<Binding>>,
     in_progress: HashSet<(ModuleId, Namespace, String)>,
     pub enum_variants: HashMap<ItemId, Vec<String>>,
@@ -72,6 +74,7 @@ impl<'a> Scopes<'a> {
                 .collect(),
             externals: Vec::new(),
             external_ids: HashMap::new(),
+            root_extern: HashMap::new(),
             memo: HashMap::new(),
             in_progress: HashSet::new(),
             enum_variants: HashMap::new(),
@@ -131,6 +134,9 @@ impl<'a> Scopes<'a> {
                     s.extern_crate(ModuleId(m as u32), &e.name)
                 };
                 if let Some(b) = target {
+                    if module.parent.is_none() {
+                        s.root_extern.insert((module.krate, bound.clone()), b);
+                    }
                     s.defs[m].insert((Namespace::Type, bound), b);
                 }
             }
@@ -253,10 +259,14 @@ impl<'a> Scopes<'a> {
                 cur = self.cb.module(p).parent;
             }
         }
-        if ns == Namespace::Type
-            && let Some(b) = self.extern_crate(m, name)
-        {
-            return Some(b);
+        if ns == Namespace::Type {
+            if let Some(b) = self.extern_crate(m, name) {
+                return Some(b);
+            }
+            let krate = self.cb.module(m).krate;
+            if let Some(b) = self.root_extern.get(&(krate, name.to_string())) {
+                return Some(*b);
+            }
         }
         prelude::builtin(name, ns)
             .map(Binding::External)

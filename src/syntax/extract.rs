@@ -539,6 +539,20 @@ impl RefCollector<'_> {
         }
     }
 
+    /// Names a pattern binds (`let bad = ..`, closure and function parameters): calls
+    /// through them (`bad(..)`) are not paths to resolve.
+    fn bind_pattern(&mut self, pat: &syn::Pat) {
+        match pat {
+            syn::Pat::Ident(pi) if !is_upper_camel(&pi.ident.to_string()) => {
+                self.local(pi.ident.to_string());
+            }
+            syn::Pat::Type(pt) => self.bind_pattern(&pt.pat),
+            syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| self.bind_pattern(p)),
+            syn::Pat::Reference(r) => self.bind_pattern(&r.pat),
+            _ => {}
+        }
+    }
+
     fn local(&mut self, name: String) {
         self.facts.locals.push((self.owner, name));
     }
@@ -756,6 +770,25 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
         if let Some((_, sub)) = &p.subpat {
             self.visit_pat(sub);
         }
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        self.bind_pattern(&l.pat);
+        visit::visit_local(self, l);
+    }
+
+    fn visit_fn_arg(&mut self, a: &'ast syn::FnArg) {
+        if let syn::FnArg::Typed(pt) = a {
+            self.bind_pattern(&pt.pat);
+        }
+        visit::visit_fn_arg(self, a);
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        for p in &c.inputs {
+            self.bind_pattern(p);
+        }
+        visit::visit_expr_closure(self, c);
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {

@@ -209,25 +209,34 @@ impl<'a> Scopes<'a> {
         }
         for g in self.globs[mi].clone() {
             let path = self.cb.module(m).facts.uses[g as usize].path.clone();
-            match self.resolve_in(m, &path, Namespace::Type, &[]) {
-                Some(Binding::Module(target)) if target != m => {
-                    if let Some(b) = self.lookup(target, name, ns) {
-                        return Some(b);
-                    }
-                }
-                Some(Binding::Item(e)) => {
-                    if self
-                        .enum_variants
-                        .get(&e)
-                        .is_some_and(|v| v.iter().any(|v| v == name))
-                    {
-                        return Some(Binding::Variant(e));
-                    }
-                }
-                _ => {}
+            if let Some(b) = self.through_glob(m, &path, name, ns) {
+                return Some(b);
             }
         }
         None
+    }
+
+    /// `name` as imported by `use <glob_path>::*` written in module `m`: a name of the
+    /// globbed module, or a variant of the globbed enum.
+    fn through_glob(
+        &mut self,
+        m: ModuleId,
+        glob_path: &PathText,
+        name: &str,
+        ns: Namespace,
+    ) -> Option<Binding> {
+        match self.resolve_in(m, glob_path, Namespace::Type, &[])? {
+            Binding::Module(target) if target != m => self.lookup(target, name, ns),
+            Binding::Item(e)
+                if self
+                    .enum_variants
+                    .get(&e)
+                    .is_some_and(|v| v.iter().any(|v| v == name)) =>
+            {
+                Some(Binding::Variant(e))
+            }
+            _ => None,
+        }
     }
 
     /// A name found nowhere else, in a module that glob-imports an external path
@@ -366,22 +375,11 @@ impl<'a> Scopes<'a> {
                         return Some(b);
                     }
                 }
-                UseKind::Glob => match self.resolve_in(m, &u.path, Namespace::Type, &[]) {
-                    Some(Binding::Module(x)) => {
-                        if let Some(b) = self.lookup(x, name, ns) {
-                            return Some(b);
-                        }
+                UseKind::Glob => {
+                    if let Some(b) = self.through_glob(m, &u.path, name, ns) {
+                        return Some(b);
                     }
-                    Some(Binding::Item(e))
-                        if self
-                            .enum_variants
-                            .get(&e)
-                            .is_some_and(|v| v.iter().any(|v| v == name)) =>
-                    {
-                        return Some(Binding::Variant(e));
-                    }
-                    _ => {}
-                },
+                }
                 _ => {}
             }
         }

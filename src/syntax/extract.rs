@@ -356,14 +356,12 @@ fn impl_facts(i: &syn::ItemImpl, facts: &mut ModuleFacts, options: ExtractOption
     let mut others = Vec::new();
     for item in &i.items {
         match item {
-            syn::ImplItem::Fn(f) => {
-                if options.include_tests || !is_cfg_test(&f.attrs) {
-                    fns.push((
-                        f.sig.ident.to_string(),
-                        fn_sig(&f.sig),
-                        pos(f.sig.ident.span()),
-                    ));
-                }
+            syn::ImplItem::Fn(f) if options.include_tests || !is_cfg_test(&f.attrs) => {
+                fns.push((
+                    f.sig.ident.to_string(),
+                    fn_sig(&f.sig),
+                    pos(f.sig.ident.span()),
+                ));
             }
             syn::ImplItem::Const(c) => others.push(c.ident.to_string()),
             syn::ImplItem::Type(t) => others.push(t.ident.to_string()),

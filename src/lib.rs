@@ -4,4 +4,6 @@
 pub mod cli;
 pub mod diagnostics;
 pub mod discover;
+pub mod report;
+pub mod spec;
 pub mod syntax;

@@ -146,11 +146,13 @@ fn token_span(text: &str, line: u32, column: u32) -> Option<std::ops::Range<usiz
             end
         }
         Some(_) => {
+            // `,`, `]` and `}` end a scalar only inside a flow collection (`[a, b]`).
+            let in_flow = line_text[..column_offset].contains(['[', '{']);
             let mut end = rest.len();
             let mut previous = ' ';
             for (i, c) in rest.char_indices() {
                 let next = rest[i + c.len_utf8()..].chars().next();
-                let ends = matches!(c, ',' | ']' | '}') && i > 0
+                let ends = in_flow && matches!(c, ',' | ']' | '}') && i > 0
                     || c == '#' && previous.is_whitespace()
                     || c == ':' && next.is_none_or(char::is_whitespace);
                 if ends {
@@ -208,13 +210,13 @@ mod tests {
 
     #[test]
     fn tokens_end_at_yaml_punctuation() {
-        let text =
-            "a:\n  modlues: [x]\n  f: { a: Option<Strng>, b: u32 }\n  s: \"quoted, here\" # c\n";
+        let text = "a:\n  modlues: [x]\n  f: { a: Option<Strng>, b: u32 }\n  s: \"quoted, here\" # c\n  t: Map<A, B>\n";
         let slice = |line, column| token_span(text, line, column).map(|r| &text[r]);
         assert_eq!(slice(2, 3), Some("modlues"));
         assert_eq!(slice(2, 13), Some("x"));
         assert_eq!(slice(3, 11), Some("Option<Strng>"));
         assert_eq!(slice(4, 6), Some("\"quoted, here\""));
+        assert_eq!(slice(5, 6), Some("Map<A, B>"));
         assert_eq!(slice(9, 1), None);
         assert_eq!(slice(1, 3), Some(""));
     }

@@ -51,11 +51,22 @@ impl<'a> Decoder<'a> {
     }
 
     fn wrong_type(&mut self, node: &Node, expected: &str, what: &str) {
+        let help = match (&node.value, expected) {
+            (Value::Str(_), "an integer") => Some("write the number without quotes".to_string()),
+            (Value::Map(_), "a string") => Some(
+                "YAML reads `a: b` and a trailing `:` as a mapping: put the value in quotes"
+                    .to_string(),
+            ),
+            (Value::Str(_) | Value::Map(_), "a list") => {
+                Some("write a list: `[a, b]`, or one `- item` per line".to_string())
+            }
+            _ => None,
+        };
         self.report(
             Code::WrongType,
             node.pos,
             format!("{what} must be {expected}, found {}", node.value.kind()),
-            None,
+            help,
         );
     }
 
@@ -63,7 +74,11 @@ impl<'a> Decoder<'a> {
         if root.value == Value::Null {
             self.report(
                 Code::WrongType,
-                root.pos,
+                Pos {
+                    line: 1,
+                    column: 1,
+                    ..Pos::default()
+                },
                 "the spec is empty".to_string(),
                 Some("start it with `version: 1` and `system: <name>`".to_string()),
             );
@@ -120,7 +135,11 @@ impl<'a> Decoder<'a> {
 
     fn domain(&mut self, node: &Node, name: &At<String>) -> Option<RawDomain> {
         let what = format!("domain `{}`", name.value);
-        let object = self.object(node, &what, keys::DOMAIN)?;
+        // A body of the wrong kind still declares the name, so references to it are not
+        // reported a second time.
+        let Some(object) = self.object(node, &what, keys::DOMAIN) else {
+            return Some(Default::default());
+        };
         Some(RawDomain {
             description: object
                 .get("description")
@@ -169,7 +188,11 @@ impl<'a> Decoder<'a> {
 
     fn command(&mut self, node: &Node, name: &At<String>) -> Option<RawCommand> {
         let what = format!("command `{}`", name.value);
-        let object = self.object(node, &what, keys::COMMAND)?;
+        // A body of the wrong kind still declares the name, so references to it are not
+        // reported a second time.
+        let Some(object) = self.object(node, &what, keys::COMMAND) else {
+            return Some(Default::default());
+        };
         Some(RawCommand {
             description: object
                 .get("description")
@@ -182,7 +205,11 @@ impl<'a> Decoder<'a> {
 
     fn event(&mut self, node: &Node, name: &At<String>) -> Option<RawEvent> {
         let what = format!("event `{}`", name.value);
-        let object = self.object(node, &what, keys::EVENT)?;
+        // A body of the wrong kind still declares the name, so references to it are not
+        // reported a second time.
+        let Some(object) = self.object(node, &what, keys::EVENT) else {
+            return Some(Default::default());
+        };
         let event = RawEvent {
             from: object.get("from").and_then(|n| self.string(n, "`from`")),
             version: object.get("version").and_then(|n| self.int(n, "`version`")),
@@ -205,7 +232,11 @@ impl<'a> Decoder<'a> {
 
     fn value_type(&mut self, node: &Node, name: &At<String>) -> Option<RawValueType> {
         let what = format!("type `{}`", name.value);
-        let object = self.object(node, &what, keys::VALUE_TYPE)?;
+        // A body of the wrong kind still declares the name, so references to it are not
+        // reported a second time.
+        let Some(object) = self.object(node, &what, keys::VALUE_TYPE) else {
+            return Some(Default::default());
+        };
         Some(RawValueType {
             description: object
                 .get("description")
@@ -238,7 +269,11 @@ impl<'a> Decoder<'a> {
 
     fn saga(&mut self, node: &Node, name: &At<String>) -> Option<RawSaga> {
         let what = format!("saga `{}`", name.value);
-        let object = self.object(node, &what, keys::SAGA)?;
+        // A body of the wrong kind still declares the name, so references to it are not
+        // reported a second time.
+        let Some(object) = self.object(node, &what, keys::SAGA) else {
+            return Some(Default::default());
+        };
         let steps = object
             .get("steps")
             .map(|n| self.list(Some(n), "`steps`", Self::step));

@@ -14,6 +14,10 @@ pub fn parse_field_type(
 ) -> Result<FieldType, (String, Option<String>)> {
     let text = text.trim();
     if let Some((wrapper, inner)) = split_generic(text) {
+        if !["Option", "Vec"].contains(&wrapper) {
+            let close = did_you_mean(wrapper, ["Option", "Vec"]).map(|w| format!("{w}<{inner}>"));
+            return Err((format!("unknown field type `{text}`"), close));
+        }
         let inner_type = parse_field_type(inner, declared)
             .map_err(|(message, fixed)| (message, fixed.map(|f| format!("{wrapper}<{f}>"))))?;
         return match wrapper {

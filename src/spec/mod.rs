@@ -27,9 +27,17 @@ pub fn load(path_display: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) {
     let root = match yaml::parse(text) {
         Ok(root) => root,
         Err(err) => {
+            let help = match yaml::unclosed_bracket(text, err.pos.line) {
+                Some((bracket, line)) => {
+                    format!(
+                        "the `{bracket}` opened on line {line} is not closed; nothing else was checked"
+                    )
+                }
+                None => "fix the YAML syntax; nothing else was checked".to_string(),
+            };
             let diagnostic = Diagnostic::error(Code::SpecSyntaxError, err.message)
                 .at(decoder.location(err.pos))
-                .with_help("fix the YAML syntax; nothing else was checked");
+                .with_help(help);
             return (None, vec![diagnostic]);
         }
     };

@@ -115,6 +115,34 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     }
 }
 
+/// The innermost flow collection (`[` or `{`, with its line) still open before `line`:
+/// parsers notice an unclosed bracket only lines later, so the help points back at it.
+pub fn unclosed_bracket(text: &str, line: u32) -> Option<(char, u32)> {
+    let mut open: Vec<(char, u32)> = Vec::new();
+    for (number, content) in (1u32..).zip(text.lines()) {
+        if number >= line {
+            break;
+        }
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        for c in content.chars() {
+            match (quote, c) {
+                (Some(q), _) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') if previous.is_whitespace() => break,
+                (None, '[' | '{') => open.push((c, number)),
+                (None, ']' | '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            previous = c;
+        }
+    }
+    open.pop()
+}
+
 fn into_node(spanned: Spanned<RawNode>) -> Node {
     Node {
         pos: Pos::of(&spanned.referenced),
@@ -240,6 +268,13 @@ mod tests {
         let err = parse("a: [1, 2\nb: 3\n").expect_err("unclosed list");
         assert_eq!(err.pos.line, 2);
         assert!(!err.message.contains("at line"), "{}", err.message);
+    }
+
+    #[test]
+    fn unclosed_brackets_are_found_before_the_error_line() {
+        let text = "a: [1, 2\nb: { c: '[' }\nd: 3\n";
+        assert_eq!(unclosed_bracket(text, 3), Some(('[', 1)));
+        assert_eq!(unclosed_bracket("a: [1]\nb: 2\n", 2), None);
     }
 
     #[test]

@@ -19,11 +19,13 @@ struct Object<'n> {
 }
 
 impl<'n> Object<'n> {
+    /// The value of `key`; a key with nothing after it (`key:`) counts as absent.
     fn get(&self, key: &str) -> Option<&'n Node> {
         self.entries
             .iter()
             .find(|(k, _)| k.value == key)
             .map(|(_, node)| *node)
+            .filter(|node| node.value != Value::Null)
     }
 }
 

@@ -89,6 +89,7 @@ pub struct RawSpec {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "Unassigned")]
 pub enum RawUnassigned {
     Error,
     Warn,
@@ -98,6 +99,7 @@ pub enum RawUnassigned {
 /// A domain: the modules it owns, what it exposes, and the events it listens to.
 #[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields)]
+#[schemars(rename = "Domain")]
 pub struct RawDomain {
     pub description: Option<At<String>>,
     /// Module patterns: `crate::a::b` exact, `crate::a::*` children, `crate::a::**` all
@@ -123,6 +125,7 @@ pub struct RawDomain {
 
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
+#[schemars(rename = "Subscription")]
 pub enum RawSubscription {
     /// The event's name; the handler is `on_<event>` and the mode `reaction`.
     Event(At<String>),
@@ -131,6 +134,7 @@ pub enum RawSubscription {
 
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields)]
+#[schemars(rename = "SubscriptionDetail")]
 pub struct RawSubscriptionDetail {
     /// The event's name.
     #[schemars(required)]
@@ -143,6 +147,7 @@ pub struct RawSubscriptionDetail {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "Mode")]
 pub enum RawMode {
     Reaction,
     Projection,
@@ -151,6 +156,7 @@ pub enum RawMode {
 /// A command a domain accepts, the events it emits and those that reject it.
 #[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields)]
+#[schemars(rename = "Command")]
 pub struct RawCommand {
     pub description: Option<At<String>>,
     /// Field name -> type, or `{ type, optional, description }`.
@@ -167,6 +173,7 @@ pub struct RawCommand {
 /// A domain event: an immutable fact, published by exactly one domain.
 #[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields)]
+#[schemars(rename = "Event")]
 pub struct RawEvent {
     /// The one domain that publishes it.
     #[schemars(required)]
@@ -185,6 +192,7 @@ pub struct RawEvent {
 /// A value object usable as a field type.
 #[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields)]
+#[schemars(rename = "ValueType")]
 pub struct RawValueType {
     pub description: Option<At<String>>,
     /// Field name -> type, or `{ type, optional, description }`.
@@ -194,6 +202,7 @@ pub struct RawValueType {
 
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
+#[schemars(rename = "Field")]
 pub enum RawField {
     /// `bool`, `i32`, `i64`, `u32`, `u64`, `f64`, `String`, `Uuid`, `DateTime`, `Date`,
     /// `Decimal`, `Option<T>`, `Vec<T>` or a name from `types`.
@@ -203,6 +212,7 @@ pub enum RawField {
 
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields)]
+#[schemars(rename = "FieldDetail")]
 pub struct RawFieldDetail {
     /// The field's type, as in the short form.
     #[schemars(required)]
@@ -215,6 +225,7 @@ pub struct RawFieldDetail {
 /// A multi-step flow across domains, run by its owner, compensated on failure.
 #[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields)]
+#[schemars(rename = "Saga")]
 pub struct RawSaga {
     pub description: Option<At<String>>,
     /// The domain whose service runs the saga.
@@ -238,6 +249,7 @@ pub struct RawSaga {
 /// One step: invoke a command (or await an event), and how to undo it.
 #[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields)]
+#[schemars(rename = "SagaStep")]
 pub struct RawSagaStep {
     /// The step's name (snake_case).
     #[schemars(required)]

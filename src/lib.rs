@@ -9,4 +9,5 @@ pub mod graph;
 pub mod pipeline;
 pub mod report;
 pub mod resolve;
+pub mod spec;
 pub mod syntax;

@@ -160,6 +160,20 @@ fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
 
 fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions) {
     if !options.include_tests && is_cfg_test(item_attrs(item)) {
+        if let syn::Item::Mod(m) = item
+            && m.content.is_none()
+        {
+            facts.excluded_mods.push(ModDecl {
+                name: m.ident.to_string(),
+                vis: vis(&m.vis),
+                pos: pos(m.ident.span()),
+                path_attr: path_attr(&m.attrs),
+                cfg_test: true,
+                inline: None,
+                lines: 0,
+                macro_use: false,
+            });
+        }
         return;
     }
     let define = |facts: &mut ModuleFacts,
@@ -203,6 +217,7 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
                     let span = brace.span;
                     (span.close().start().line + 1).saturating_sub(span.open().start().line) as u32
                 }),
+                macro_use: has_attr(&m.attrs, "macro_use"),
             });
         }
         syn::Item::ExternCrate(e) => facts.extern_crates.push(ExternCrate {
@@ -210,6 +225,7 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
             rename: e.rename.as_ref().map(|(_, r)| r.to_string()),
             vis: vis(&e.vis),
             pos: pos(e.ident.span()),
+            macro_use: has_attr(&e.attrs, "macro_use"),
         }),
         syn::Item::Struct(s) => {
             let owner = define(facts, &s.ident, ItemKind::Struct, &s.vis);
@@ -532,6 +548,17 @@ impl RefCollector<'_> {
         });
     }
 
+    /// The trait of a qualified path: `<Invoice as Payable>::pay` names `Payable` (the
+    /// first `position` segments of the path); `<T>::f` names no trait.
+    fn qself_trait(&mut self, q: &syn::QSelf, path: &syn::Path, kind: RefKind) {
+        if q.position == 0 {
+            return;
+        }
+        let mut trait_path = path.clone();
+        trait_path.segments = path.segments.iter().take(q.position).cloned().collect();
+        self.push_path(&trait_path, kind);
+    }
+
     /// Generic arguments inside a path (`Vec<Order>`), without the path itself.
     fn visit_path_generics(&mut self, path: &syn::Path) {
         for seg in &path.segments {
@@ -671,6 +698,7 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
     fn visit_type_path(&mut self, tp: &'ast syn::TypePath) {
         if let Some(q) = &tp.qself {
             self.visit_type(&q.ty);
+            self.qself_trait(q, &tp.path, RefKind::Type);
         } else {
             self.push_path(&tp.path, RefKind::Type);
         }
@@ -705,6 +733,7 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
         if let Some(q) = &p.qself {
             self.visit_type(&q.ty);
+            self.qself_trait(q, &p.path, RefKind::Call);
             self.visit_path_generics(&p.path);
             return;
         }
@@ -766,6 +795,10 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
         // UpperCamel binding is almost always such a variant or a unit struct.
         if is_upper_camel(&p.ident.to_string()) && p.subpat.is_none() {
             self.push_path(&syn::Path::from(p.ident.clone()), RefKind::Construct);
+        } else if !is_upper_camel(&p.ident.to_string()) {
+            // Bindings of `match` arms, `if let`, `while let` and `for` shadow module
+            // names just like `let` ones: `Some(bad) => bad()` does not call a fn `bad`.
+            self.local(p.ident.to_string());
         }
         if let Some((_, sub)) = &p.subpat {
             self.visit_pat(sub);

@@ -543,6 +543,9 @@ fn generics_locals_closures_and_body_uses_shadow_module_items() {
             // A body-level `use` beats the module's own `helper`.
             "shadowing::body_use -> shadowing::m::helper (call)",
             "shadowing::body_use -> shadowing::m::helper (use)",
+            // The parameter `m` does not hide the module in `m::helper()`; the variable
+            // `helper` is not the fn `helper`.
+            "shadowing::param_named_like_module -> shadowing::m::helper (call)",
             // A unit struct named `T`: one letter without lowercase reads as a value, `call`.
             "shadowing::unit -> shadowing::T (call)",
             "shadowing::unit -> shadowing::T (type)",
@@ -569,7 +572,7 @@ fn generics_locals_closures_and_body_uses_shadow_module_items() {
     );
     assert_lines(
         module_edges(&a),
-        &["shadowing -> shadowing::m [use:1 call:1]"],
+        &["shadowing -> shadowing::m [use:1 call:2]"],
     );
     assert_eq!(a.resolution.stats.unresolved, 0);
 }

@@ -369,9 +369,18 @@ fn f(o: Option<fn()>, v: Vec<fn()>) {
     for bad in v { bad(); }
 }
 fn g() { bad(); }
+pub mod order { pub struct Order; }
+fn h(order: order::Order) -> order::Order { order }
 ",
     );
-    assert_eq!(e, vec!["app::g -> app::bad (call)"]);
+    assert_eq!(
+        e,
+        vec![
+            "app::g -> app::bad (call)",
+            // A variable shadows single names only: `order::Order` still names the module.
+            "app::h -> app::order::Order (type)",
+        ]
+    );
 }
 
 #[test]

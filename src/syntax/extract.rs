@@ -571,7 +571,7 @@ impl RefCollector<'_> {
     fn bind_pattern(&mut self, pat: &syn::Pat) {
         match pat {
             syn::Pat::Ident(pi) if !is_upper_camel(&pi.ident.to_string()) => {
-                self.local(pi.ident.to_string());
+                self.value_local(pi.ident.to_string());
             }
             syn::Pat::Type(pt) => self.bind_pattern(&pt.pat),
             syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| self.bind_pattern(p)),
@@ -582,6 +582,12 @@ impl RefCollector<'_> {
 
     fn local(&mut self, name: String) {
         self.facts.locals.push((self.owner, name));
+    }
+
+    /// A variable: it lives in the value namespace, so it hides `name(..)` but not the
+    /// module in `name::Item` (`fn save(order: order::Order)` names the module `order`).
+    fn value_local(&mut self, name: String) {
+        self.facts.value_locals.push((self.owner, name));
     }
 
     fn string_literal(&mut self, s: &syn::LitStr) {
@@ -798,7 +804,7 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
         } else if !is_upper_camel(&p.ident.to_string()) {
             // Bindings of `match` arms, `if let`, `while let` and `for` shadow module
             // names just like `let` ones: `Some(bad) => bad()` does not call a fn `bad`.
-            self.local(p.ident.to_string());
+            self.value_local(p.ident.to_string());
         }
         if let Some((_, sub)) = &p.subpat {
             self.visit_pat(sub);

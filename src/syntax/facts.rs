@@ -297,6 +297,9 @@ pub struct ModuleFacts {
     /// Names bound locally inside each owner (generic parameters, local items) that shadow
     /// module-level names; paths starting with them are not resolved against the module.
     pub locals: Vec<(Owner, String)>,
+    /// Variables bound by patterns (`let`, parameters, closures, `match`, `for`): they shadow
+    /// single-segment paths only, since a longer path starts in the type namespace.
+    pub value_locals: Vec<(Owner, String)>,
 }
 
 /// A parsed file: its top module and its size.

@@ -189,7 +189,7 @@ fn match_if_let_and_for_bindings_are_locals() {
         "fn f(o: Option<u8>, v: Vec<u8>) { match o { Some(bad) => {} None => {} } \
          if let Some(other) = o {} for item in v {} }",
     );
-    let locals: Vec<&str> = m.locals.iter().map(|(_, n)| n.as_str()).collect();
+    let locals: Vec<&str> = m.value_locals.iter().map(|(_, n)| n.as_str()).collect();
     for name in ["bad", "other", "item"] {
         assert!(locals.contains(&name), "{name} in {locals:?}");
     }

@@ -33,7 +33,7 @@ fn vis(v: &syn::Visibility) -> Visibility {
     }
 }
 
-fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
+pub(super) fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         if a.path().is_ident("test") {
             return true;
@@ -686,6 +686,14 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
             syn::Item::Static(s) => self.local(s.ident.to_string()),
             syn::Item::Trait(t) => self.local(t.ident.to_string()),
             syn::Item::Type(t) => self.local(t.ident.to_string()),
+            // A `macro_rules!` inside a body is that body's own: `name!()` is no path to
+            // resolve against the module.
+            syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
+                if let Some(ident) = &m.ident {
+                    self.local(ident.to_string());
+                }
+                return;
+            }
             syn::Item::Mod(_) => return,
             _ => {}
         }

@@ -230,3 +230,29 @@ fn excluded_test_module_files_and_macro_use_are_kept() {
     assert!(with_tests.module.excluded_mods.is_empty());
     assert_eq!(with_tests.module.mods.len(), 1);
 }
+
+#[test]
+fn a_file_marked_cfg_test_inside_keeps_only_its_module_files() {
+    let src =
+        "#![cfg(test)]\nmod helper;\nmod inline { fn x() {} }\nuse crate::a::B;\nfn t() { B; }";
+    let m = facts(src);
+    assert!(m.items.is_empty() && m.uses.is_empty() && m.refs.is_empty() && m.mods.is_empty());
+    let excluded: Vec<&str> = m.excluded_mods.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(excluded, ["helper"]);
+    let with_tests = parse_file(
+        src,
+        ExtractOptions {
+            include_tests: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(with_tests.module.items.len(), 1);
+    assert_eq!(with_tests.module.mods.len(), 2);
+}
+
+#[test]
+fn macro_rules_in_a_body_is_a_local_name() {
+    let m = facts("fn f() { macro_rules! check { () => {} } check!(); }");
+    assert!(m.locals.contains(&(Owner::Item(0), "check".to_string())));
+    assert!(refs(&m).contains(&("check".into(), "macro")));
+}

@@ -353,6 +353,11 @@ fn macro_paths_textual_scope_macro_use_and_macro_export() {
     assert_lines(
         item_edges(&a),
         &[
+            // The module-level `flags! { pub struct Perms: u8 { .. } }` invocation, and the
+            // struct its header names, read from the tokens of a body that is not plain Rust.
+            "app -> app::flags (macro)",
+            "app::can_read -> app::Perms (call)",
+            "app::can_read -> app::Perms (type)",
             "app::inner -> kernel::deep::money (use)",
             "app::inner::f -> app::local_mac (macro)",
             // `#[macro_export]` puts `money` at kernel's root, whatever module defines it.

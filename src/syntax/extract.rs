@@ -304,6 +304,17 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
                             for inner in &file.items {
                                 item_facts(inner, facts, options);
                             }
+                        } else {
+                            // A DSL (`bitflags! { pub struct Flags: u32 { .. } }`, petgraph's
+                            // `trait_template!`): its item headers still name what it defines.
+                            for (ident, kind, public) in item_headers(&m.mac.tokens) {
+                                let v = if public {
+                                    syn::Visibility::Public(Default::default())
+                                } else {
+                                    syn::Visibility::Inherited
+                                };
+                                define(facts, &ident, kind, &v);
+                            }
                         }
                     }
                 }
@@ -338,6 +349,43 @@ fn wrapped_items(tokens: &TokenStream, facts: &mut ModuleFacts, options: Extract
             }
         }
     }
+}
+
+/// `[pub] struct|enum|union|trait|type Name` at the top level of a macro body that is not
+/// plain Rust: the names such a module-level macro most likely defines.
+fn item_headers(tokens: &TokenStream) -> Vec<(proc_macro2::Ident, ItemKind, bool)> {
+    let mut out = Vec::new();
+    let mut public = false;
+    let mut kind: Option<ItemKind> = None;
+    for tt in tokens.clone() {
+        match tt {
+            TokenTree::Ident(id) => {
+                if let Some(k) = kind.take() {
+                    out.push((id, k, public));
+                    public = false;
+                    continue;
+                }
+                kind = match id.to_string().as_str() {
+                    "struct" => Some(ItemKind::Struct),
+                    "enum" => Some(ItemKind::Enum),
+                    "union" => Some(ItemKind::Union),
+                    "trait" => Some(ItemKind::Trait),
+                    "type" => Some(ItemKind::TypeAlias),
+                    _ => None,
+                };
+                if kind.is_none() {
+                    public = id == "pub";
+                }
+            }
+            // `pub(crate)`: the group after `pub` keeps it public enough to be named.
+            TokenTree::Group(_) if public => {}
+            _ => {
+                kind = None;
+                public = false;
+            }
+        }
+    }
+    out
 }
 
 /// Table names of diesel's `table! { [schema.]name (key) { columns } ... }`.

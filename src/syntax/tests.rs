@@ -256,3 +256,26 @@ fn macro_rules_in_a_body_is_a_local_name() {
     assert!(m.locals.contains(&(Owner::Item(0), "check".to_string())));
     assert!(refs(&m).contains(&("check".into(), "macro")));
 }
+
+#[test]
+fn item_headers_of_dsl_macros_define_items() {
+    let m = facts(
+        "bitflags! { #[derive(Debug)] pub(crate) struct Flags: u32 { const A = 1; } }\n\
+         trait_template! { /// doc\n pub trait Graph { @section self fn f(&self); } }\n\
+         odd! { struct Hidden: u8 {} type Alias = u8 @ x; }",
+    );
+    let items: Vec<(&str, ItemKind, bool)> = m
+        .items
+        .iter()
+        .map(|i| (i.name.as_str(), i.kind, i.vis == Visibility::Public))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("Flags", ItemKind::Struct, true),
+            ("Graph", ItemKind::Trait, true),
+            ("Hidden", ItemKind::Struct, false),
+            ("Alias", ItemKind::TypeAlias, false),
+        ]
+    );
+}

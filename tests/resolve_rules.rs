@@ -88,6 +88,9 @@ fn globs_of_modules_and_enums_and_named_imports_shadow_globs() {
     );
     // `model::Invoice` is in the glob, but the named `billing::Invoice` import wins.
     assert!(!targets(&a).contains(&"globs::model::Invoice".to_string()));
+    // `logic::order`: the body-level `use std::cmp::Ordering::*` and its three variants.
+    assert_eq!(a.resolution.externals[&0]["std"], 4);
+    assert_eq!(a.resolution.stats.unresolved, 0);
 }
 
 #[test]

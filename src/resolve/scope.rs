@@ -385,7 +385,10 @@ impl<'a> Scopes<'a> {
                     let first_ns = if segs.len() == 1 { ns } else { Namespace::Type };
                     cur = match self.local_use(m, first, first_ns, local_uses) {
                         Some(b) => b,
-                        None => self.first_with_fallback(m, first, first_ns)?,
+                        None => match self.first_with_fallback(m, first, first_ns) {
+                            Some(b) => b,
+                            None => self.external_local_glob(m, local_uses)?,
+                        },
                     };
                     i = 1;
                 }
@@ -424,6 +427,20 @@ impl<'a> Scopes<'a> {
             self.lookup(m, name, o)
                 .or_else(|| prelude::builtin(name, o).map(Binding::External))
         })
+    }
+
+    /// A name found nowhere else, in a body that glob-imports an external path
+    /// (`use regex_syntax::hir::HirKind::*;` then `Empty =>`), most likely comes from there.
+    fn external_local_glob(&mut self, m: ModuleId, local_uses: &[UseDecl]) -> Option<Binding> {
+        local_uses
+            .iter()
+            .filter(|u| u.kind == UseKind::Glob)
+            .find_map(
+                |u| match self.resolve_in(m, &u.path, Namespace::Type, &[]) {
+                    Some(b @ (Binding::External(_) | Binding::ExternalCrate(_))) => Some(b),
+                    _ => None,
+                },
+            )
     }
 
     /// A `use` inside a function body binds names for that body only.

@@ -395,3 +395,20 @@ fn f() { lazy!(); }
     assert_eq!(res.stats.unresolved, 0);
     assert_eq!(res.externals[&0]["std"], 1);
 }
+
+#[test]
+fn body_level_external_globs_own_the_names_found_nowhere_else() {
+    let (_, res) = analyze(
+        "//- /src/lib.rs crate:app
+pub struct Local;
+fn f(k: u8) -> u8 {
+    use std::cmp::Ordering::*;
+    match k { 0 => { Less; 0 } _ => { Local; 1 } }
+}
+",
+    );
+    assert_eq!(res.stats.unresolved, 0);
+    // `Local` still resolves to the crate's own struct.
+    assert_eq!(res.refs.len(), 1);
+    assert_eq!(res.externals[&0]["std"], 2, "the use and `Less`");
+}

@@ -36,6 +36,8 @@ pub(super) struct Scopes<'a> {
     external_ids: HashMap<String, u32>,
     /// `extern crate x as y;` at a crate root adds `y` to that crate's extern prelude.
     root_extern: HashMap<(u32, String), Binding>,
+    /// External crates a crate root imports with `#[macro_use] extern crate x;`.
+    macro_use_externals: HashMap<u32, Vec<Binding>>,
     memo: HashMap<(ModuleId, Namespace, String), Option<Binding>>,
     in_progress: HashSet<(ModuleId, Namespace, String)>,
     pub enum_variants: HashMap<ItemId, Vec<String>>,
@@ -47,6 +49,23 @@ fn other_namespaces(ns: Namespace) -> [Namespace; 2] {
         Namespace::Value => [Namespace::Type, Namespace::Macro],
         Namespace::Macro => [Namespace::Type, Namespace::Value],
     }
+}
+
+/// The `macro_rules!` of module `m` and, recursively, of its own `#[macro_use]` children.
+fn macro_use_macros(cb: &Codebase, items: &[super::Item], m: ModuleId) -> Vec<(String, ItemId)> {
+    let mut out: Vec<(String, ItemId)> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| item.module == m && item.kind == ItemKind::Macro)
+        .map(|(i, item)| (item.name.clone(), ItemId(i as u32)))
+        .collect();
+    let module = cb.module(m);
+    for decl in module.facts.mods.iter().filter(|d| d.macro_use) {
+        if let Some(&child) = module.children.get(&decl.name) {
+            out.extend(macro_use_macros(cb, items, child));
+        }
+    }
+    out
 }
 
 /// The name a `use` leaf binds, if any (`_` binds nothing nameable).
@@ -75,6 +94,7 @@ impl<'a> Scopes<'a> {
             externals: Vec::new(),
             external_ids: HashMap::new(),
             root_extern: HashMap::new(),
+            macro_use_externals: HashMap::new(),
             memo: HashMap::new(),
             in_progress: HashSet::new(),
             enum_variants: HashMap::new(),
@@ -139,9 +159,53 @@ impl<'a> Scopes<'a> {
                     }
                     s.defs[m].insert((Namespace::Type, bound), b);
                 }
+                if e.macro_use {
+                    s.macro_use_extern_crate(ModuleId(m as u32), target, items);
+                }
+            }
+        }
+        // `#[macro_use] mod m;`: the macros of `m` stay in scope in its parent after it, and
+        // so (through the textual-scope walk of `first_segment`) in the parent's children.
+        for (m, module) in cb.modules.iter().enumerate() {
+            for decl in module.facts.mods.iter().filter(|d| d.macro_use) {
+                let Some(&child) = module.children.get(&decl.name) else {
+                    continue;
+                };
+                for (name, id) in macro_use_macros(cb, items, child) {
+                    s.defs[m]
+                        .entry((Namespace::Macro, name))
+                        .or_insert(Binding::Item(id));
+                }
             }
         }
         s
+    }
+
+    /// `#[macro_use] extern crate x;` puts the exported macros of x in scope in the whole
+    /// crate: those of a workspace crate join the crate root's macro names; an external
+    /// crate is remembered as the likely home of macros found nowhere else.
+    fn macro_use_extern_crate(
+        &mut self,
+        m: ModuleId,
+        target: Option<Binding>,
+        items: &[super::Item],
+    ) {
+        let krate = self.cb.module(m).krate;
+        let root = self.cb.crates[krate as usize].root;
+        match target {
+            Some(Binding::Module(dep_root)) => {
+                let dep = self.cb.module(dep_root).krate;
+                for (i, item) in items.iter().enumerate() {
+                    if item.macro_export && self.cb.module(item.module).krate == dep {
+                        self.defs[root.0 as usize]
+                            .entry((Namespace::Macro, item.name.clone()))
+                            .or_insert(Binding::Item(ItemId(i as u32)));
+                    }
+                }
+            }
+            Some(b) => self.macro_use_externals.entry(krate).or_default().push(b),
+            None => {}
+        }
     }
 
     pub fn external(&mut self, name: &str) -> Binding {
@@ -277,9 +341,20 @@ impl<'a> Scopes<'a> {
                 return Some(*b);
             }
         }
-        prelude::builtin(name, ns)
-            .map(Binding::External)
-            .or_else(|| self.external_glob(m))
+        if let Some(b) = prelude::builtin(name, ns).map(Binding::External) {
+            return Some(b);
+        }
+        // A macro found nowhere else comes from the one `#[macro_use] extern crate` (with
+        // several, which one cannot be told from syntax).
+        if ns == Namespace::Macro
+            && let Some([b]) = self
+                .macro_use_externals
+                .get(&self.cb.module(m).krate)
+                .map(Vec::as_slice)
+        {
+            return Some(*b);
+        }
+        self.external_glob(m)
     }
 
     /// Resolves `path` written in module `m`; the last segment is looked up in `ns` first,
@@ -319,7 +394,10 @@ impl<'a> Scopes<'a> {
                     let first_ns = if segs.len() == 1 { ns } else { Namespace::Type };
                     cur = match self.local_use(m, first, first_ns, local_uses) {
                         Some(b) => b,
-                        None => self.first_with_fallback(m, first, first_ns)?,
+                        None => match self.first_with_fallback(m, first, first_ns) {
+                            Some(b) => b,
+                            None => self.external_local_glob(m, local_uses)?,
+                        },
                     };
                     i = 1;
                 }
@@ -358,6 +436,20 @@ impl<'a> Scopes<'a> {
             self.lookup(m, name, o)
                 .or_else(|| prelude::builtin(name, o).map(Binding::External))
         })
+    }
+
+    /// A name found nowhere else, in a body that glob-imports an external path
+    /// (`use regex_syntax::hir::HirKind::*;` then `Empty =>`), most likely comes from there.
+    fn external_local_glob(&mut self, m: ModuleId, local_uses: &[UseDecl]) -> Option<Binding> {
+        local_uses
+            .iter()
+            .filter(|u| u.kind == UseKind::Glob)
+            .find_map(
+                |u| match self.resolve_in(m, &u.path, Namespace::Type, &[]) {
+                    Some(b @ (Binding::External(_) | Binding::ExternalCrate(_))) => Some(b),
+                    _ => None,
+                },
+            )
     }
 
     /// A `use` inside a function body binds names for that body only.

@@ -2,6 +2,8 @@
 //! services that talk only through domain events. See ARCHITECTURE.md for the map.
 
 pub mod cli;
+pub mod cluster;
 pub mod diagnostics;
 pub mod discover;
+pub mod eval;
 pub mod syntax;

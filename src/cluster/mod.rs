@@ -14,12 +14,14 @@ pub mod algo;
 pub mod consensus;
 pub mod input;
 pub mod kernel;
+pub mod modules;
 pub mod vocab;
 
 pub use algo::{Clusterer, LeidenClusterer, LouvainClusterer, canonical_labels, community_count};
 pub use consensus::{Consensus, ConsensusConfig, confidence, consensus, derive_seed};
 pub use input::{ClusterInput, Layer, NodeInfo, WeightedGraph};
 pub use kernel::{KernelReason, KernelRules};
+pub use modules::{ModuleDomains, module_domains};
 pub use vocab::{VocabConfig, split_identifier, vocabulary_layer};
 
 /// Default seed: results are reproducible without the user choosing one.

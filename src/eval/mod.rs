@@ -12,7 +12,7 @@ pub mod truth;
 
 use std::collections::BTreeMap;
 
-use crate::cluster::{Clusterer, LouvainClusterer, WeightedGraph};
+use crate::cluster::{Clusterer, LouvainClusterer, ModuleDomains, WeightedGraph};
 
 pub use ari::adjusted_rand_index;
 pub use mojo::{max_mno, mno, mojo_fm};
@@ -67,6 +67,41 @@ fn intern(names: &[Option<&str>]) -> Vec<u32> {
         .map(|name| match name {
             Some(n) => distinct.binary_search(n).map_or(unobserved, |i| i as u32),
             None => unobserved,
+        })
+        .collect()
+}
+
+/// The label of modules whose items mostly went to the shared kernel.
+pub const KERNEL: &str = "kernel";
+
+/// A module path as the truth files write it: relative to the crate root, the root itself
+/// being `crate` (`shop::orders` in crate `shop` → `orders`, `shop` → `crate`). Paths of
+/// other crates are returned unchanged.
+pub fn relative_module_path(module: &str, crate_name: &str) -> String {
+    if module == crate_name || module == "crate" {
+        return "crate".to_owned();
+    }
+    for root in [crate_name, "crate"] {
+        if let Some(rest) = module.strip_prefix(root).and_then(|r| r.strip_prefix("::")) {
+            return rest.to_owned();
+        }
+    }
+    module.to_owned()
+}
+
+/// The module-level assignment of a suggestion, ready for [`score`]: each module of
+/// `crate_name` labelled `domain-<n>` by its majority domain, or [`KERNEL`].
+pub fn suggestion_assignment(
+    modules: &BTreeMap<String, ModuleDomains>,
+    crate_name: &str,
+) -> Assignment {
+    modules
+        .iter()
+        .map(|(module, domains)| {
+            let label = domains
+                .majority()
+                .map_or_else(|| KERNEL.to_owned(), |d| format!("domain-{d}"));
+            (relative_module_path(module, crate_name), label)
         })
         .collect()
 }

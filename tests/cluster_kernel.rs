@@ -1,7 +1,9 @@
 //! Shared-kernel detection: infrastructure names and hubs used from many communities are set
 //! apart instead of being forced into a domain.
 
-use fissure::cluster::kernel::{INFRA_SEGMENTS, KernelRules, hubs, infrastructure_by_name};
+use fissure::cluster::kernel::{
+    INFRA_CONTAINERS, INFRA_SEGMENTS, KernelRules, hubs, infrastructure_by_name,
+};
 use fissure::cluster::{
     ClusterInput, KernelReason, Layer, LeidenClusterer, NodeInfo, SuggestConfig, suggest,
 };
@@ -17,14 +19,18 @@ fn node(id: &str) -> NodeInfo {
 
 #[test]
 fn infrastructure_segments_are_sorted_and_matched_whole() {
-    let mut sorted = INFRA_SEGMENTS.to_vec();
-    sorted.sort_unstable();
-    assert_eq!(sorted, INFRA_SEGMENTS);
+    for list in [INFRA_SEGMENTS, INFRA_CONTAINERS] {
+        let mut sorted = list.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, list);
+    }
     let nodes = [
         node("shop::db::Pool"),
         node("shop::dashboard::Widget"),
         node("shop::orders::config::Limits"),
         node("db::Thing"), // the crate itself is not a segment that counts
+        node("shop::utils::date::Parse"),
+        node("shop::database::users::UserRow"),
     ];
     let reasons = infrastructure_by_name(&nodes, &KernelRules::default());
     assert_eq!(
@@ -38,8 +44,34 @@ fn infrastructure_segments_are_sorted_and_matched_whole() {
                 segment: "config".into()
             }),
             None,
+            Some(KernelReason::InfrastructureName {
+                segment: "utils".into()
+            }),
+            None,
         ]
     );
+}
+
+#[test]
+fn composition_root_refers_across_communities() {
+    // Node 0 (a route table) refers to one node of each of four communities.
+    let labels = [9, 0, 1, 2, 3, 0];
+    let pairs = [(0, 1), (0, 2), (0, 3), (0, 4), (5, 1)];
+    let rules = KernelRules::default();
+    let reasons = hubs(&pairs, &labels, &[false; 6], &rules);
+    assert_eq!(
+        reasons[0],
+        Some(KernelReason::CompositionRoot {
+            fan_out: 4,
+            spread: 4
+        })
+    );
+    assert!(reasons[1..].iter().all(Option::is_none));
+    let off = KernelRules {
+        composition_roots: false,
+        ..KernelRules::default()
+    };
+    assert_eq!(hubs(&pairs, &labels, &[false; 6], &off)[0], None);
 }
 
 #[test]

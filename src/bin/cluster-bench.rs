@@ -1,15 +1,19 @@
 //! Benchmark harness of the domain-suggestion step: builds a synthetic item graph (default
 //! 50,000 nodes in 100 planted domains, references plus vocabulary), times each stage and
 //! prints the figures with the recovery scores. Run with
-//! `cargo run --release --bin cluster-bench -- [nodes] [domains]`.
+//! `cargo run --release --bin cluster-bench -- [nodes] [domains]`, or
+//! `cluster-bench eval TRUTH GRAPH` to score a module-level graph (see [`eval`]).
 
 use std::time::Instant;
 
 use fissure::cluster::{
-    ClusterInput, Clusterer, Layer, LeidenClusterer, NodeInfo, SuggestConfig, VocabConfig, suggest,
-    vocabulary_layer,
+    ClusterInput, Clusterer, DEFAULT_SEED, Layer, LeidenClusterer, NodeInfo, SuggestConfig,
+    VocabConfig, module_domains, suggest, vocabulary_layer,
 };
-use fissure::eval::{adjusted_rand_index, mojo_fm};
+use fissure::eval::{
+    Score, Truth, adjusted_rand_index, best_module_tree_cut, louvain_use_baseline, mojo_fm, score,
+    suggestion_assignment,
+};
 
 /// SplitMix64: a tiny deterministic generator, so every run measures the same graph.
 struct Rng(u64);
@@ -103,8 +107,20 @@ fn seconds(start: Instant) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
-fn main() {
-    let mut args = std::env::args().skip(1);
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [mode, truth, graph] = args.as_slice()
+        && mode == "eval"
+    {
+        return match eval(truth, graph) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                std::process::ExitCode::from(2)
+            }
+        };
+    }
+    let mut args = args.into_iter();
     let nodes: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(50_000);
     let domains: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
     let threads = rayon::current_num_threads();
@@ -151,6 +167,7 @@ fn main() {
     };
     let s = suggest(&input, &LeidenClusterer, &config);
     report("suggest --domains N", seconds(t), &s, &truth);
+    std::process::ExitCode::SUCCESS
 }
 
 fn report(label: &str, elapsed: f64, s: &fissure::cluster::Suggestion, truth: &[u32]) {
@@ -168,5 +185,111 @@ fn report(label: &str, elapsed: f64, s: &fissure::cluster::Suggestion, truth: &[
         mean_confidence,
         mojo_fm(&found, &expected),
         adjusted_rand_index(&found, &expected)
+    );
+}
+
+/// `cluster-bench eval TRUTH GRAPH`: scores the suggestion on a module-level graph against a
+/// truth file, next to the two baselines. GRAPH is tab-separated, one record per line:
+/// `node<TAB>module<TAB>space-separated identifiers` and `edge<TAB>from<TAB>to<TAB>weight`,
+/// module paths relative to the crate root as in the truth file.
+fn eval(truth_path: &str, graph_path: &str) -> Result<(), String> {
+    let read = |p: &str| std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"));
+    let truth = Truth::parse(&read(truth_path)?).map_err(|e| format!("{truth_path}:{e}"))?;
+    let text = read(graph_path)?;
+    let mut modules: Vec<(String, Vec<String>)> = Vec::new();
+    let mut raw_edges: Vec<(String, String, f64)> = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        match fields.as_slice() {
+            ["node", module, words] => modules.push((
+                (*module).to_owned(),
+                words.split_whitespace().map(str::to_owned).collect(),
+            )),
+            ["edge", from, to, weight] => {
+                let w = weight
+                    .parse()
+                    .map_err(|_| format!("{graph_path}:{}: bad weight `{weight}`", number + 1))?;
+                raw_edges.push(((*from).to_owned(), (*to).to_owned(), w));
+            }
+            [] | [""] => {}
+            _ => return Err(format!("{graph_path}:{}: unrecognised record", number + 1)),
+        }
+    }
+    modules.sort();
+    modules.dedup_by(|a, b| a.0 == b.0);
+    let index = |m: &str| modules.binary_search_by(|(n, _)| n.as_str().cmp(m)).ok();
+    let edges: Vec<(u32, u32, f64)> = raw_edges
+        .iter()
+        .filter_map(|(a, b, w)| Some((index(a)? as u32, index(b)? as u32, *w)))
+        .collect();
+    let nodes: Vec<NodeInfo> = modules
+        .iter()
+        .map(|(m, words)| NodeInfo {
+            id: m.clone(),
+            module: format!("crate::{m}"),
+            words: words.clone(),
+        })
+        .collect();
+    let use_edges: Vec<(String, String)> = raw_edges
+        .iter()
+        .map(|(a, b, _)| (a.clone(), b.clone()))
+        .collect();
+    let names: Vec<String> = modules.iter().map(|(m, _)| m.clone()).collect();
+    let (depth, tree) = best_module_tree_cut(&truth);
+    let louvain = score(
+        &louvain_use_baseline(&names, &use_edges, DEFAULT_SEED),
+        &truth.modules,
+    );
+    println!(
+        "{truth_path}: {} modules in graph, {} edges",
+        names.len(),
+        edges.len()
+    );
+    print_score(&format!("module tree (depth {depth})"), &tree);
+    print_score("louvain on use edges", &louvain);
+    let knob = |name: &str, default: f64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let config = SuggestConfig {
+        resolution: knob("FISSURE_RESOLUTION", 1.0),
+        ..SuggestConfig::default()
+    };
+    let vocabulary = knob("FISSURE_VOCABULARY_WEIGHT", 0.5);
+    for (label, vocabulary_weight) in [
+        ("suggest: structure", 0.0),
+        ("suggest: + vocabulary", vocabulary),
+    ] {
+        let mut input = ClusterInput {
+            nodes: nodes.clone(),
+            layers: vec![Layer::directed("references", 1.0, edges.clone())],
+        };
+        if vocabulary_weight > 0.0 {
+            let layer = vocabulary_layer(&input.nodes, vocabulary_weight, &VocabConfig::default());
+            input.layers.push(layer);
+        }
+        let s = suggest(&input, &LeidenClusterer, &config);
+        let assignment = suggestion_assignment(&module_domains(&input, &s), "crate");
+        let kernel = s.kernel.iter().flatten().count();
+        print_score(
+            &format!("{label} ({} domains, {kernel} kernel)", s.domain_count),
+            &score(&assignment, &truth.modules),
+        );
+        if std::env::var_os("FISSURE_SHOW").is_some() {
+            for (module, label) in &assignment {
+                let expected = truth.modules.get(module).map_or("-", String::as_str);
+                println!("    {label:<10} {expected:<16} {module}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_score(label: &str, s: &Score) {
+    println!(
+        "  {label:<44} MoJoFM {:>5.1}  ARI {:>6.3}  ({} scored, {} unplaced)",
+        s.mojo_fm, s.ari, s.scored, s.unplaced
     );
 }

@@ -1,17 +1,23 @@
 //! Shared-kernel detection: infrastructure that every domain uses is set apart instead of
 //! being forced into one domain (where it would also glue unrelated domains together).
 //!
-//! Two explicit rules, applied in this order:
+//! Three explicit rules, applied in this order:
 //!
-//! 1. **Infrastructure name.** A node whose module path has a segment, after the first
-//!    (the crate), equal to one of [`KernelRules::infra_segments`] (`config`, `error`, `db`,
-//!    `pool`, `util`, `telemetry`, `startup`, ...) is kernel. Whole segments only:
-//!    `shop::db::Pool` is kernel, `shop::dashboard` is not.
+//! 1. **Infrastructure name.** A node is kernel when its own module (the last path segment,
+//!    the first being the crate) is one of [`KernelRules::infra_segments`] (`config`,
+//!    `error`, `db`, `pool`, `util`, `telemetry`, `startup`, ...), or when any segment is one
+//!    of [`KernelRules::infra_containers`] (`util`, `utils`, `common`, `helpers`, ...), names
+//!    that never hold domain code. Whole segments only: `shop::db::Pool` and
+//!    `shop::utils::date::Parse` are kernel; `shop::dashboard::Widget` is not, and neither is
+//!    `shop::database::users::UserRow`, since codebases keep per-domain storage under `db`.
 //! 2. **Hub.** Over the directed layers ("a refers to b"), let `fan_in(v)` be the number of
 //!    distinct nodes referring to `v` and `spread(v)` the number of distinct communities those
 //!    referrers sit in (kernel referrers excluded). `v` is kernel when
 //!    `fan_in(v) >= max(min_fan_in, P)`, where `P` is the `percentile` (nearest rank) of
 //!    `fan_in` over the nodes with `fan_in > 0`, and `spread(v) >= min_spread`.
+//! 3. **Composition root.** The same rule on the referees: a node that refers to many nodes
+//!    (`fan_out`, same percentile and floor) spread over at least `min_spread` communities is
+//!    wiring (route table, dependency container, `main`) rather than a domain.
 
 use super::input::NodeInfo;
 
@@ -30,19 +36,33 @@ pub enum KernelReason {
         /// Distinct communities of the referrers.
         spread: usize,
     },
+    /// Rule 3: refers to many nodes spread over many communities (route tables, dependency
+    /// containers, `main`): wiring, not a domain.
+    CompositionRoot {
+        /// Distinct referees.
+        fan_out: usize,
+        /// Distinct communities of the referees.
+        spread: usize,
+    },
 }
 
 /// The thresholds of the two rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KernelRules {
-    /// Module path segments that mark infrastructure (lowercase, compared exactly).
+    /// Module names that mark infrastructure when they are the node's own module (the last
+    /// segment), lowercase, compared exactly.
     pub infra_segments: Vec<String>,
+    /// Module names whose whole subtree is infrastructure (any segment matches).
+    pub infra_containers: Vec<String>,
     /// Rule 2: minimum number of referrer communities.
     pub min_spread: usize,
     /// Rule 2: percentile (0..=1) of the fan-in distribution a hub must reach.
     pub percentile: f64,
-    /// Rule 2: absolute floor on the fan-in, so tiny graphs do not crown hubs of 1.
+    /// Rules 2 and 3: absolute floor on the fan-in (fan-out), so tiny graphs do not crown
+    /// hubs of 1.
     pub min_fan_in: usize,
+    /// Whether rule 3 applies.
+    pub composition_roots: bool,
 }
 
 /// The default infrastructure segments, sorted.
@@ -67,13 +87,31 @@ pub const INFRA_SEGMENTS: &[&str] = &[
     "utils",
 ];
 
+/// The default infrastructure containers, sorted: names that never hold a business domain,
+/// unlike `db` or `config`, under which a codebase may keep per-domain code
+/// (`database::key_value::users`).
+pub const INFRA_CONTAINERS: &[&str] = &[
+    "common",
+    "helpers",
+    "infra",
+    "infrastructure",
+    "logging",
+    "prelude",
+    "shared",
+    "telemetry",
+    "util",
+    "utils",
+];
+
 impl Default for KernelRules {
     fn default() -> Self {
         KernelRules {
             infra_segments: INFRA_SEGMENTS.iter().map(|s| (*s).to_owned()).collect(),
+            infra_containers: INFRA_CONTAINERS.iter().map(|s| (*s).to_owned()).collect(),
             min_spread: 3,
             percentile: 0.95,
             min_fan_in: 4,
+            composition_roots: true,
         }
     }
 }
@@ -86,10 +124,13 @@ pub fn infrastructure_by_name(
     nodes
         .iter()
         .map(|node| {
-            node.module
-                .split("::")
-                .skip(1)
-                .find(|segment| rules.infra_segments.iter().any(|s| s == segment))
+            let segments: Vec<&str> = node.module.split("::").skip(1).collect();
+            let last = segments.last().copied();
+            segments
+                .iter()
+                .copied()
+                .find(|segment| rules.infra_containers.iter().any(|s| s == segment))
+                .or(last.filter(|segment| rules.infra_segments.iter().any(|s| s == segment)))
                 .map(|segment| KernelReason::InfrastructureName {
                     segment: segment.to_owned(),
                 })
@@ -97,9 +138,10 @@ pub fn infrastructure_by_name(
         .collect()
 }
 
-/// Rule 2 for every node, given `(referrer, referee)` pairs (sorted, deduplicated, as from
-/// `ClusterInput::directed_pairs`), a community per node, and the nodes already in the kernel
-/// (whose references do not count and who are not re-examined).
+/// Rules 2 and 3 for every node, given `(referrer, referee)` pairs (as from
+/// `ClusterInput::directed_pairs`; repeated pairs count once), a community per node, and the
+/// nodes already in the kernel (whose references do not count and who are not re-examined).
+/// A node that qualifies under both rules is reported as a hub.
 pub fn hubs(
     pairs: &[(u32, u32)],
     labels: &[u32],
@@ -109,13 +151,44 @@ pub fn hubs(
     let n = labels.len();
     let is_kernel = |v: u32| already_kernel.get(v as usize).copied().unwrap_or(false);
     let mut referrers: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut referees: Vec<Vec<u32>> = vec![Vec::new(); n];
     for &(from, to) in pairs {
         if (from as usize) < n && (to as usize) < n && !is_kernel(from) && !is_kernel(to) {
             referrers[to as usize].push(from);
+            referees[from as usize].push(to);
         }
     }
-    let fan_in: Vec<usize> = referrers.iter().map(Vec::len).collect();
-    let mut positive: Vec<usize> = fan_in.iter().copied().filter(|&f| f > 0).collect();
+    let used_widely = widely_spread(referrers, labels, rules);
+    let uses_widely = if rules.composition_roots {
+        widely_spread(referees, labels, rules)
+    } else {
+        vec![None; n]
+    };
+    used_widely
+        .into_iter()
+        .zip(uses_widely)
+        .map(|(used, uses)| match (used, uses) {
+            (Some((fan_in, spread)), _) => Some(KernelReason::Hub { fan_in, spread }),
+            (None, Some((fan_out, spread))) => {
+                Some(KernelReason::CompositionRoot { fan_out, spread })
+            }
+            (None, None) => None,
+        })
+        .collect()
+}
+
+/// For each node, `(count, spread)` when its distinct neighbours in `lists` reach the
+/// percentile threshold and sit in at least `min_spread` communities.
+fn widely_spread(
+    mut lists: Vec<Vec<u32>>,
+    labels: &[u32],
+    rules: &KernelRules,
+) -> Vec<Option<(usize, usize)>> {
+    for list in &mut lists {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let mut positive: Vec<usize> = lists.iter().map(Vec::len).filter(|&f| f > 0).collect();
     positive.sort_unstable();
     let threshold = if positive.is_empty() {
         usize::MAX
@@ -124,19 +197,16 @@ pub fn hubs(
         let rank = ((p * positive.len() as f64).ceil() as usize).clamp(1, positive.len());
         positive[rank - 1].max(rules.min_fan_in)
     };
-    referrers
+    lists
         .iter()
-        .map(|from| {
-            if from.len() < threshold {
+        .map(|list| {
+            if list.len() < threshold {
                 return None;
             }
-            let mut communities: Vec<u32> = from.iter().map(|&f| labels[f as usize]).collect();
+            let mut communities: Vec<u32> = list.iter().map(|&f| labels[f as usize]).collect();
             communities.sort_unstable();
             communities.dedup();
-            (communities.len() >= rules.min_spread).then_some(KernelReason::Hub {
-                fan_in: from.len(),
-                spread: communities.len(),
-            })
+            (communities.len() >= rules.min_spread).then_some((list.len(), communities.len()))
         })
         .collect()
 }

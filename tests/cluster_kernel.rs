@@ -109,7 +109,7 @@ fn hub_needs_fan_in_and_spread() {
     assert_eq!(reasons[0], None, "fan-in 3 is below the floor of 4");
 }
 
-/// Four communities of six nodes; node 24 (`shop::money::Money`) is used by two nodes of each,
+/// Four communities of six nodes (each refers to the next two of its ring); node 24 (`shop::money::Money`) is used by two nodes of each,
 /// and node 25 lives in `shop::telemetry`.
 fn hub_input() -> ClusterInput {
     let mut nodes: Vec<NodeInfo> = (0..24)
@@ -120,8 +120,8 @@ fn hub_input() -> ClusterInput {
     let mut edges = Vec::new();
     for g in 0..4u32 {
         for i in 0..6 {
-            for j in i + 1..6 {
-                edges.push((g * 6 + i, g * 6 + j, 1.0));
+            for step in 1..=2 {
+                edges.push((g * 6 + i, g * 6 + (i + step) % 6, 1.0));
             }
         }
         edges.push((g * 6, 24, 1.0));

@@ -138,6 +138,68 @@ pub fn infrastructure_by_name(
         .collect()
 }
 
+/// Distinct referrers and referees of every node, over the pairs between nodes not already
+/// in the kernel.
+struct Neighbourhoods {
+    referrers: Vec<Vec<u32>>,
+    referees: Vec<Vec<u32>>,
+}
+
+impl Neighbourhoods {
+    fn new(pairs: &[(u32, u32)], n: usize, already_kernel: &[bool]) -> Self {
+        let is_kernel = |v: u32| already_kernel.get(v as usize).copied().unwrap_or(false);
+        let mut referrers: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut referees: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for &(from, to) in pairs {
+            if (from as usize) < n && (to as usize) < n && !is_kernel(from) && !is_kernel(to) {
+                referrers[to as usize].push(from);
+                referees[from as usize].push(to);
+            }
+        }
+        for list in referrers.iter_mut().chain(referees.iter_mut()) {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Neighbourhoods {
+            referrers,
+            referees,
+        }
+    }
+}
+
+/// The fan threshold: the `percentile` (nearest rank) of the positive list lengths, floored
+/// at `min_fan_in`.
+fn fan_threshold(lists: &[Vec<u32>], rules: &KernelRules) -> usize {
+    let mut positive: Vec<usize> = lists.iter().map(Vec::len).filter(|&f| f > 0).collect();
+    positive.sort_unstable();
+    if positive.is_empty() {
+        return usize::MAX;
+    }
+    let p = rules.percentile.clamp(0.0, 1.0);
+    let rank = ((p * positive.len() as f64).ceil() as usize).clamp(1, positive.len());
+    positive[rank - 1].max(rules.min_fan_in)
+}
+
+/// Nodes whose fan-in (or, with rule 3, fan-out) reaches the threshold of rules 2 and 3: the
+/// hub candidates. Their spread is best judged on communities found without them, since a
+/// hub glues together what it touches.
+pub fn hub_candidates(
+    pairs: &[(u32, u32)],
+    n: usize,
+    already_kernel: &[bool],
+    rules: &KernelRules,
+) -> Vec<bool> {
+    let hoods = Neighbourhoods::new(pairs, n, already_kernel);
+    let in_threshold = fan_threshold(&hoods.referrers, rules);
+    let out_threshold = fan_threshold(&hoods.referees, rules);
+    (0..n)
+        .map(|v| {
+            hoods.referrers[v].len() >= in_threshold
+                || (rules.composition_roots && hoods.referees[v].len() >= out_threshold)
+        })
+        .collect()
+}
+
 /// Rules 2 and 3 for every node, given `(referrer, referee)` pairs (as from
 /// `ClusterInput::directed_pairs`; repeated pairs count once), a community per node, and the
 /// nodes already in the kernel (whose references do not count and who are not re-examined).
@@ -149,64 +211,34 @@ pub fn hubs(
     rules: &KernelRules,
 ) -> Vec<Option<KernelReason>> {
     let n = labels.len();
-    let is_kernel = |v: u32| already_kernel.get(v as usize).copied().unwrap_or(false);
-    let mut referrers: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut referees: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for &(from, to) in pairs {
-        if (from as usize) < n && (to as usize) < n && !is_kernel(from) && !is_kernel(to) {
-            referrers[to as usize].push(from);
-            referees[from as usize].push(to);
-        }
-    }
-    let used_widely = widely_spread(referrers, labels, rules);
-    let uses_widely = if rules.composition_roots {
-        widely_spread(referees, labels, rules)
-    } else {
-        vec![None; n]
+    let hoods = Neighbourhoods::new(pairs, n, already_kernel);
+    let in_threshold = fan_threshold(&hoods.referrers, rules);
+    let out_threshold = fan_threshold(&hoods.referees, rules);
+    let spread = |list: &[u32]| {
+        let mut communities: Vec<u32> = list.iter().map(|&f| labels[f as usize]).collect();
+        communities.sort_unstable();
+        communities.dedup();
+        communities.len()
     };
-    used_widely
-        .into_iter()
-        .zip(uses_widely)
-        .map(|(used, uses)| match (used, uses) {
-            (Some((fan_in, spread)), _) => Some(KernelReason::Hub { fan_in, spread }),
-            (None, Some((fan_out, spread))) => {
-                Some(KernelReason::CompositionRoot { fan_out, spread })
+    (0..n)
+        .map(|v| {
+            let (from, to) = (&hoods.referrers[v], &hoods.referees[v]);
+            if from.len() >= in_threshold && spread(from) >= rules.min_spread {
+                return Some(KernelReason::Hub {
+                    fan_in: from.len(),
+                    spread: spread(from),
+                });
             }
-            (None, None) => None,
-        })
-        .collect()
-}
-
-/// For each node, `(count, spread)` when its distinct neighbours in `lists` reach the
-/// percentile threshold and sit in at least `min_spread` communities.
-fn widely_spread(
-    mut lists: Vec<Vec<u32>>,
-    labels: &[u32],
-    rules: &KernelRules,
-) -> Vec<Option<(usize, usize)>> {
-    for list in &mut lists {
-        list.sort_unstable();
-        list.dedup();
-    }
-    let mut positive: Vec<usize> = lists.iter().map(Vec::len).filter(|&f| f > 0).collect();
-    positive.sort_unstable();
-    let threshold = if positive.is_empty() {
-        usize::MAX
-    } else {
-        let p = rules.percentile.clamp(0.0, 1.0);
-        let rank = ((p * positive.len() as f64).ceil() as usize).clamp(1, positive.len());
-        positive[rank - 1].max(rules.min_fan_in)
-    };
-    lists
-        .iter()
-        .map(|list| {
-            if list.len() < threshold {
-                return None;
+            if rules.composition_roots
+                && to.len() >= out_threshold
+                && spread(to) >= rules.min_spread
+            {
+                return Some(KernelReason::CompositionRoot {
+                    fan_out: to.len(),
+                    spread: spread(to),
+                });
             }
-            let mut communities: Vec<u32> = list.iter().map(|&f| labels[f as usize]).collect();
-            communities.sort_unstable();
-            communities.dedup();
-            (communities.len() >= rules.min_spread).then_some((list.len(), communities.len()))
+            None
         })
         .collect()
 }

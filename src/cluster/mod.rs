@@ -5,8 +5,8 @@
 //!
 //! 1. combine the evidence layers into one weighted undirected graph;
 //! 2. set apart nodes with infrastructure names (kernel rule 1, see [`kernel`]);
-//! 3. cluster once to find hubs referenced from many communities (kernel rule 2), and set
-//!    them apart too;
+//! 3. cluster once without the hub candidates (high fan-in or fan-out), then set apart those
+//!    whose neighbours span several of the communities found (kernel rules 2 and 3);
 //! 4. if a target number of domains is given, search the resolution that approaches it;
 //! 5. consensus clustering of the remaining graph, with a confidence per node.
 
@@ -81,14 +81,15 @@ pub fn suggest<C: Clusterer + ?Sized>(
     let graph = input.combine();
     let mut reasons = kernel::infrastructure_by_name(&input.nodes, &config.kernel);
     let named: Vec<bool> = reasons.iter().map(Option::is_some).collect();
-    let without_named = graph.without(&named);
-    let preliminary = clusterer.cluster(&without_named, config.resolution, config.seed);
-    let hub_reasons = kernel::hubs(
-        &input.directed_pairs(),
-        &preliminary,
-        &named,
-        &config.kernel,
-    );
+    let pairs = input.directed_pairs();
+    let candidates = kernel::hub_candidates(&pairs, n, &named, &config.kernel);
+    let set_apart: Vec<bool> = named
+        .iter()
+        .zip(&candidates)
+        .map(|(a, b)| *a || *b)
+        .collect();
+    let preliminary = clusterer.cluster(&graph.without(&set_apart), config.resolution, config.seed);
+    let hub_reasons = kernel::hubs(&pairs, &preliminary, &named, &config.kernel);
     for (slot, hub) in reasons.iter_mut().zip(hub_reasons) {
         if slot.is_none() {
             *slot = hub;

@@ -7,12 +7,12 @@
 use std::time::Instant;
 
 use fissure::cluster::{
-    ClusterInput, Clusterer, DEFAULT_SEED, Layer, LeidenClusterer, NodeInfo, SuggestConfig,
-    VocabConfig, module_domains, suggest, vocabulary_layer,
+    ClusterInput, Clusterer, DEFAULT_SEED, DEFAULT_VOCABULARY_WEIGHT, Layer, LeidenClusterer,
+    NodeInfo, SuggestConfig, VocabConfig, module_domains, suggest, vocabulary_layer,
 };
 use fissure::eval::{
-    Score, Truth, adjusted_rand_index, best_module_tree_cut, louvain_use_baseline, mojo_fm, score,
-    suggestion_assignment,
+    Score, Truth, adjusted_rand_index, best_module_tree_cut, louvain_use_baseline,
+    module_tree_baseline, mojo_fm, score, suggestion_assignment,
 };
 
 /// SplitMix64: a tiny deterministic generator, so every run measures the same graph.
@@ -131,7 +131,11 @@ fn main() -> std::process::ExitCode {
     println!("  generate graph            {:>8.3} s", seconds(t));
 
     let t = Instant::now();
-    let vocabulary = vocabulary_layer(&input.nodes, 0.5, &VocabConfig::default());
+    let vocabulary = vocabulary_layer(
+        &input.nodes,
+        DEFAULT_VOCABULARY_WEIGHT,
+        &VocabConfig::default(),
+    );
     println!(
         "  vocabulary layer          {:>8.3} s  ({} edges)",
         seconds(t),
@@ -245,7 +249,12 @@ fn eval(truth_path: &str, graph_path: &str) -> Result<(), String> {
         names.len(),
         edges.len()
     );
-    print_score(&format!("module tree (depth {depth})"), &tree);
+    let top_level = module_tree_baseline(truth.modules.keys().map(String::as_str), 1);
+    print_score(
+        "module tree (top level)",
+        &score(&top_level, &truth.modules),
+    );
+    print_score(&format!("module tree (best cut: {depth})"), &tree);
     print_score("louvain on use edges", &louvain);
     let knob = |name: &str, default: f64| {
         std::env::var(name)
@@ -257,7 +266,7 @@ fn eval(truth_path: &str, graph_path: &str) -> Result<(), String> {
         resolution: knob("FISSURE_RESOLUTION", 1.0),
         ..SuggestConfig::default()
     };
-    let vocabulary = knob("FISSURE_VOCABULARY_WEIGHT", 0.5);
+    let vocabulary = knob("FISSURE_VOCABULARY_WEIGHT", DEFAULT_VOCABULARY_WEIGHT);
     for (label, vocabulary_weight) in [
         ("suggest: structure", 0.0),
         ("suggest: + vocabulary", vocabulary),

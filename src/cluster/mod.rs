@@ -22,7 +22,7 @@ pub use consensus::{Consensus, ConsensusConfig, confidence, consensus, derive_se
 pub use input::{ClusterInput, Layer, NodeInfo, WeightedGraph};
 pub use kernel::{KernelReason, KernelRules};
 pub use modules::{ModuleDomains, module_domains};
-pub use vocab::{VocabConfig, split_identifier, vocabulary_layer};
+pub use vocab::{DEFAULT_VOCABULARY_WEIGHT, VocabConfig, split_identifier, vocabulary_layer};
 
 /// Default seed: results are reproducible without the user choosing one.
 pub const DEFAULT_SEED: u64 = 0x5EED_F155_0000_0001;

@@ -55,7 +55,7 @@ fn infrastructure_segments_are_sorted_and_matched_whole() {
 #[test]
 fn composition_root_refers_across_communities() {
     // Node 0 (a route table) refers to one node of each of four communities.
-    let labels = [9, 0, 1, 2, 3, 0];
+    let labels = [9, 0, 1, 2, 3, 0].map(Some);
     let pairs = [(0, 1), (0, 2), (0, 3), (0, 4), (5, 1)];
     let rules = KernelRules::default();
     let reasons = hubs(&pairs, &labels, &[false; 6], &rules);
@@ -72,12 +72,17 @@ fn composition_root_refers_across_communities() {
         ..KernelRules::default()
     };
     assert_eq!(hubs(&pairs, &labels, &[false; 6], &off)[0], None);
+    // Referees left out of the clustering do not count towards the spread.
+    let mut unlabelled = labels;
+    unlabelled[3] = None;
+    unlabelled[4] = None;
+    assert_eq!(hubs(&pairs, &unlabelled, &[false; 6], &rules)[0], None);
 }
 
 #[test]
 fn hub_needs_fan_in_and_spread() {
     // Node 0 is used by one node of each of four communities; node 1 by four nodes of one.
-    let labels = [9, 9, 0, 1, 2, 3, 0, 0, 0];
+    let labels = [9, 9, 0, 1, 2, 3, 0, 0, 0].map(Some);
     let pairs = [
         (2, 0),
         (3, 0),

@@ -7,8 +7,9 @@
 use std::time::Instant;
 
 use fissure::cluster::{
-    ClusterInput, Clusterer, DEFAULT_SEED, DEFAULT_VOCABULARY_WEIGHT, Layer, LeidenClusterer,
-    NodeInfo, SuggestConfig, VocabConfig, module_domains, suggest, vocabulary_layer,
+    ClusterInput, Clusterer, DEFAULT_SEED, DEFAULT_VOCABULARY_WEIGHT, KernelReason, Layer,
+    LeidenClusterer, NodeInfo, SuggestConfig, VocabConfig, module_domains, suggest,
+    vocabulary_layer,
 };
 use fissure::eval::{
     Score, Truth, adjusted_rand_index, best_module_tree_cut, louvain_use_baseline,
@@ -180,7 +181,13 @@ fn report(label: &str, elapsed: f64, s: &fissure::cluster::Suggestion, truth: &[
         .collect();
     let found: Vec<u32> = placed.iter().filter_map(|&i| s.domain[i]).collect();
     let expected: Vec<u32> = placed.iter().map(|&i| truth[i]).collect();
-    let kernel = s.kernel.iter().filter(|k| k.is_some()).count();
+    let count = |f: fn(&KernelReason) -> bool| s.kernel.iter().flatten().filter(|k| f(k)).count();
+    let kernel = format!(
+        "{} named + {} hubs + {} roots",
+        count(|k| matches!(k, KernelReason::InfrastructureName { .. })),
+        count(|k| matches!(k, KernelReason::Hub { .. })),
+        count(|k| matches!(k, KernelReason::CompositionRoot { .. })),
+    );
     let mean_confidence = s.confidence.iter().sum::<f64>() / s.confidence.len().max(1) as f64;
     println!(
         "  {label:<26}{elapsed:>8.3} s  ({} domains at γ={:.3}, {kernel} kernel, mean confidence {:.3}, MoJoFM {:.1}, ARI {:.3})",

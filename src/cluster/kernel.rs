@@ -12,7 +12,9 @@
 //!    `shop::database::users::UserRow`, since codebases keep per-domain storage under `db`.
 //! 2. **Hub.** Over the directed layers ("a refers to b"), let `fan_in(v)` be the number of
 //!    distinct nodes referring to `v` and `spread(v)` the number of distinct communities those
-//!    referrers sit in (kernel referrers excluded). `v` is kernel when
+//!    referrers sit in (kernel referrers excluded). Communities come from a clustering without
+//!    the hub candidates (the nodes that pass the fan-in or fan-out threshold): a hub glues
+//!    together what it touches, and candidates do not count towards a spread. `v` is kernel when
 //!    `fan_in(v) >= max(min_fan_in, P)`, where `P` is the `percentile` (nearest rank) of
 //!    `fan_in` over the nodes with `fan_in > 0`, and `spread(v) >= min_spread`.
 //! 3. **Composition root.** The same rule on the referees: a node that refers to many nodes
@@ -201,12 +203,13 @@ pub fn hub_candidates(
 }
 
 /// Rules 2 and 3 for every node, given `(referrer, referee)` pairs (as from
-/// `ClusterInput::directed_pairs`; repeated pairs count once), a community per node, and the
+/// `ClusterInput::directed_pairs`; repeated pairs count once), a community per node (`None`
+/// for nodes left out of the clustering, which then do not count towards a spread), and the
 /// nodes already in the kernel (whose references do not count and who are not re-examined).
 /// A node that qualifies under both rules is reported as a hub.
 pub fn hubs(
     pairs: &[(u32, u32)],
-    labels: &[u32],
+    labels: &[Option<u32>],
     already_kernel: &[bool],
     rules: &KernelRules,
 ) -> Vec<Option<KernelReason>> {
@@ -215,7 +218,7 @@ pub fn hubs(
     let in_threshold = fan_threshold(&hoods.referrers, rules);
     let out_threshold = fan_threshold(&hoods.referees, rules);
     let spread = |list: &[u32]| {
-        let mut communities: Vec<u32> = list.iter().map(|&f| labels[f as usize]).collect();
+        let mut communities: Vec<u32> = list.iter().filter_map(|&f| labels[f as usize]).collect();
         communities.sort_unstable();
         communities.dedup();
         communities.len()

@@ -88,7 +88,12 @@ pub fn suggest<C: Clusterer + ?Sized>(
         .zip(&candidates)
         .map(|(a, b)| *a || *b)
         .collect();
-    let preliminary = clusterer.cluster(&graph.without(&set_apart), config.resolution, config.seed);
+    let preliminary: Vec<Option<u32>> = clusterer
+        .cluster(&graph.without(&set_apart), config.resolution, config.seed)
+        .into_iter()
+        .zip(&set_apart)
+        .map(|(label, &apart)| (!apart).then_some(label))
+        .collect();
     let hub_reasons = kernel::hubs(&pairs, &preliminary, &named, &config.kernel);
     for (slot, hub) in reasons.iter_mut().zip(hub_reasons) {
         if slot.is_none() {

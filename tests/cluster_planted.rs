@@ -98,6 +98,18 @@ fn bridge_nodes_get_lower_confidence() {
         &LeidenClusterer,
         &SuggestConfig::default(),
     );
+    assert!(
+        s.kernel.iter().all(Option::is_none),
+        "bridges do not make hubs: {:?}",
+        s.kernel
+    );
+    for bridge in [40, 41] {
+        let d = s.domain[bridge];
+        assert!(
+            d.is_some() && (d == s.domain[2] || d == s.domain[12]),
+            "{bridge}: {d:?}"
+        );
+    }
     let planted_min = s.confidence[20..40]
         .iter()
         .copied()

@@ -88,11 +88,18 @@ pub fn suggest<C: Clusterer + ?Sized>(
         .zip(&candidates)
         .map(|(a, b)| *a || *b)
         .collect();
-    let preliminary: Vec<Option<u32>> = clusterer
-        .cluster(&graph.without(&set_apart), config.resolution, config.seed)
-        .into_iter()
+    let preliminary_labels =
+        clusterer.cluster(&graph.without(&set_apart), config.resolution, config.seed);
+    let mut sizes = vec![0usize; community_count(&preliminary_labels)];
+    for &label in &preliminary_labels {
+        sizes[label as usize] += 1;
+    }
+    // Set-apart nodes and nodes left alone (often because their neighbours were set apart)
+    // are not communities a hub could span.
+    let preliminary: Vec<Option<u32>> = preliminary_labels
+        .iter()
         .zip(&set_apart)
-        .map(|(label, &apart)| (!apart).then_some(label))
+        .map(|(&label, &apart)| (!apart && sizes[label as usize] >= 2).then_some(label))
         .collect();
     let hub_reasons = kernel::hubs(&pairs, &preliminary, &named, &config.kernel);
     for (slot, hub) in reasons.iter_mut().zip(hub_reasons) {

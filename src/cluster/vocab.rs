@@ -258,8 +258,14 @@ pub fn vocabulary_layer(nodes: &[NodeInfo], weight: f64, config: &VocabConfig) -
                     scores[o as usize] = 0.0;
                 }
                 touched.clear();
-                best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                // A total order (score, then index), so the selection is deterministic.
+                let order =
+                    |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+                if best.len() > config.k && config.k > 0 {
+                    best.select_nth_unstable_by(config.k - 1, order);
+                }
                 best.truncate(config.k);
+                best.sort_by(order);
                 best
             },
         )

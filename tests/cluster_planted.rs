@@ -200,3 +200,25 @@ fn target_domain_count_steers_the_resolution() {
         );
     }
 }
+
+#[test]
+fn empty_and_edgeless_inputs_do_not_panic() {
+    let empty = suggest(
+        &ClusterInput::default(),
+        &LeidenClusterer,
+        &SuggestConfig::default(),
+    );
+    assert!(empty.domain.is_empty());
+    assert_eq!(empty.domain_count, 0);
+    let lonely = ClusterInput {
+        nodes: (0..3).map(node).collect(),
+        layers: vec![],
+    };
+    let config = SuggestConfig {
+        target_domains: Some(0),
+        ..SuggestConfig::default()
+    };
+    let s = suggest(&lonely, &LeidenClusterer, &config);
+    assert_eq!(s.domain, vec![Some(0), Some(1), Some(2)]);
+    assert_eq!(s.confidence, vec![1.0, 1.0, 1.0]);
+}

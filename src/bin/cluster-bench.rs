@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use fissure::cluster::{
     ClusterInput, Clusterer, DEFAULT_SEED, DEFAULT_VOCABULARY_WEIGHT, KernelReason, Layer,
-    LeidenClusterer, NodeInfo, SuggestConfig, VocabConfig, module_domains, suggest,
+    LeidenClusterer, NodeInfo, SuggestConfig, VocabConfig, domain_names, module_domains, suggest,
     vocabulary_layer,
 };
 use fissure::eval::{
@@ -294,6 +294,7 @@ fn eval(truth_path: &str, graph_path: &str) -> Result<(), String> {
             &score(&assignment, &truth.modules),
         );
         if std::env::var_os("FISSURE_SHOW").is_some() {
+            println!("    names: {:?}", domain_names(&input, &s));
             for (module, label) in &assignment {
                 let expected = truth.modules.get(module).map_or("-", String::as_str);
                 println!("    {label:<10} {expected:<16} {module}");

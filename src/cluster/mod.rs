@@ -15,6 +15,7 @@ pub mod consensus;
 pub mod input;
 pub mod kernel;
 pub mod modules;
+pub mod naming;
 pub mod vocab;
 
 pub use algo::{Clusterer, LeidenClusterer, LouvainClusterer, canonical_labels, community_count};
@@ -22,6 +23,7 @@ pub use consensus::{Consensus, ConsensusConfig, confidence, consensus, derive_se
 pub use input::{ClusterInput, Layer, NodeInfo, WeightedGraph};
 pub use kernel::{KernelReason, KernelRules};
 pub use modules::{ModuleDomains, module_domains};
+pub use naming::domain_names;
 pub use vocab::{DEFAULT_VOCABULARY_WEIGHT, VocabConfig, split_identifier, vocabulary_layer};
 
 /// Default seed: results are reproducible without the user choosing one.

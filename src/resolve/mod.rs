@@ -85,6 +85,9 @@ pub struct Unresolved {
 #[derive(Debug, Clone, Default)]
 pub struct Resolution {
     pub items: Vec<Item>,
+    /// The id of each module's first item: items are numbered module by module, in the
+    /// order of `ModuleFacts::items`.
+    pub first_item: Vec<u32>,
     pub refs: Vec<Reference>,
     pub methods: Vec<Method>,
     /// External crates named by each workspace crate, with how many references.
@@ -96,6 +99,11 @@ pub struct Resolution {
 impl Resolution {
     pub fn item(&self, id: ItemId) -> &Item {
         &self.items[id.0 as usize]
+    }
+
+    /// The item defined as the `index`-th item of module `m`'s facts.
+    pub fn item_of(&self, m: ModuleId, index: u32) -> ItemId {
+        ItemId(self.first_item[m.0 as usize] + index)
     }
 
     /// The module a target lives in.
@@ -122,14 +130,10 @@ pub fn resolve(cb: &Codebase) -> Resolution {
         items: collect_items(cb),
         ..Resolution::default()
     };
-    // Item index of (module, position in its facts) → id.
-    let mut item_ids: HashMap<(ModuleId, u32), ItemId> = HashMap::new();
     let mut next = 0u32;
-    for (m, module) in cb.modules.iter().enumerate() {
-        for i in 0..module.facts.items.len() {
-            item_ids.insert((ModuleId(m as u32), i as u32), ItemId(next));
-            next += 1;
-        }
+    for module in &cb.modules {
+        res.first_item.push(next);
+        next += module.facts.items.len() as u32;
     }
     let mut scopes = Scopes::new(cb, &res.items);
     let mut methods_by_name: HashMap<String, HashSet<ItemId>> = HashMap::new();
@@ -164,9 +168,10 @@ pub fn resolve(cb: &Codebase) -> Resolution {
     }
     for (m, module) in cb.modules.iter().enumerate() {
         let mid = ModuleId(m as u32);
+        let first_item = res.first_item[m];
         let from_item = |owner: Owner| match owner {
             Owner::Module => None,
-            Owner::Item(i) => item_ids.get(&(mid, i)).copied(),
+            Owner::Item(i) => Some(ItemId(first_item + i)),
             Owner::Impl(i) => impl_owner.get(&(mid, i)).copied().flatten(),
         };
         let mut locals: HashMap<Owner, HashSet<&str>> = HashMap::new();

@@ -8,6 +8,7 @@ pub mod model;
 mod names;
 pub mod pattern;
 pub mod raw;
+mod rules;
 mod saga;
 pub mod schema;
 pub mod source;
@@ -42,6 +43,8 @@ pub const CODES: &[Code] = &[
     Code::InvalidEventVersion,
     Code::UnmatchedModulePattern,
     Code::UnknownPublicItem,
+    Code::ForeignEventEmitted,
+    Code::RecursiveType,
 ];
 
 /// Loads a spec from its text. `path_display` is the file name diagnostics carry. Returns

@@ -113,13 +113,13 @@ impl<'d, 'a> Validator<'d, 'a> {
             Some(RawUnassigned::Ignore) => UnassignedPolicy::Ignore,
             Some(RawUnassigned::Warn) | None => UnassignedPolicy::Warn,
         };
-        let types = raw
+        let types: BTreeMap<_, _> = raw
             .types
             .0
             .iter()
             .map(|(name, ty)| (name.value.clone(), self.value_type(name, ty)))
             .collect();
-        let events = raw
+        let events: BTreeMap<_, _> = raw
             .events
             .0
             .iter()
@@ -132,6 +132,8 @@ impl<'d, 'a> Validator<'d, 'a> {
             .map(|(name, domain)| (name.value.clone(), self.domain(name, domain, &raw.events)))
             .collect();
         self.claims(&shared, &domains);
+        self.foreign_emits(&domains, &events);
+        self.recursive_types(&types);
         let sagas = raw
             .sagas
             .0
@@ -542,46 +544,6 @@ impl<'d, 'a> Validator<'d, 'a> {
             fields: self.fields(&raw.fields),
             emits,
             rejects_with,
-        }
-    }
-
-    /// No module may be claimed by two owners (domains or the shared kernel) at the same
-    /// specificity: the most-specific-wins rule could not decide between them.
-    fn claims(&mut self, shared: &[ModulePattern], domains: &BTreeMap<DomainName, Domain>) {
-        let mut owners: Vec<(String, &ModulePattern)> = shared
-            .iter()
-            .map(|p| ("the shared kernel".to_string(), p))
-            .collect();
-        for domain in domains.values() {
-            owners.extend(
-                domain
-                    .modules
-                    .iter()
-                    .map(|p| (format!("domain `{}`", domain.name), p)),
-            );
-        }
-        let mut found = Vec::new();
-        for (i, (owner, pattern)) in owners.iter().enumerate() {
-            for (earlier_owner, earlier) in &owners[..i] {
-                if earlier_owner != owner && pattern.overlaps_at_same_specificity(earlier) {
-                    let message = format!(
-                        "module pattern `{}` of {owner} is also claimed by {earlier_owner} (`{}`)",
-                        pattern.text, earlier.text
-                    );
-                    let help = format!(
-                        "{earlier_owner} claims it at {}; keep one, or make one pattern more specific",
-                        earlier.location
-                    );
-                    found.push(
-                        Diagnostic::error(Code::ModuleClaimedTwice, message)
-                            .at(pattern.location.clone())
-                            .with_help(help),
-                    );
-                }
-            }
-        }
-        for diagnostic in found {
-            self.push(diagnostic);
         }
     }
 }

@@ -23,7 +23,7 @@ fn top_level_settings() {
     assert_eq!(spec.system.value, "library");
     assert_eq!(
         (spec.system.location.line, spec.system.location.column),
-        (4, 9)
+        (3, 9)
     );
     assert_eq!(spec.unassigned, UnassignedPolicy::Error);
     let shared: Vec<&str> = spec.shared.iter().map(|p| p.text.as_str()).collect();

@@ -56,6 +56,9 @@ pub fn load(path_display: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) {
         Ok(root) => root,
         Err(err) => {
             let help = match yaml::unclosed_bracket(text, err.pos.line) {
+                _ if err.message.contains("limits breached") => {
+                    "the document expands to too many nodes, usually through aliases (`*name`): write it out plainly".to_string()
+                }
                 Some((bracket, line)) => {
                     format!(
                         "the `{bracket}` opened on line {line} is not closed; nothing else was checked"

@@ -25,38 +25,21 @@ pub(crate) struct Validator<'d, 'a> {
 
 impl<'d, 'a> Validator<'d, 'a> {
     pub(crate) fn new(decoder: &'d mut Decoder<'a>, raw: &RawSpec) -> Self {
-        let names = |map: Vec<&At<String>>| map.into_iter().map(|n| n.value.clone()).collect();
         Validator {
-            domain_names: names(raw.domains.0.iter().map(|(n, _)| n).collect()),
-            event_names: names(raw.events.0.iter().map(|(n, _)| n).collect()),
-            type_names: names(raw.types.0.iter().map(|(n, _)| n).collect()),
+            domain_names: raw.domains.names().collect(),
+            event_names: raw.events.names().collect(),
+            type_names: raw.types.names().collect(),
             commands: raw
                 .domains
                 .0
                 .iter()
-                .map(|(name, domain)| {
-                    let commands = domain
-                        .commands
-                        .0
-                        .iter()
-                        .map(|(c, _)| c.value.clone())
-                        .collect();
-                    (name.value.clone(), commands)
-                })
+                .map(|(name, domain)| (name.value.clone(), domain.commands.names().collect()))
                 .collect(),
             event_fields: raw
                 .events
                 .0
                 .iter()
-                .map(|(name, event)| {
-                    let fields = event
-                        .fields
-                        .0
-                        .iter()
-                        .map(|(f, _)| f.value.clone())
-                        .collect();
-                    (name.value.clone(), fields)
-                })
+                .map(|(name, event)| (name.value.clone(), event.fields.names().collect()))
                 .collect(),
             decoder,
         }

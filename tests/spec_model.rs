@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use fissure::spec::{
-    FieldType, PatternKind, SagaOutcome, Spec, StepAction, SubscriptionMode, UnassignedPolicy, load,
+    FieldType, ModuleOwner, PatternKind, SagaOutcome, Spec, StepAction, SubscriptionMode,
+    UnassignedPolicy, load,
 };
 
 fn library() -> Spec {
@@ -169,4 +170,31 @@ fn module_patterns_assign_modules_to_the_most_specific_domain() {
     );
     assert_eq!(owner("library::fines"), Some("fines"));
     assert_eq!(owner("other_crate::fines"), None);
+}
+
+#[test]
+fn owner_of_follows_the_most_specific_pattern_across_domains_and_the_kernel() {
+    let text = "version: 1\nsystem: shop\nshared: [crate::util::**]\ndomains:\n  orders: { modules: [crate::**] }\n  billing: { modules: [shop::billing, shop::util::money] }\n";
+    let (spec, diagnostics) = load("f.yaml", text);
+    assert_eq!(diagnostics, []);
+    let spec = spec.expect("valid");
+    let crates = ["shop"];
+    assert_eq!(
+        spec.owner_of("shop::orders::db", &crates),
+        ModuleOwner::Domain("orders")
+    );
+    assert_eq!(
+        spec.owner_of("shop::billing", &crates),
+        ModuleOwner::Domain("billing")
+    );
+    assert_eq!(
+        spec.owner_of("shop::util::time", &crates),
+        ModuleOwner::Shared
+    );
+    assert_eq!(
+        spec.owner_of("shop::util::money", &crates),
+        ModuleOwner::Domain("billing")
+    );
+    assert_eq!(spec.owner_of("shop", &crates), ModuleOwner::Unassigned);
+    assert_eq!(spec.owner_of("serde::de", &crates), ModuleOwner::Unassigned);
 }

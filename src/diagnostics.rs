@@ -90,6 +90,10 @@ pub enum Code {
     UnmatchedModulePattern,
     /// A `public` entry naming no item or module of the source (`--source`).
     UnknownPublicItem,
+    /// A command emitting an event that another domain publishes.
+    ForeignEventEmitted,
+    /// A value type that contains itself, which no struct can.
+    RecursiveType,
 }
 
 impl Code {
@@ -119,6 +123,8 @@ impl Code {
         Code::InvalidEventVersion,
         Code::UnmatchedModulePattern,
         Code::UnknownPublicItem,
+        Code::ForeignEventEmitted,
+        Code::RecursiveType,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -148,6 +154,8 @@ impl Code {
             Code::InvalidEventVersion => "invalid-event-version",
             Code::UnmatchedModulePattern => "unmatched-module-pattern",
             Code::UnknownPublicItem => "unknown-public-item",
+            Code::ForeignEventEmitted => "foreign-event-emitted",
+            Code::RecursiveType => "recursive-type",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod model;
 mod names;
 pub mod pattern;
 pub mod raw;
+mod rules;
 mod saga;
 pub mod schema;
 pub mod source;
@@ -19,6 +20,33 @@ pub use source::{SourceIndex, check_against_source};
 
 use crate::diagnostics::{Code, Diagnostic, Severity};
 
+/// The codes the spec loader and `check_against_source` report.
+pub const CODES: &[Code] = &[
+    Code::SpecSyntaxError,
+    Code::UnknownKey,
+    Code::MissingKey,
+    Code::WrongType,
+    Code::InvalidName,
+    Code::DuplicateName,
+    Code::UnknownDomain,
+    Code::UnknownEvent,
+    Code::UnknownCommand,
+    Code::UnknownField,
+    Code::UnknownFieldType,
+    Code::InvalidModulePattern,
+    Code::SelfSubscription,
+    Code::CommandLikeEventName,
+    Code::UncompensatedSagaStep,
+    Code::InvalidSagaStep,
+    Code::ModuleClaimedTwice,
+    Code::UnsupportedSpecVersion,
+    Code::InvalidEventVersion,
+    Code::UnmatchedModulePattern,
+    Code::UnknownPublicItem,
+    Code::ForeignEventEmitted,
+    Code::RecursiveType,
+];
+
 /// Loads a spec from its text. `path_display` is the file name diagnostics carry. Returns
 /// the spec when it has no error (warnings allowed), and every diagnostic found, sorted by
 /// position.
@@ -28,6 +56,9 @@ pub fn load(path_display: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) {
         Ok(root) => root,
         Err(err) => {
             let help = match yaml::unclosed_bracket(text, err.pos.line) {
+                _ if err.message.contains("limits breached") => {
+                    "the document expands to too many nodes, usually through aliases (`*name`): write it out plainly".to_string()
+                }
                 Some((bracket, line)) => {
                     format!(
                         "the `{bracket}` opened on line {line} is not closed; nothing else was checked"

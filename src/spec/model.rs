@@ -46,6 +46,44 @@ pub struct Spec {
     pub sagas: BTreeMap<SagaName, Saga>,
 }
 
+/// Who owns a module, by the spec's patterns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModuleOwner<'a> {
+    Domain(&'a str),
+    /// The shared kernel: every domain may use it.
+    Shared,
+    /// No pattern matches; the `unassigned` policy says what that means.
+    Unassigned,
+}
+
+impl Spec {
+    /// The owner of `module_path` (`shop::orders::service`): the most specific matching
+    /// pattern wins. Equal specificities are rejected by validation (`module-claimed-twice`);
+    /// should one remain, the shared kernel, then the first domain by name, wins.
+    pub fn owner_of(&self, module_path: &str, crate_names: &[&str]) -> ModuleOwner<'_> {
+        let shared = self
+            .shared
+            .iter()
+            .filter_map(|p| p.matches(module_path, crate_names))
+            .max()
+            .map(|s| (s, ModuleOwner::Shared));
+        let domains = self.domains.values().flat_map(|domain| {
+            domain
+                .modules
+                .iter()
+                .filter_map(|p| p.matches(module_path, crate_names))
+                .map(|s| (s, ModuleOwner::Domain(&domain.name)))
+        });
+        let mut best: Option<(Specificity, ModuleOwner<'_>)> = None;
+        for (specificity, owner) in shared.into_iter().chain(domains) {
+            if best.is_none_or(|(b, _)| specificity > b) {
+                best = Some((specificity, owner));
+            }
+        }
+        best.map_or(ModuleOwner::Unassigned, |(_, owner)| owner)
+    }
+}
+
 /// What to do about modules that no domain and no shared pattern claims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum UnassignedPolicy {

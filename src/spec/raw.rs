@@ -41,6 +41,12 @@ impl<V> Default for NamedMap<V> {
     }
 }
 
+impl<V> NamedMap<V> {
+    pub fn names(&self) -> impl Iterator<Item = String> + '_ {
+        self.0.iter().map(|(name, _)| name.value.clone())
+    }
+}
+
 impl<V: JsonSchema> JsonSchema for NamedMap<V> {
     fn inline_schema() -> bool {
         true

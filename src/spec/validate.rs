@@ -25,38 +25,21 @@ pub(crate) struct Validator<'d, 'a> {
 
 impl<'d, 'a> Validator<'d, 'a> {
     pub(crate) fn new(decoder: &'d mut Decoder<'a>, raw: &RawSpec) -> Self {
-        let names = |map: Vec<&At<String>>| map.into_iter().map(|n| n.value.clone()).collect();
         Validator {
-            domain_names: names(raw.domains.0.iter().map(|(n, _)| n).collect()),
-            event_names: names(raw.events.0.iter().map(|(n, _)| n).collect()),
-            type_names: names(raw.types.0.iter().map(|(n, _)| n).collect()),
+            domain_names: raw.domains.names().collect(),
+            event_names: raw.events.names().collect(),
+            type_names: raw.types.names().collect(),
             commands: raw
                 .domains
                 .0
                 .iter()
-                .map(|(name, domain)| {
-                    let commands = domain
-                        .commands
-                        .0
-                        .iter()
-                        .map(|(c, _)| c.value.clone())
-                        .collect();
-                    (name.value.clone(), commands)
-                })
+                .map(|(name, domain)| (name.value.clone(), domain.commands.names().collect()))
                 .collect(),
             event_fields: raw
                 .events
                 .0
                 .iter()
-                .map(|(name, event)| {
-                    let fields = event
-                        .fields
-                        .0
-                        .iter()
-                        .map(|(f, _)| f.value.clone())
-                        .collect();
-                    (name.value.clone(), fields)
-                })
+                .map(|(name, event)| (name.value.clone(), event.fields.names().collect()))
                 .collect(),
             decoder,
         }
@@ -113,13 +96,13 @@ impl<'d, 'a> Validator<'d, 'a> {
             Some(RawUnassigned::Ignore) => UnassignedPolicy::Ignore,
             Some(RawUnassigned::Warn) | None => UnassignedPolicy::Warn,
         };
-        let types = raw
+        let types: BTreeMap<_, _> = raw
             .types
             .0
             .iter()
             .map(|(name, ty)| (name.value.clone(), self.value_type(name, ty)))
             .collect();
-        let events = raw
+        let events: BTreeMap<_, _> = raw
             .events
             .0
             .iter()
@@ -132,6 +115,8 @@ impl<'d, 'a> Validator<'d, 'a> {
             .map(|(name, domain)| (name.value.clone(), self.domain(name, domain, &raw.events)))
             .collect();
         self.claims(&shared, &domains);
+        self.foreign_emits(&domains, &events);
+        self.recursive_types(&types);
         let sagas = raw
             .sagas
             .0
@@ -542,46 +527,6 @@ impl<'d, 'a> Validator<'d, 'a> {
             fields: self.fields(&raw.fields),
             emits,
             rejects_with,
-        }
-    }
-
-    /// No module may be claimed by two owners (domains or the shared kernel) at the same
-    /// specificity: the most-specific-wins rule could not decide between them.
-    fn claims(&mut self, shared: &[ModulePattern], domains: &BTreeMap<DomainName, Domain>) {
-        let mut owners: Vec<(String, &ModulePattern)> = shared
-            .iter()
-            .map(|p| ("the shared kernel".to_string(), p))
-            .collect();
-        for domain in domains.values() {
-            owners.extend(
-                domain
-                    .modules
-                    .iter()
-                    .map(|p| (format!("domain `{}`", domain.name), p)),
-            );
-        }
-        let mut found = Vec::new();
-        for (i, (owner, pattern)) in owners.iter().enumerate() {
-            for (earlier_owner, earlier) in &owners[..i] {
-                if earlier_owner != owner && pattern.overlaps_at_same_specificity(earlier) {
-                    let message = format!(
-                        "module pattern `{}` of {owner} is also claimed by {earlier_owner} (`{}`)",
-                        pattern.text, earlier.text
-                    );
-                    let help = format!(
-                        "{earlier_owner} claims it at {}; keep one, or make one pattern more specific",
-                        earlier.location
-                    );
-                    found.push(
-                        Diagnostic::error(Code::ModuleClaimedTwice, message)
-                            .at(pattern.location.clone())
-                            .with_help(help),
-                    );
-                }
-            }
-        }
-        for diagnostic in found {
-            self.push(diagnostic);
         }
     }
 }

@@ -5,13 +5,14 @@
 //! `ack`/`nak(delay)`/`term`, AMQP `ack`/delayed requeue/`reject` to a dead-letter exchange,
 //! the in-memory lanes), so the guarantees are the same everywhere.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::dedup::DedupStore;
 use crate::envelope::Envelope;
-use crate::handler::{CatchPanic, Handler};
+use crate::handler::{CatchPanic, Handler, panicked};
 use crate::retry::RetryPolicy;
 
 /// What to do with a delivery after the consumer saw it.
@@ -60,8 +61,13 @@ impl<H: Handler> Consumer<H> {
         if !self.dedup.try_claim(id) {
             return Disposition::Duplicate;
         }
-        let fut = pin!(self.handler.handle(envelope));
-        match CatchPanic(fut).await {
+        // A handler may panic while building its future (a synchronous handler does all its
+        // work there) or while it runs: both become a transient error.
+        let result = match catch_unwind(AssertUnwindSafe(|| self.handler.handle(envelope))) {
+            Ok(fut) => CatchPanic(pin!(fut)).await,
+            Err(payload) => Err(panicked(payload.as_ref())),
+        };
+        match result {
             Ok(()) => Disposition::Ack,
             Err(e) => {
                 self.dedup.release(id);

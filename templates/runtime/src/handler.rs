@@ -127,16 +127,17 @@ impl<F: Future<Output = Result<(), HandlerError>>> Future for CatchPanic<'_, F> 
         let inner = self.0.as_mut();
         match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
             Ok(p) => p,
-            Err(panic) => {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "non-string panic payload".to_owned());
-                Poll::Ready(Err(HandlerError::transient(format!(
-                    "handler panicked: {what}"
-                ))))
-            }
+            Err(panic) => Poll::Ready(Err(panicked(panic.as_ref()))),
         }
     }
+}
+
+/// The error a panicking handler turns into.
+pub(crate) fn panicked(payload: &(dyn std::any::Any + Send)) -> HandlerError {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic payload".to_owned());
+    HandlerError::transient(format!("handler panicked: {what}"))
 }

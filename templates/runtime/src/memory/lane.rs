@@ -5,7 +5,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::sync::Arc;
-use std::time::Instant;
+use tokio::time::Instant;
 
 use crate::bus::DeadLetter;
 use crate::consumer::{Consumer, Disposition};
@@ -66,7 +66,7 @@ impl<H: Handler> LaneWorker<H> {
                 let woken = self.queue.wake(self.lane).notified();
                 match self.timers.peek() {
                     Some(Reverse((due, _))) => {
-                        let due = tokio::time::Instant::from_std(*due);
+                        let due = *due;
                         tokio::select! {
                             () = woken => {}
                             () = tokio::time::sleep_until(due) => {}

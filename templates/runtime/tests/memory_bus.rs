@@ -312,7 +312,7 @@ async fn events_of_one_key_are_handled_in_order_under_concurrency() {
     bus.drain().await;
 
     assert_eq!(violations.load(Ordering::SeqCst), 0);
-    let last = last.lock().unwrap();
+    let last = last.lock().unwrap().clone();
     assert_eq!(last.len() as u64, KEYS);
     assert!(last.values().all(|&n| n == PER_KEY - 1));
     assert!(!first_failures.lock().unwrap().is_empty());

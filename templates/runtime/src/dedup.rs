@@ -9,13 +9,13 @@
 //! For that, durable consumers record the id in the same transaction as their writes (an inbox
 //! table); this store is the cheap guard against redeliveries within a process lifetime.
 
-use std::collections::{HashSet, VecDeque};
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::collections::HashSet;
+use std::hash::BuildHasher;
 use std::sync::{Mutex, PoisonError};
 
 use uuid::Uuid;
 
-use crate::hash::{FxBuild, FxHasher};
+use crate::hash::FxBuild;
 
 /// Where a consumer remembers the ids it has handled. Must be cheap: called on every delivery.
 pub trait DedupStore: Send + Sync + 'static {
@@ -27,31 +27,36 @@ pub trait DedupStore: Send + Sync + 'static {
     fn release(&self, id: Uuid);
 }
 
-/// In-memory dedup with a bounded window: it remembers the most recent `window` ids (per
-/// shard, roughly evenly), forgetting the oldest first. Like a broker's duplicate window, a
-/// duplicate arriving after its id was forgotten is handled again.
+/// In-memory dedup with a bounded window, like a broker's duplicate window: it always
+/// remembers at least the most recent `window / 2` ids of each shard and at most `window`
+/// (shards split the window evenly). A duplicate arriving after its id was forgotten is handled
+/// again.
+///
+/// Each shard keeps two generations of ids; when the current one is full the older one is
+/// cleared in bulk and the generations swap. That costs one hash insert plus one lookup per
+/// delivery, instead of an insert and a remove for an exact FIFO.
 pub struct MemoryDedup {
     shards: Box<[Mutex<Shard>]>,
 }
 
 struct Shard {
-    seen: HashSet<u128, FxBuild>,
-    order: VecDeque<u128>,
-    cap: usize,
+    current: HashSet<u128, FxBuild>,
+    previous: HashSet<u128, FxBuild>,
+    generation_cap: usize,
 }
 
 const SHARDS: usize = 32;
 
 impl MemoryDedup {
-    /// Remembers about `window` ids (at least one per shard).
+    /// Remembers between `window / 2` and `window` ids (at least one per shard).
     pub fn new(window: usize) -> Self {
-        let cap = window.div_ceil(SHARDS).max(1);
+        let generation_cap = (window.div_ceil(SHARDS) / 2).max(1);
         let shards = (0..SHARDS)
             .map(|_| {
                 Mutex::new(Shard {
-                    seen: HashSet::with_hasher(FxBuild::default()),
-                    order: VecDeque::new(),
-                    cap,
+                    current: HashSet::with_hasher(FxBuild::default()),
+                    previous: HashSet::with_hasher(FxBuild::default()),
+                    generation_cap,
                 })
             })
             .collect();
@@ -59,11 +64,9 @@ impl MemoryDedup {
     }
 
     fn shard(&self, id: u128) -> std::sync::MutexGuard<'_, Shard> {
-        let mut h = FxBuild::default().build_hasher();
-        id.hash(&mut h);
-        let i = (FxHasher::finish(&h) as usize) % SHARDS;
-        // A panic while holding the lock leaves the set consistent (each step is one insert or
-        // remove), so a poisoned lock is safe to keep using.
+        let i = (FxBuild::default().hash_one(id) as usize) % SHARDS;
+        // A panic while holding the lock leaves the sets consistent (each step is one insert,
+        // remove or clear), so a poisoned lock is safe to keep using.
         self.shards[i]
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -73,7 +76,10 @@ impl MemoryDedup {
     pub fn len(&self) -> usize {
         self.shards
             .iter()
-            .map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).seen.len())
+            .map(|s| {
+                let s = s.lock().unwrap_or_else(PoisonError::into_inner);
+                s.current.len() + s.previous.len()
+            })
             .sum()
     }
 
@@ -83,9 +89,10 @@ impl MemoryDedup {
 }
 
 impl Default for MemoryDedup {
-    /// A window of 1,048,576 ids.
+    /// A window of 262,144 ids: seconds of traffic at full speed, minutes to hours at the
+    /// rates of a typical service, in a few MB.
     fn default() -> Self {
-        Self::new(1 << 20)
+        Self::new(1 << 18)
     }
 }
 
@@ -93,14 +100,13 @@ impl DedupStore for MemoryDedup {
     fn try_claim(&self, id: Uuid) -> bool {
         let id = id.as_u128();
         let mut s = self.shard(id);
-        if !s.seen.insert(id) {
+        if s.previous.contains(&id) || !s.current.insert(id) {
             return false;
         }
-        s.order.push_back(id);
-        if s.order.len() > s.cap
-            && let Some(old) = s.order.pop_front()
-        {
-            s.seen.remove(&old);
+        if s.current.len() >= s.generation_cap {
+            let s = &mut *s;
+            std::mem::swap(&mut s.current, &mut s.previous);
+            s.current.clear();
         }
         true
     }
@@ -108,10 +114,8 @@ impl DedupStore for MemoryDedup {
     fn release(&self, id: Uuid) {
         let id = id.as_u128();
         let mut s = self.shard(id);
-        if s.seen.remove(&id)
-            && let Some(pos) = s.order.iter().rposition(|&x| x == id)
-        {
-            s.order.remove(pos);
+        if !s.current.remove(&id) {
+            s.previous.remove(&id);
         }
     }
 }
@@ -123,7 +127,7 @@ mod tests {
     #[test]
     fn claims_once_until_released() {
         let d = MemoryDedup::default();
-        let id = Uuid::now_v7();
+        let id = crate::ids::new_v7(std::time::SystemTime::now());
         assert!(d.try_claim(id));
         assert!(!d.try_claim(id));
         d.release(id);
@@ -134,14 +138,31 @@ mod tests {
     #[test]
     fn forgets_oldest_beyond_window() {
         let d = MemoryDedup::new(SHARDS * 2);
-        let ids: Vec<Uuid> = (0..SHARDS * 20).map(|_| Uuid::now_v7()).collect();
+        let ids: Vec<Uuid> = (0..SHARDS * 20)
+            .map(|_| crate::ids::new_v7(std::time::SystemTime::now()))
+            .collect();
         for id in &ids {
             assert!(d.try_claim(*id));
         }
-        assert!(d.len() <= SHARDS * 2);
+        assert!(d.len() <= SHARDS * 2, "{}", d.len());
         // The newest ids are still remembered.
         assert!(!d.try_claim(*ids.last().unwrap()));
         // The very first one was evicted from its shard long ago.
         assert!(d.try_claim(ids[0]));
+    }
+
+    #[test]
+    fn remembers_at_least_half_the_window_per_shard() {
+        let d = MemoryDedup::new(SHARDS * 32);
+        let ids: Vec<Uuid> = (0..2_000)
+            .map(|_| crate::ids::new_v7(std::time::SystemTime::now()))
+            .collect();
+        for id in &ids {
+            assert!(d.try_claim(*id));
+        }
+        // The last 100 ids fall ~3 per shard, well within the 16 each shard surely keeps.
+        for id in &ids[ids.len() - 100..] {
+            assert!(!d.try_claim(*id), "recent id forgotten");
+        }
     }
 }

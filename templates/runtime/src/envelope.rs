@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::time::SystemTime;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -101,12 +102,13 @@ impl Envelope {
         event_type: impl Into<Cow<'static, str>>,
         data: Value,
     ) -> Self {
-        let id = Uuid::now_v7();
+        let now = SystemTime::now();
+        let id = crate::ids::new_v7(now);
         Self {
             id,
             source: source.into(),
             event_type: event_type.into(),
-            time: Timestamp::now(),
+            time: Timestamp::from(now),
             subject: None,
             data,
             correlation_id: id,

@@ -13,6 +13,7 @@ pub mod dedup;
 pub mod envelope;
 pub mod handler;
 mod hash;
+mod ids;
 pub mod memory;
 pub mod retry;
 pub mod select;

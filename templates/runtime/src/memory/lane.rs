@@ -104,7 +104,7 @@ impl<H: Handler> LaneWorker<H> {
             Disposition::DeadLetter(reason) => {
                 self.queue.dead_letter(DeadLetter {
                     subscription: self.queue.name.to_string(),
-                    envelope: (*d.envelope).clone(),
+                    envelope: d.envelope.into_envelope(),
                     attempts: d.attempt,
                     reason,
                     dead_lettered_at: Timestamp::now(),

@@ -23,7 +23,7 @@ use crate::envelope::Envelope;
 use crate::handler::Handler;
 use crate::hash::{FxBuild, key_hash};
 use lane::LaneWorker;
-use queue::{Delivery, SubQueue};
+use queue::{Delivery, Payload, SubQueue};
 use tracker::Tracker;
 
 /// The in-memory bus. Cloning it gives another handle to the same bus.
@@ -48,12 +48,10 @@ struct Routes {
 }
 
 impl Routes {
-    fn targets<'a>(&'a self, event_type: &str) -> impl Iterator<Item = &'a Arc<SubQueue>> {
-        self.by_type
-            .get(event_type)
-            .into_iter()
-            .flatten()
-            .chain(&self.all_types)
+    /// The subscriptions an event type goes to, resolved at subscribe time so that publishing
+    /// is one lookup.
+    fn targets(&self, event_type: &str) -> &[Arc<SubQueue>] {
+        self.by_type.get(event_type).unwrap_or(&self.all_types)
     }
 }
 
@@ -87,19 +85,30 @@ impl MemoryBus {
     pub fn publish_now(&self, envelope: Envelope) -> Result<(), BusError> {
         self.check_open()?;
         let routes = self.routes();
-        let n = routes.targets(envelope.event_type()).count();
-        if n == 0 {
-            return Ok(());
-        }
+        let targets = routes.targets(envelope.event_type());
         let key = partition_hash(&envelope);
-        let envelope = Arc::new(envelope);
-        self.inner.tracker.add(n);
-        for q in routes.targets(envelope.event_type()) {
-            q.push(Delivery {
-                envelope: Arc::clone(&envelope),
-                key,
-                attempt: 1,
-            });
+        match targets {
+            [] => {}
+            [only] => {
+                self.inner.tracker.add(1);
+                only.push(Delivery {
+                    envelope: Payload::Owned(envelope),
+                    key,
+                    attempt: 1,
+                });
+            }
+            many => {
+                self.inner.tracker.add(many.len());
+                let shared = Arc::new(envelope);
+                for q in many {
+                    let envelope = Payload::Shared(Arc::clone(&shared));
+                    q.push(Delivery {
+                        envelope,
+                        key,
+                        attempt: 1,
+                    });
+                }
+            }
         }
         Ok(())
     }
@@ -114,8 +123,18 @@ impl MemoryBus {
         let mut total = 0;
         for envelope in envelopes {
             let key = partition_hash(&envelope);
-            let envelope = Arc::new(envelope);
-            for q in routes.targets(envelope.event_type()) {
+            let targets = routes.targets(envelope.event_type());
+            let payloads: Vec<Payload> = match targets.len() {
+                0 => continue,
+                1 => vec![Payload::Owned(envelope)],
+                n => {
+                    let shared = Arc::new(envelope);
+                    (0..n)
+                        .map(|_| Payload::Shared(Arc::clone(&shared)))
+                        .collect()
+                }
+            };
+            for (q, envelope) in targets.iter().zip(payloads) {
                 let slot = match staged.iter().position(|(s, _)| Arc::ptr_eq(s, q)) {
                     Some(i) => i,
                     None => {
@@ -123,9 +142,8 @@ impl MemoryBus {
                         staged.len() - 1
                     }
                 };
-                let lane = q.lane_of(key);
-                staged[slot].1[lane].push(Delivery {
-                    envelope: Arc::clone(&envelope),
+                staged[slot].1[q.lane_of(key)].push(Delivery {
+                    envelope,
                     key,
                     attempt: 1,
                 });
@@ -197,11 +215,17 @@ impl Transport for MemoryBus {
             );
             workers.push(tokio::spawn(worker.run()));
         }
-        for t in &subscription.types {
-            if t == ALL_TYPES {
-                routes.all_types.push(Arc::clone(&queue));
-            } else {
-                let subs = routes.by_type.entry(t.clone()).or_default();
+        let everything = subscription.types.iter().any(|t| t == ALL_TYPES);
+        if everything {
+            // Every type: the fallback list and every list already resolved.
+            routes.all_types.push(Arc::clone(&queue));
+            for subs in routes.by_type.values_mut() {
+                subs.push(Arc::clone(&queue));
+            }
+        } else {
+            for t in &subscription.types {
+                let all_types = routes.all_types.clone();
+                let subs = routes.by_type.entry(t.clone()).or_insert(all_types);
                 if !subs.iter().any(|q| Arc::ptr_eq(q, &queue)) {
                     subs.push(Arc::clone(&queue));
                 }

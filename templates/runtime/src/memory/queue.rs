@@ -9,10 +9,38 @@ use tokio::sync::Notify;
 use crate::bus::DeadLetter;
 use crate::envelope::Envelope;
 
-/// One delivery of an event to a subscription. Cheap to move: the envelope is shared by every
-/// subscription it is delivered to.
+/// The event of a delivery: owned when one subscription gets it (the common case, and no
+/// allocation), shared when it fans out to several.
+// Boxing the owned variant would bring back the allocation per event this enum avoids.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Payload {
+    Owned(Envelope),
+    Shared(Arc<Envelope>),
+}
+
+impl std::ops::Deref for Payload {
+    type Target = Envelope;
+
+    fn deref(&self) -> &Envelope {
+        match self {
+            Self::Owned(e) => e,
+            Self::Shared(e) => e,
+        }
+    }
+}
+
+impl Payload {
+    pub(crate) fn into_envelope(self) -> Envelope {
+        match self {
+            Self::Owned(e) => e,
+            Self::Shared(e) => Arc::unwrap_or_clone(e),
+        }
+    }
+}
+
+/// One delivery of an event to a subscription.
 pub(crate) struct Delivery {
-    pub(crate) envelope: Arc<Envelope>,
+    pub(crate) envelope: Payload,
     /// Hash of the partition key: selects the lane and, within it, the ordering group.
     pub(crate) key: u64,
     /// 1 for the first delivery.

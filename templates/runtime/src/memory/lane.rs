@@ -5,6 +5,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::bus::DeadLetter;
@@ -76,11 +77,14 @@ impl<H: Handler> LaneWorker<H> {
                 }
                 continue;
             }
-            for d in batch.drain(..) {
+            // Deliveries are handled in place and dropped with the batch: moving them out one by
+            // one would copy each envelope twice more on the hot path. Only the rare delivery that
+            // must wait (its key is parked, or it failed) is cloned out.
+            for d in &batch {
                 if let Some(waiting) = self.parked.get_mut(&d.key) {
-                    waiting.push_back(d);
-                } else if let Some(retry) = self.deliver(d).await {
-                    self.park(VecDeque::from([retry]));
+                    waiting.push_back(d.clone());
+                } else if let Some(delay) = self.deliver(d).await {
+                    self.schedule(d.clone(), delay);
                 }
                 self.since_yield += 1;
                 if self.since_yield >= YIELD_EVERY {
@@ -89,13 +93,13 @@ impl<H: Handler> LaneWorker<H> {
                     tokio::task::yield_now().await;
                 }
             }
+            batch.clear();
             self.flush();
         }
     }
 
-    /// Handles one delivery; returns it (with its attempt count raised) when it must be
-    /// retried, after recording when.
-    async fn deliver(&mut self, mut d: Delivery) -> Option<Delivery> {
+    /// Handles one delivery; returns the delay before the next attempt when it must be retried.
+    async fn deliver(&mut self, d: &Delivery) -> Option<Duration> {
         match self.consumer.process(&d.envelope, d.attempt).await {
             Disposition::Ack | Disposition::Duplicate => {
                 self.finished += 1;
@@ -104,7 +108,7 @@ impl<H: Handler> LaneWorker<H> {
             Disposition::DeadLetter(reason) => {
                 self.queue.dead_letter(DeadLetter {
                     subscription: self.queue.name.to_string(),
-                    envelope: d.envelope.into_envelope(),
+                    envelope: (*d.envelope).clone(),
                     attempts: d.attempt,
                     reason,
                     dead_lettered_at: Timestamp::now(),
@@ -112,18 +116,15 @@ impl<H: Handler> LaneWorker<H> {
                 self.finished += 1;
                 None
             }
-            Disposition::Retry(after) => {
-                self.timers.push(Reverse((Instant::now() + after, d.key)));
-                d.attempt += 1;
-                Some(d)
-            }
+            Disposition::Retry(after) => Some(after),
         }
     }
 
-    fn park(&mut self, waiting: VecDeque<Delivery>) {
-        if let Some(front) = waiting.front() {
-            self.parked.insert(front.key, waiting);
-        }
+    /// Parks the key of `d` with `d` at the front, due again after `delay`.
+    fn schedule(&mut self, mut d: Delivery, delay: Duration) {
+        self.timers.push(Reverse((Instant::now() + delay, d.key)));
+        d.attempt += 1;
+        self.parked.entry(d.key).or_default().push_front(d);
     }
 
     /// Redelivers every parked event whose delay has passed, then the events of its key that
@@ -138,9 +139,9 @@ impl<H: Handler> LaneWorker<H> {
                 continue;
             };
             while let Some(d) = waiting.pop_front() {
-                if let Some(retry) = self.deliver(d).await {
-                    waiting.push_front(retry);
-                    self.park(waiting);
+                if let Some(delay) = self.deliver(&d).await {
+                    self.parked.insert(key, waiting);
+                    self.schedule(d, delay);
                     break;
                 }
             }

@@ -121,6 +121,7 @@ impl MemoryBus {
         // linear search by pointer beats hashing.
         let mut staged: Vec<(&Arc<SubQueue>, Vec<Vec<Delivery>>)> = Vec::new();
         let mut total = 0;
+        let batch_len = envelopes.len();
         for envelope in envelopes {
             let key = partition_hash(&envelope);
             let targets = routes.targets(envelope.event_type());
@@ -138,7 +139,10 @@ impl MemoryBus {
                 let slot = match staged.iter().position(|(s, _)| Arc::ptr_eq(s, q)) {
                     Some(i) => i,
                     None => {
-                        staged.push((q, (0..q.lane_count()).map(|_| Vec::new()).collect()));
+                        // Sized for an even spread plus slack, so lanes rarely reallocate.
+                        let per_lane = batch_len / q.lane_count() * 3 / 2 + 4;
+                        let lanes = (0..q.lane_count()).map(|_| Vec::with_capacity(per_lane));
+                        staged.push((q, lanes.collect()));
                         staged.len() - 1
                     }
                 };

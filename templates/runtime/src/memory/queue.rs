@@ -29,16 +29,17 @@ impl std::ops::Deref for Payload {
     }
 }
 
-impl Payload {
-    pub(crate) fn into_envelope(self) -> Envelope {
+impl Clone for Payload {
+    fn clone(&self) -> Self {
         match self {
-            Self::Owned(e) => e,
-            Self::Shared(e) => Arc::unwrap_or_clone(e),
+            Self::Owned(e) => Self::Owned(e.clone()),
+            Self::Shared(e) => Self::Shared(Arc::clone(e)),
         }
     }
 }
 
 /// One delivery of an event to a subscription.
+#[derive(Clone)]
 pub(crate) struct Delivery {
     pub(crate) envelope: Payload,
     /// Hash of the partition key: selects the lane and, within it, the ordering group.
@@ -112,7 +113,12 @@ impl SubQueue {
         let was_empty = {
             let mut inbox = lock(&lane.inbox);
             let was_empty = inbox.is_empty();
-            inbox.append(batch);
+            if was_empty {
+                // Hand the buffer over instead of copying every delivery into the inbox.
+                std::mem::swap(&mut *inbox, batch);
+            } else {
+                inbox.append(batch);
+            }
             was_empty
         };
         if was_empty {

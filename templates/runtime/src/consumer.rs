@@ -13,6 +13,7 @@ use std::time::Duration;
 use crate::dedup::DedupStore;
 use crate::envelope::Envelope;
 use crate::handler::{CatchPanic, Handler, panicked};
+use crate::hash::partition_of;
 use crate::retry::RetryPolicy;
 
 /// What to do with a delivery after the consumer saw it.
@@ -57,8 +58,20 @@ impl<H: Handler> Consumer<H> {
 
     /// Processes delivery number `attempt` (1-based, counting redeliveries) of `envelope`.
     pub async fn process(&self, envelope: &Envelope, attempt: u32) -> Disposition {
+        self.process_in(envelope, partition_of(envelope), attempt)
+            .await
+    }
+
+    /// [`Consumer::process`] for a transport that already knows the event's
+    /// [`partition_of`].
+    pub async fn process_in(
+        &self,
+        envelope: &Envelope,
+        partition: u64,
+        attempt: u32,
+    ) -> Disposition {
         let id = envelope.id();
-        if !self.dedup.try_claim(id) {
+        if !self.dedup.try_claim(id, partition) {
             return Disposition::Duplicate;
         }
         // A handler may panic while building its future (a synchronous handler does all its
@@ -70,7 +83,7 @@ impl<H: Handler> Consumer<H> {
         match result {
             Ok(()) => Disposition::Ack,
             Err(e) => {
-                self.dedup.release(id);
+                self.dedup.release(id, partition);
                 if e.is_permanent() || !self.retry.should_retry(attempt) {
                     Disposition::DeadLetter(e.to_string())
                 } else {

@@ -10,21 +10,27 @@
 //! table); this store is the cheap guard against redeliveries within a process lifetime.
 
 use std::collections::HashSet;
-use std::hash::BuildHasher;
 use std::sync::{Mutex, PoisonError};
 
 use uuid::Uuid;
 
 use crate::hash::FxBuild;
 
+pub use crate::hash::partition_of;
+
 /// Where a consumer remembers the ids it has handled. Must be cheap: called on every delivery.
 pub trait DedupStore: Send + Sync + 'static {
     /// Claims `id` for handling. Returns false when it was already handled or is being handled
     /// (the delivery is then a duplicate and is acknowledged without running the handler).
-    fn try_claim(&self, id: Uuid) -> bool;
+    ///
+    /// `partition` is the hash of the event's partition key ([`partition_of`]): every delivery
+    /// of one event carries the same value, so a store may shard by it. The in-memory store does,
+    /// which keeps each shard on the one worker lane that owns those keys (no lock traffic
+    /// between cores).
+    fn try_claim(&self, id: Uuid, partition: u64) -> bool;
 
     /// Gives a claim back after a failed handling, so a redelivery can claim it again.
-    fn release(&self, id: Uuid);
+    fn release(&self, id: Uuid, partition: u64);
 }
 
 /// In-memory dedup with a bounded window, like a broker's duplicate window: it always
@@ -63,8 +69,9 @@ impl MemoryDedup {
         Self { shards }
     }
 
-    fn shard(&self, id: u128) -> std::sync::MutexGuard<'_, Shard> {
-        let i = (FxBuild::default().hash_one(id) as usize) % SHARDS;
+    fn shard(&self, partition: u64) -> std::sync::MutexGuard<'_, Shard> {
+        // SHARDS is a multiple of the usual lane counts, so a shard serves a single lane.
+        let i = (partition % SHARDS as u64) as usize;
         // A panic while holding the lock leaves the sets consistent (each step is one insert,
         // remove or clear), so a poisoned lock is safe to keep using.
         self.shards[i]
@@ -97,9 +104,9 @@ impl Default for MemoryDedup {
 }
 
 impl DedupStore for MemoryDedup {
-    fn try_claim(&self, id: Uuid) -> bool {
+    fn try_claim(&self, id: Uuid, partition: u64) -> bool {
+        let mut s = self.shard(partition);
         let id = id.as_u128();
-        let mut s = self.shard(id);
         if s.previous.contains(&id) || !s.current.insert(id) {
             return false;
         }
@@ -111,9 +118,9 @@ impl DedupStore for MemoryDedup {
         true
     }
 
-    fn release(&self, id: Uuid) {
+    fn release(&self, id: Uuid, partition: u64) {
+        let mut s = self.shard(partition);
         let id = id.as_u128();
-        let mut s = self.shard(id);
         if !s.current.remove(&id) {
             s.previous.remove(&id);
         }
@@ -124,14 +131,18 @@ impl DedupStore for MemoryDedup {
 mod tests {
     use super::*;
 
+    fn spread(id: &Uuid) -> u64 {
+        id.as_u64_pair().1
+    }
+
     #[test]
     fn claims_once_until_released() {
         let d = MemoryDedup::default();
         let id = crate::ids::new_v7(std::time::SystemTime::now());
-        assert!(d.try_claim(id));
-        assert!(!d.try_claim(id));
-        d.release(id);
-        assert!(d.try_claim(id));
+        assert!(d.try_claim(id, 7));
+        assert!(!d.try_claim(id, 7));
+        d.release(id, 7);
+        assert!(d.try_claim(id, 7));
         assert_eq!(d.len(), 1);
     }
 
@@ -142,13 +153,14 @@ mod tests {
             .map(|_| crate::ids::new_v7(std::time::SystemTime::now()))
             .collect();
         for id in &ids {
-            assert!(d.try_claim(*id));
+            assert!(d.try_claim(*id, spread(id)));
         }
         assert!(d.len() <= SHARDS * 2, "{}", d.len());
         // The newest ids are still remembered.
-        assert!(!d.try_claim(*ids.last().unwrap()));
+        let last = ids.last().unwrap();
+        assert!(!d.try_claim(*last, spread(last)));
         // The very first one was evicted from its shard long ago.
-        assert!(d.try_claim(ids[0]));
+        assert!(d.try_claim(ids[0], spread(&ids[0])));
     }
 
     #[test]
@@ -158,11 +170,11 @@ mod tests {
             .map(|_| crate::ids::new_v7(std::time::SystemTime::now()))
             .collect();
         for id in &ids {
-            assert!(d.try_claim(*id));
+            assert!(d.try_claim(*id, spread(id)));
         }
         // The last 100 ids fall ~3 per shard, well within the 16 each shard surely keeps.
         for id in &ids[ids.len() - 100..] {
-            assert!(!d.try_claim(*id), "recent id forgotten");
+            assert!(!d.try_claim(*id, spread(id)), "recent id forgotten");
         }
     }
 }

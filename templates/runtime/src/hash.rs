@@ -75,6 +75,21 @@ pub(crate) fn key_hash(key: &str) -> u64 {
     h.finish()
 }
 
+/// The partition hash of an event: of its subject, or of its id when it has none (an event
+/// without a key has no ordering requirement, so it is spread by id). Transports shard by it.
+pub fn partition_of(envelope: &crate::envelope::Envelope) -> u64 {
+    match envelope.subject() {
+        Some(s) => key_hash(s),
+        None => {
+            let (hi, lo) = envelope.id().as_u64_pair();
+            let mut h = FxHasher::default();
+            h.write_u64(hi);
+            h.write_u64(lo);
+            h.finish()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -100,7 +100,11 @@ impl<H: Handler> LaneWorker<H> {
 
     /// Handles one delivery; returns the delay before the next attempt when it must be retried.
     async fn deliver(&mut self, d: &Delivery) -> Option<Duration> {
-        match self.consumer.process(&d.envelope, d.attempt).await {
+        match self
+            .consumer
+            .process_in(&d.envelope, d.key, d.attempt)
+            .await
+        {
             Disposition::Ack | Disposition::Duplicate => {
                 self.finished += 1;
                 None

@@ -21,7 +21,7 @@ use crate::consumer::Consumer;
 use crate::dedup::{DedupStore, MemoryDedup};
 use crate::envelope::Envelope;
 use crate::handler::Handler;
-use crate::hash::{FxBuild, key_hash};
+use crate::hash::{FxBuild, partition_of};
 use lane::LaneWorker;
 use queue::{Delivery, Payload, SubQueue};
 use tracker::Tracker;
@@ -86,7 +86,7 @@ impl MemoryBus {
         self.check_open()?;
         let routes = self.routes();
         let targets = routes.targets(envelope.event_type());
-        let key = partition_hash(&envelope);
+        let key = partition_of(&envelope);
         match targets {
             [] => {}
             [only] => {
@@ -123,7 +123,7 @@ impl MemoryBus {
         let mut total = 0;
         let batch_len = envelopes.len();
         for envelope in envelopes {
-            let key = partition_hash(&envelope);
+            let key = partition_of(&envelope);
             let targets = routes.targets(envelope.event_type());
             let payloads: Vec<Payload> = match targets.len() {
                 0 => continue,
@@ -161,17 +161,6 @@ impl MemoryBus {
             }
         }
         Ok(())
-    }
-}
-
-/// Events without a subject have no ordering requirement: spread them by id.
-fn partition_hash(e: &Envelope) -> u64 {
-    match e.subject() {
-        Some(s) => key_hash(s),
-        None => {
-            let (hi, lo) = e.id().as_u64_pair();
-            hi ^ lo.rotate_left(17)
-        }
     }
 }
 

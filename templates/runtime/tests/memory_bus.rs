@@ -344,3 +344,26 @@ async fn subscription_names_are_unique_and_shutdown_closes_the_bus() {
         Err(BusError::Closed)
     );
 }
+
+#[tokio::test]
+async fn a_catch_all_subscription_also_gets_types_subscribed_after_it() {
+    let bus = MemoryBus::new();
+    let counts: Arc<Mutex<HashMap<&'static str, usize>>> = Arc::default();
+    for (name, types) in [("audit", vec![ALL_TYPES]), ("mailer", vec![REGISTERED])] {
+        let c = Arc::clone(&counts);
+        bus.subscribe(
+            Subscription::new(name, types),
+            sync_handler(move |_| {
+                *c.lock().unwrap().entry(name).or_default() += 1;
+                Ok(())
+            }),
+        )
+        .await
+        .unwrap();
+    }
+    bus.publish(event(REGISTERED, "u", 1)).await.unwrap();
+    bus.publish(event(DELETED, "u", 2)).await.unwrap();
+    bus.drain().await;
+    let counts = counts.lock().unwrap().clone();
+    assert_eq!(counts, HashMap::from([("audit", 2), ("mailer", 1)]));
+}

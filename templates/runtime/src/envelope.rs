@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::subject::Subject;
 use crate::time::Timestamp;
 
 /// The CloudEvents spec version this envelope implements.
@@ -35,7 +36,7 @@ pub struct Envelope {
     source: Cow<'static, str>,
     event_type: Cow<'static, str>,
     time: Timestamp,
-    subject: Option<String>,
+    subject: Subject,
     data: Value,
     correlation_id: Uuid,
     causation_id: Option<Uuid>,
@@ -109,7 +110,7 @@ impl Envelope {
             source: source.into(),
             event_type: event_type.into(),
             time: Timestamp::from(now),
-            subject: None,
+            subject: Subject::Absent,
             data,
             correlation_id: id,
             causation_id: None,
@@ -132,8 +133,8 @@ impl Envelope {
     }
 
     /// Sets the subject, the partition key that orders events within a subscription.
-    pub fn with_subject(mut self, subject: impl Into<String>) -> Self {
-        self.subject = Some(subject.into());
+    pub fn with_subject(mut self, subject: impl AsRef<str>) -> Self {
+        self.subject = Subject::new(subject.as_ref());
         self
     }
 
@@ -181,7 +182,12 @@ impl Envelope {
     }
     /// The partition key, if any.
     pub fn subject(&self) -> Option<&str> {
-        self.subject.as_deref()
+        self.subject.as_str()
+    }
+
+    /// The subject's bytes (hashing keys without a UTF-8 check).
+    pub(crate) fn subject_bytes(&self) -> Option<&[u8]> {
+        self.subject.as_bytes()
     }
     pub fn data(&self) -> &Value {
         &self.data
@@ -262,7 +268,7 @@ impl Serialize for Envelope {
             id: self.id,
             source: &self.source,
             event_type: &self.event_type,
-            subject: self.subject.as_deref(),
+            subject: self.subject.as_str(),
             time: self.time,
             datacontenttype: DATA_CONTENT_TYPE,
             data: &self.data,
@@ -306,7 +312,7 @@ impl<'de> Deserialize<'de> for Envelope {
             source: Cow::Owned(w.source),
             event_type: Cow::Owned(w.event_type),
             time: w.time,
-            subject: w.subject,
+            subject: w.subject.as_deref().map_or(Subject::Absent, Subject::new),
             data: w.data,
             correlation_id: w.correlationid.unwrap_or(w.id),
             causation_id: w.causationid,

@@ -69,17 +69,17 @@ pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 /// Hash of a partition key; equal keys hash equally in every process (no random seed), so
 /// lanes are stable across restarts.
 #[inline]
-pub(crate) fn key_hash(key: &str) -> u64 {
+pub(crate) fn key_hash(key: &[u8]) -> u64 {
     let mut h = FxHasher::default();
-    h.write(key.as_bytes());
+    h.write(key);
     h.finish()
 }
 
 /// The partition hash of an event: of its subject, or of its id when it has none (an event
 /// without a key has no ordering requirement, so it is spread by id). Transports shard by it.
 pub fn partition_of(envelope: &crate::envelope::Envelope) -> u64 {
-    match envelope.subject() {
-        Some(s) => key_hash(s),
+    match envelope.subject_bytes() {
+        Some(key) => key_hash(key),
         None => {
             let (hi, lo) = envelope.id().as_u64_pair();
             let mut h = FxHasher::default();
@@ -98,9 +98,9 @@ mod tests {
     fn spreads_similar_keys_over_lanes() {
         let mut lanes = [0u32; 16];
         for i in 0..16_000 {
-            lanes[(key_hash(&format!("user-{i}")) % 16) as usize] += 1;
+            lanes[(key_hash(format!("user-{i}").as_bytes()) % 16) as usize] += 1;
         }
         assert!(lanes.iter().all(|&n| (800..1200).contains(&n)), "{lanes:?}");
-        assert_ne!(key_hash("ab"), key_hash("ab\0"));
+        assert_ne!(key_hash(b"ab"), key_hash(b"ab\0"));
     }
 }

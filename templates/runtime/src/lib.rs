@@ -18,6 +18,7 @@ pub mod memory;
 pub mod retry;
 pub mod select;
 pub mod store;
+mod subject;
 pub mod time;
 
 pub use bus::{ALL_TYPES, BusError, DeadLetter, Publisher, Subscription, Transport};

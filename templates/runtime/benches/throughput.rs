@@ -1,7 +1,7 @@
 //! In-memory bus throughput, publish to handled, in events per second.
 //!
-//! `cargo bench -p fissure-runtime --bench throughput [-- EVENTS KEYS LANES]`
-//! (defaults: 1,000,000 events over 1,000 keys, 16 lanes). Every scenario publishes all events,
+//! `cargo bench -p fissure-runtime --bench throughput [-- EVENTS KEYS LANES ROUNDS]`
+//! (defaults: 1,000,000 events over 1,000 keys, 16 lanes, 3 rounds). Every scenario publishes all events,
 //! then waits for `drain()`: the clock stops when the last event is handled, and the handled
 //! count is checked against the published one. Besides wall-clock rate it prints the process
 //! CPU time: on a shared machine, events per CPU-second says what the bus itself costs.
@@ -17,11 +17,15 @@ use serde_json::json;
 
 const TYPE: &str = "bench.orders.OrderPlaced.v1";
 const BATCH: usize = 1024;
+const BATCHED: &str = "publish_all, batches of 1024 (prebuilt)";
+const SINGLE: &str = "publish one by one (prebuilt)";
+const END_TO_END: &str = "build envelopes + publish_all + handle";
 
 struct Params {
     events: usize,
     keys: usize,
     lanes: usize,
+    rounds: usize,
 }
 
 fn params() -> Params {
@@ -33,6 +37,7 @@ fn params() -> Params {
         events: nums.first().copied().unwrap_or(1_000_000),
         keys: nums.get(1).copied().unwrap_or(1_000).max(1),
         lanes: nums.get(2).copied().unwrap_or(16).max(1),
+        rounds: nums.get(3).copied().unwrap_or(3).max(1),
     }
 }
 
@@ -96,7 +101,12 @@ impl Clock {
     }
 }
 
-fn report(name: &str, events: usize, handled: u64, clock: Clock) {
+struct Measure {
+    wall: Duration,
+    cpu: Option<Duration>,
+}
+
+fn report(name: &str, events: usize, handled: u64, clock: Clock) -> Measure {
     let wall = clock.wall.elapsed();
     let cpu = clock.cpu.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
     assert_eq!(
@@ -113,9 +123,27 @@ fn report(name: &str, events: usize, handled: u64, clock: Clock) {
         events as f64 / wall.as_secs_f64(),
         cpu.map_or_else(|| "n/a".to_owned(), |c| c.as_millis().to_string()),
     );
+    Measure { wall, cpu }
 }
 
-async fn prebuilt_batched(p: &Params, keys: &[String]) {
+/// Best and median over the rounds: on a shared machine the best round is the one least
+/// disturbed by other processes, the median what a run typically sees.
+fn summary(name: &str, events: usize, mut runs: Vec<Measure>) {
+    runs.sort_by_key(|m| m.wall);
+    let rate = |d: Duration| events as f64 / d.as_secs_f64();
+    let mut cpus: Vec<Duration> = runs.iter().filter_map(|m| m.cpu).collect();
+    cpus.sort();
+    let cpu_rate = cpus
+        .first()
+        .map_or_else(|| "n/a".to_owned(), |c| format!("{:.0}", rate(*c)));
+    println!(
+        "SUMMARY {name:<40} best {:>10.0} ev/s  median {:>10.0} ev/s  best {cpu_rate:>10} ev/cpu-s",
+        rate(runs[0].wall),
+        rate(runs[runs.len() / 2].wall),
+    );
+}
+
+async fn prebuilt_batched(p: &Params, keys: &[String]) -> Measure {
     let (bus, handled) = bus_with_counter(p.lanes).await;
     let batches: Vec<Vec<Envelope>> = (0..p.events)
         .step_by(BATCH)
@@ -130,16 +158,12 @@ async fn prebuilt_batched(p: &Params, keys: &[String]) {
         bus.publish_all(b).await.expect("open bus");
     }
     bus.drain().await;
-    report(
-        "publish_all, batches of 1024 (prebuilt)",
-        p.events,
-        handled.total(),
-        clock,
-    );
+    let m = report(BATCHED, p.events, handled.total(), clock);
     bus.shutdown().await;
+    m
 }
 
-async fn prebuilt_single(p: &Params, keys: &[String]) {
+async fn prebuilt_single(p: &Params, keys: &[String]) -> Measure {
     let (bus, handled) = bus_with_counter(p.lanes).await;
     let all: Vec<Envelope> = (0..p.events).map(|j| envelope(keys, j)).collect();
     let clock = Clock::start();
@@ -147,16 +171,12 @@ async fn prebuilt_single(p: &Params, keys: &[String]) {
         bus.publish(e).await.expect("open bus");
     }
     bus.drain().await;
-    report(
-        "publish one by one (prebuilt)",
-        p.events,
-        handled.total(),
-        clock,
-    );
+    let m = report(SINGLE, p.events, handled.total(), clock);
     bus.shutdown().await;
+    m
 }
 
-async fn end_to_end(p: &Params, keys: &[String]) {
+async fn end_to_end(p: &Params, keys: &[String]) -> Measure {
     let (bus, handled) = bus_with_counter(p.lanes).await;
     let clock = Clock::start();
     for i in (0..p.events).step_by(BATCH) {
@@ -166,13 +186,9 @@ async fn end_to_end(p: &Params, keys: &[String]) {
         bus.publish_all(batch).await.expect("open bus");
     }
     bus.drain().await;
-    report(
-        "build envelopes + publish_all + handle",
-        p.events,
-        handled.total(),
-        clock,
-    );
+    let m = report(END_TO_END, p.events, handled.total(), clock);
     bus.shutdown().await;
+    m
 }
 
 fn main() {
@@ -183,24 +199,32 @@ fn main() {
         .expect("tokio runtime");
     let keys: Vec<String> = (0..p.keys).map(|k| format!("order-{k}")).collect();
     println!(
-        "in-memory bus: {} events over {} keys, {} lanes, {} tokio worker threads, handler = counter",
+        "in-memory bus: {} events over {} keys, {} lanes, {} rounds, {} tokio worker threads, \
+         handler = per-partition counter",
         p.events,
         p.keys,
         p.lanes,
+        p.rounds,
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     let clock = Clock::start();
     let built: Vec<Envelope> = (0..p.events).map(|j| envelope(&keys, j)).collect();
-    report(
+    let _ = report(
         "build envelopes only (no bus)",
         p.events,
         built.len() as u64,
         clock,
     );
     drop(built);
+    let (mut batched, mut single, mut e2e) = (Vec::new(), Vec::new(), Vec::new());
     rt.block_on(async {
-        prebuilt_batched(&p, &keys).await;
-        prebuilt_single(&p, &keys).await;
-        end_to_end(&p, &keys).await;
+        for _ in 0..p.rounds {
+            batched.push(prebuilt_batched(&p, &keys).await);
+            single.push(prebuilt_single(&p, &keys).await);
+            e2e.push(end_to_end(&p, &keys).await);
+        }
     });
+    summary(BATCHED, p.events, batched);
+    summary(SINGLE, p.events, single);
+    summary(END_TO_END, p.events, e2e);
 }

@@ -48,6 +48,11 @@ pub struct MemoryDedup {
 struct Shard {
     current: HashSet<u128, FxBuild>,
     previous: HashSet<u128, FxBuild>,
+    /// The largest id in each generation. UUID v7 ids grow with time, so a new event's id is
+    /// usually above every id of the previous generation and the lookup there (a likely cache
+    /// miss) can be skipped; ids of any other shape just take the lookup.
+    current_max: u128,
+    previous_max: u128,
     generation_cap: usize,
 }
 
@@ -62,6 +67,8 @@ impl MemoryDedup {
                 Mutex::new(Shard {
                     current: HashSet::with_hasher(FxBuild::default()),
                     previous: HashSet::with_hasher(FxBuild::default()),
+                    current_max: 0,
+                    previous_max: 0,
                     generation_cap,
                 })
             })
@@ -107,13 +114,15 @@ impl DedupStore for MemoryDedup {
     fn try_claim(&self, id: Uuid, partition: u64) -> bool {
         let mut s = self.shard(partition);
         let id = id.as_u128();
-        if s.previous.contains(&id) || !s.current.insert(id) {
+        let s = &mut *s;
+        if (id <= s.previous_max && s.previous.contains(&id)) || !s.current.insert(id) {
             return false;
         }
+        s.current_max = s.current_max.max(id);
         if s.current.len() >= s.generation_cap {
-            let s = &mut *s;
             std::mem::swap(&mut s.current, &mut s.previous);
             s.current.clear();
+            s.previous_max = std::mem::take(&mut s.current_max);
         }
         true
     }
@@ -161,6 +170,20 @@ mod tests {
         assert!(!d.try_claim(*last, spread(last)));
         // The very first one was evicted from its shard long ago.
         assert!(d.try_claim(ids[0], spread(&ids[0])));
+    }
+
+    #[test]
+    fn finds_duplicates_of_ids_below_and_above_the_previous_maximum() {
+        let d = MemoryDedup::new(SHARDS * 4);
+        // Not time-ordered on purpose: the shortcut must not hide an older id.
+        for id in [9u128, 3, 7] {
+            assert!(d.try_claim(Uuid::from_u128(id), 0));
+        }
+        // Shard 0 keeps 2 ids per generation: {9, 3} rolled into previous, {7} is current.
+        for id in [3u128, 9, 7] {
+            assert!(!d.try_claim(Uuid::from_u128(id), 0), "{id} forgotten");
+        }
+        assert!(d.try_claim(Uuid::from_u128(5), 0), "5 was never seen");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -103,13 +103,16 @@ impl Envelope {
         event_type: impl Into<Cow<'static, str>>,
         data: Value,
     ) -> Self {
-        let now = SystemTime::now();
-        let id = crate::ids::new_v7(now);
+        // One clock read for both the id's timestamp and `time`.
+        let since_epoch = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let id = crate::ids::new_v7_at(since_epoch);
         Self {
             id,
             source: source.into(),
             event_type: event_type.into(),
-            time: Timestamp::from(now),
+            time: Timestamp::from_unix(since_epoch.as_secs() as i64, since_epoch.subsec_nanos()),
             subject: Subject::Absent,
             data,
             correlation_id: id,

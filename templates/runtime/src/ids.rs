@@ -9,7 +9,6 @@
 use std::cell::Cell;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use uuid::Uuid;
 
@@ -37,11 +36,17 @@ fn next_random(rng: &mut u64) -> u64 {
 }
 
 /// A version 7 UUID for the instant `now`.
-pub(crate) fn new_v7(now: SystemTime) -> Uuid {
-    let ms = now
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-        & ((1 << 48) - 1);
+#[cfg(test)]
+pub(crate) fn new_v7(now: std::time::SystemTime) -> Uuid {
+    new_v7_at(
+        now.duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default(),
+    )
+}
+
+/// A version 7 UUID for `since_epoch` (the caller has it already for the `time` attribute).
+pub(crate) fn new_v7_at(since_epoch: std::time::Duration) -> Uuid {
+    let ms = since_epoch.as_millis() as u64 & ((1 << 48) - 1);
     let mut st = STATE.take().unwrap_or_else(|| State {
         // Never zero: xorshift would stay at zero.
         rng: RandomState::new().hash_one(std::thread::current().id()) | 1,
@@ -67,7 +72,7 @@ pub(crate) fn new_v7(now: SystemTime) -> Uuid {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
     #[test]
     fn ids_are_v7_rfc_variant_and_carry_the_millisecond() {

@@ -14,7 +14,7 @@ use std::sync::{Mutex, PoisonError};
 
 use uuid::Uuid;
 
-use crate::hash::FxBuild;
+use crate::hash::{CachePadded, FxBuild};
 
 pub use crate::hash::partition_of;
 
@@ -42,7 +42,7 @@ pub trait DedupStore: Send + Sync + 'static {
 /// cleared in bulk and the generations swap. That costs one hash insert plus one lookup per
 /// delivery, instead of an insert and a remove for an exact FIFO.
 pub struct MemoryDedup {
-    shards: Box<[Mutex<Shard>]>,
+    shards: Box<[CachePadded<Mutex<Shard>>]>,
 }
 
 struct Shard {
@@ -64,13 +64,13 @@ impl MemoryDedup {
         let generation_cap = (window.div_ceil(SHARDS) / 2).max(1);
         let shards = (0..SHARDS)
             .map(|_| {
-                Mutex::new(Shard {
+                CachePadded(Mutex::new(Shard {
                     current: HashSet::with_hasher(FxBuild::default()),
                     previous: HashSet::with_hasher(FxBuild::default()),
                     current_max: 0,
                     previous_max: 0,
                     generation_cap,
-                })
+                }))
             })
             .collect();
         Self { shards }

@@ -8,6 +8,7 @@ use tokio::sync::Notify;
 
 use crate::bus::DeadLetter;
 use crate::envelope::Envelope;
+use crate::hash::CachePadded;
 
 /// The event of a delivery: owned when one subscription gets it (the common case, and no
 /// allocation), shared when it fans out to several.
@@ -55,7 +56,7 @@ pub(crate) struct Lane {
 
 pub(crate) struct SubQueue {
     pub(crate) name: Arc<str>,
-    lanes: Box<[Lane]>,
+    lanes: Box<[CachePadded<Lane>]>,
     dead: Mutex<Vec<DeadLetter>>,
     closed: AtomicBool,
 }
@@ -69,9 +70,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl SubQueue {
     pub(crate) fn new(name: &str, lanes: usize) -> Self {
         let lanes = (0..lanes.max(1))
-            .map(|_| Lane {
-                inbox: Mutex::new(Vec::new()),
-                wake: Notify::new(),
+            .map(|_| {
+                CachePadded(Lane {
+                    inbox: Mutex::new(Vec::new()),
+                    wake: Notify::new(),
+                })
             })
             .collect();
         Self {

@@ -39,21 +39,70 @@ pub trait DedupStore: Send + Sync + 'static {
 /// again.
 ///
 /// Each shard keeps two generations of ids; when the current one is full the older one is
-/// cleared in bulk and the generations swap. That costs one hash insert plus one lookup per
-/// delivery, instead of an insert and a remove for an exact FIFO.
+/// cleared in bulk and the generations swap (no per-id eviction work).
 pub struct MemoryDedup {
     shards: Box<[CachePadded<Mutex<Shard>>]>,
 }
 
 struct Shard {
-    current: HashSet<u128, FxBuild>,
-    previous: HashSet<u128, FxBuild>,
-    /// The largest id in each generation. UUID v7 ids grow with time, so a new event's id is
-    /// usually above every id of the previous generation and the lookup there (a likely cache
-    /// miss) can be skipped; ids of any other shape just take the lookup.
-    current_max: u128,
-    previous_max: u128,
+    current: Generation,
+    previous: Generation,
     generation_cap: usize,
+}
+
+/// One generation of ids. UUID v7 ids grow with time, so within a shard new ids nearly always
+/// exceed every id seen so far: those are appended to a sorted vector (a sequential write, no
+/// hashing, no cache miss) and a lookup of an id above the maximum is answered without touching
+/// memory. Ids that arrive out of order (several publishers within one millisecond, foreign
+/// non-v7 ids) go to a hash set. Exact either way.
+#[derive(Default)]
+struct Generation {
+    ascending: Vec<u128>,
+    scattered: HashSet<u128, FxBuild>,
+    /// Upper bound of every id in this generation (not lowered by removals).
+    max: Option<u128>,
+}
+
+impl Generation {
+    fn above_max(&self, id: u128) -> bool {
+        self.max.is_none_or(|m| id > m)
+    }
+
+    fn contains(&self, id: u128) -> bool {
+        !self.above_max(id)
+            && (self.ascending.binary_search(&id).is_ok() || self.scattered.contains(&id))
+    }
+
+    /// Adds `id`; false when it was already there.
+    fn insert(&mut self, id: u128) -> bool {
+        if self.above_max(id) {
+            self.ascending.push(id);
+            self.max = Some(id);
+            true
+        } else {
+            self.ascending.binary_search(&id).is_err() && self.scattered.insert(id)
+        }
+    }
+
+    fn remove(&mut self, id: u128) -> bool {
+        match self.ascending.binary_search(&id) {
+            Ok(i) => {
+                self.ascending.remove(i);
+                true
+            }
+            Err(_) => self.scattered.remove(&id),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ascending.len() + self.scattered.len()
+    }
+
+    fn clear(&mut self) {
+        self.ascending.clear();
+        self.scattered.clear();
+        self.max = None;
+    }
 }
 
 const SHARDS: usize = 32;
@@ -65,10 +114,8 @@ impl MemoryDedup {
         let shards = (0..SHARDS)
             .map(|_| {
                 CachePadded(Mutex::new(Shard {
-                    current: HashSet::with_hasher(FxBuild::default()),
-                    previous: HashSet::with_hasher(FxBuild::default()),
-                    current_max: 0,
-                    previous_max: 0,
+                    current: Generation::default(),
+                    previous: Generation::default(),
                     generation_cap,
                 }))
             })
@@ -115,14 +162,12 @@ impl DedupStore for MemoryDedup {
         let mut s = self.shard(partition);
         let id = id.as_u128();
         let s = &mut *s;
-        if (id <= s.previous_max && s.previous.contains(&id)) || !s.current.insert(id) {
+        if s.previous.contains(id) || !s.current.insert(id) {
             return false;
         }
-        s.current_max = s.current_max.max(id);
         if s.current.len() >= s.generation_cap {
             std::mem::swap(&mut s.current, &mut s.previous);
             s.current.clear();
-            s.previous_max = std::mem::take(&mut s.current_max);
         }
         true
     }
@@ -130,8 +175,8 @@ impl DedupStore for MemoryDedup {
     fn release(&self, id: Uuid, partition: u64) {
         let mut s = self.shard(partition);
         let id = id.as_u128();
-        if !s.current.remove(&id) {
-            s.previous.remove(&id);
+        if !s.current.remove(id) {
+            s.previous.remove(id);
         }
     }
 }
@@ -184,6 +229,23 @@ mod tests {
             assert!(!d.try_claim(Uuid::from_u128(id), 0), "{id} forgotten");
         }
         assert!(d.try_claim(Uuid::from_u128(5), 0), "5 was never seen");
+    }
+
+    #[test]
+    fn release_keeps_ordered_and_scattered_ids_consistent() {
+        let d = MemoryDedup::new(SHARDS * 200);
+        let claim = |id: u128| d.try_claim(Uuid::from_u128(id), 0);
+        for id in [10u128, 20, 30, 25, 5] {
+            assert!(claim(id));
+        }
+        // Release the maximum and an out-of-order id: both claimable again, others still not.
+        d.release(Uuid::from_u128(30), 0);
+        d.release(Uuid::from_u128(25), 0);
+        assert!(claim(30) && claim(25));
+        for id in [10u128, 20, 30, 25, 5] {
+            assert!(!claim(id), "{id}");
+        }
+        assert!(claim(15) && claim(31));
     }
 
     #[test]

@@ -20,6 +20,8 @@ const BATCH: usize = 1024;
 const BATCHED: &str = "publish_all, batches of 1024 (prebuilt)";
 const SINGLE: &str = "publish one by one (prebuilt)";
 const END_TO_END: &str = "build envelopes + publish_all + handle";
+const CONCURRENT: &str = "4 publisher tasks, publish_all (prebuilt)";
+const PUBLISHERS: usize = 4;
 
 struct Params {
     events: usize,
@@ -191,6 +193,38 @@ async fn end_to_end(p: &Params, keys: &[String]) -> Measure {
     m
 }
 
+/// Four publishers interleave, so each dedup shard sees ids out of order (the slower path).
+async fn concurrent_publishers(p: &Params, keys: &[String]) -> Measure {
+    let (bus, handled) = bus_with_counter(p.lanes).await;
+    let work: Vec<Vec<Vec<Envelope>>> = (0..PUBLISHERS)
+        .map(|w| {
+            let mine: Vec<usize> = (w..p.events).step_by(PUBLISHERS).collect();
+            mine.chunks(BATCH)
+                .map(|c| c.iter().map(|&j| envelope(keys, j)).collect())
+                .collect()
+        })
+        .collect();
+    let clock = Clock::start();
+    let tasks: Vec<_> = work
+        .into_iter()
+        .map(|batches| {
+            let bus = bus.clone();
+            tokio::spawn(async move {
+                for b in batches {
+                    bus.publish_all(b).await.expect("open bus");
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.expect("publisher task");
+    }
+    bus.drain().await;
+    let m = report(CONCURRENT, p.events, handled.total(), clock);
+    bus.shutdown().await;
+    m
+}
+
 fn main() {
     let p = params();
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -216,15 +250,18 @@ fn main() {
         clock,
     );
     drop(built);
-    let (mut batched, mut single, mut e2e) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut batched, mut single, mut e2e, mut concurrent) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     rt.block_on(async {
         for _ in 0..p.rounds {
             batched.push(prebuilt_batched(&p, &keys).await);
             single.push(prebuilt_single(&p, &keys).await);
             e2e.push(end_to_end(&p, &keys).await);
+            concurrent.push(concurrent_publishers(&p, &keys).await);
         }
     });
     summary(BATCHED, p.events, batched);
     summary(SINGLE, p.events, single);
     summary(END_TO_END, p.events, e2e);
+    summary(CONCURRENT, p.events, concurrent);
 }

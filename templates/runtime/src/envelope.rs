@@ -80,7 +80,9 @@ impl fmt::Display for EnvelopeError {
 
 impl std::error::Error for EnvelopeError {}
 
-const CORE_ATTRIBUTES: [&str; 12] = [
+// `dataschema` is not listed: the runtime does not model it, so a foreign event keeps it as an
+// ordinary attribute and it round-trips.
+const CORE_ATTRIBUTES: [&str; 11] = [
     "id",
     "source",
     "type",
@@ -88,7 +90,6 @@ const CORE_ATTRIBUTES: [&str; 12] = [
     "time",
     "subject",
     "datacontenttype",
-    "dataschema",
     "data",
     "data_base64",
     "correlationid",
@@ -218,6 +219,62 @@ impl Envelope {
     /// Parses the CloudEvents JSON structured form.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
+    }
+}
+
+/// Every attribute of an envelope as plain public fields: for transports that carry attributes
+/// outside the JSON body (CloudEvents binary mode: NATS/AMQP headers, Kafka record headers)
+/// and for stores that keep them in columns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnvelopeParts {
+    pub id: Uuid,
+    pub source: String,
+    pub event_type: String,
+    pub time: Timestamp,
+    pub subject: Option<String>,
+    pub data: Value,
+    pub correlation_id: Uuid,
+    pub causation_id: Option<Uuid>,
+    pub extensions: BTreeMap<String, Value>,
+}
+
+impl Envelope {
+    /// Splits the envelope into its attributes.
+    pub fn into_parts(self) -> EnvelopeParts {
+        EnvelopeParts {
+            id: self.id,
+            source: self.source.into_owned(),
+            event_type: self.event_type.into_owned(),
+            time: self.time,
+            subject: self.subject.as_str().map(str::to_owned),
+            data: self.data,
+            correlation_id: self.correlation_id,
+            causation_id: self.causation_id,
+            extensions: self.extensions,
+        }
+    }
+
+    /// Rebuilds an envelope read back from a transport or a store; extension names are
+    /// checked as in [`Envelope::with_extension`].
+    pub fn from_parts(parts: EnvelopeParts) -> Result<Self, EnvelopeError> {
+        let mut e = Self {
+            id: parts.id,
+            source: Cow::Owned(parts.source),
+            event_type: Cow::Owned(parts.event_type),
+            time: parts.time,
+            subject: parts
+                .subject
+                .as_deref()
+                .map_or(Subject::Absent, Subject::new),
+            data: parts.data,
+            correlation_id: parts.correlation_id,
+            causation_id: parts.causation_id,
+            extensions: BTreeMap::new(),
+        };
+        for (name, value) in parts.extensions {
+            e = e.with_extension(&name, value)?;
+        }
+        Ok(e)
     }
 }
 

@@ -24,7 +24,7 @@ pub mod time;
 pub use bus::{ALL_TYPES, BusError, DeadLetter, Publisher, Subscription, Transport};
 pub use consumer::{Consumer, Disposition};
 pub use dedup::{DedupStore, MemoryDedup, partition_of};
-pub use envelope::{Envelope, EnvelopeError};
+pub use envelope::{Envelope, EnvelopeError, EnvelopeParts};
 pub use handler::{Handler, HandlerError, handler_fn, sync_handler};
 pub use memory::MemoryBus;
 pub use retry::RetryPolicy;

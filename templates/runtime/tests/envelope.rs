@@ -97,12 +97,19 @@ fn decodes_data_into_typed_events() {
 fn accepts_foreign_events_without_our_extensions() {
     let text = r#"{"specversion":"1.0","id":"01936a8e-5f3c-7cc0-8a1b-2c3d4e5f6a7b","source":"x",
         "type":"y","time":"2023-11-14T23:13:20+01:00","datacontenttype":"application/cloudevents+json; charset=utf-8",
-        "comexampleextension":5}"#;
+        "comexampleextension":5,"dataschema":"https://example.com/s.json"}"#;
     let e = Envelope::from_json(text).unwrap();
     assert_eq!(e.correlation_id(), e.id());
     assert_eq!(e.data(), &Value::Null);
     assert_eq!(e.time(), Timestamp::from_unix(1_700_000_000, 0));
     assert_eq!(e.extension("comexampleextension"), Some(&json!(5)));
+    let again = Envelope::from_parts(e.clone().into_parts()).unwrap();
+    assert_eq!(again, e);
+    assert!(
+        again
+            .to_json()
+            .contains(r#""dataschema":"https://example.com/s.json""#)
+    );
 }
 
 #[test]
@@ -128,4 +135,20 @@ fn rejects_what_it_cannot_carry() {
             .with_extension("subject", json!(1))
             .is_err()
     );
+}
+
+#[test]
+fn splits_into_parts_and_back() {
+    let parent = sample();
+    let e = Envelope::caused_by(&parent, "b", "t2", json!({"k": 1}))
+        .with_subject("key-1")
+        .with_extension("traceparent", json!("00-1"))
+        .unwrap();
+    let parts = e.clone().into_parts();
+    assert_eq!(parts.subject.as_deref(), Some("key-1"));
+    assert_eq!(parts.causation_id, Some(parent.id()));
+    assert_eq!(Envelope::from_parts(parts.clone()).unwrap(), e);
+    let mut bad = parts;
+    bad.extensions.insert("Not-Valid".into(), json!(1));
+    assert!(Envelope::from_parts(bad).is_err());
 }

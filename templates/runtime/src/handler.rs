@@ -18,6 +18,13 @@ pub trait Handler: Send + Sync + 'static {
     fn handle(&self, envelope: &Envelope) -> impl Future<Output = Result<(), HandlerError>> + Send;
 }
 
+/// One service value can serve several subscriptions: subscribe clones of an `Arc`.
+impl<H: Handler> Handler for std::sync::Arc<H> {
+    fn handle(&self, envelope: &Envelope) -> impl Future<Output = Result<(), HandlerError>> + Send {
+        (**self).handle(envelope)
+    }
+}
+
 /// A failed handling. Transient errors are retried with backoff; permanent ones (an event that
 /// can never succeed, such as undecodable data) are dead-lettered at once.
 #[derive(Clone, Debug, PartialEq, Eq)]

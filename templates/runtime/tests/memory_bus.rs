@@ -367,3 +367,67 @@ async fn a_catch_all_subscription_also_gets_types_subscribed_after_it() {
     let counts = counts.lock().unwrap().clone();
     assert_eq!(counts, HashMap::from([("audit", 2), ("mailer", 1)]));
 }
+
+/// The shape generated services take: a struct with an `async fn handle`, shared by two
+/// subscriptions through an `Arc`.
+struct Projection {
+    seen: Mutex<Vec<(String, u64)>>,
+}
+
+impl fissure_runtime::Handler for Projection {
+    async fn handle(&self, e: &Envelope) -> Result<(), HandlerError> {
+        #[derive(serde::Deserialize)]
+        struct Data {
+            n: u64,
+        }
+        let data: Data = e.decode()?;
+        tokio::task::yield_now().await;
+        self.seen
+            .lock()
+            .unwrap()
+            .push((e.event_type().to_owned(), data.n));
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_service_struct_serves_several_subscriptions() {
+    let bus = MemoryBus::new();
+    let service = Arc::new(Projection {
+        seen: Mutex::new(Vec::new()),
+    });
+    bus.subscribe(
+        Subscription::new("p.registered", [REGISTERED]),
+        Arc::clone(&service),
+    )
+    .await
+    .unwrap();
+    bus.subscribe(
+        Subscription::new("p.deleted", [DELETED]).with_retry(RetryPolicy::no_retry()),
+        Arc::clone(&service),
+    )
+    .await
+    .unwrap();
+    bus.publish(event(REGISTERED, "u", 1)).await.unwrap();
+    bus.publish(event(DELETED, "u", 2)).await.unwrap();
+    bus.publish(Envelope::new(
+        "test/users",
+        DELETED,
+        json!({"n": "not a number"}),
+    ))
+    .await
+    .unwrap();
+    bus.drain().await;
+    let mut seen = service.seen.lock().unwrap().clone();
+    seen.sort();
+    assert_eq!(seen, [(DELETED.to_owned(), 2), (REGISTERED.to_owned(), 1)]);
+    let dead = bus.dead_letters("p.deleted").await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert!(
+        dead[0]
+            .reason
+            .starts_with("permanent handler error: cannot decode"),
+        "{}",
+        dead[0].reason
+    );
+}

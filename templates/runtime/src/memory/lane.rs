@@ -25,7 +25,8 @@ pub(crate) struct LaneWorker<H> {
     queue: Arc<SubQueue>,
     lane: usize,
     tracker: Arc<Tracker>,
-    /// Keys with an event waiting for a retry; the front of each queue is that event.
+    /// Keys with an event waiting for a retry; the front of each queue is that event. Keys are
+    /// their 64-bit hashes: a collision only makes two keys wait for each other.
     parked: HashMap<u64, VecDeque<Delivery>, FxBuild>,
     /// When each parked key's front event is due again.
     timers: BinaryHeap<Reverse<(Instant, u64)>>,

@@ -1,0 +1,162 @@
+//! Choosing the transport at run time from a URL (`FISSURE_BUS`), and [`Bus`], the transport
+//! a generated app holds without knowing which one it is.
+//!
+//! Broker transports are cargo features (`nats`, `rabbitmq`, `kafka`); a URL for one that is
+//! not compiled in is a clear error rather than a silent fallback to memory.
+
+use crate::bus::{BusError, DeadLetter, Publisher, Subscription, Transport};
+use crate::envelope::Envelope;
+use crate::handler::Handler;
+use crate::memory::MemoryBus;
+
+/// The environment variable that selects the transport.
+pub const BUS_ENV: &str = "FISSURE_BUS";
+
+/// Which transport a URL names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransportKind {
+    Memory,
+    Nats(String),
+    RabbitMq(String),
+    Kafka(String),
+}
+
+impl TransportKind {
+    /// `memory` (or empty), `nats://…`, `amqp://…`/`amqps://…`, `kafka://…`.
+    pub fn parse(url: &str) -> Result<Self, BusError> {
+        let url = url.trim();
+        let scheme = url
+            .split_once("://")
+            .map_or(url, |(s, _)| s)
+            .to_ascii_lowercase();
+        match scheme.as_str() {
+            "" | "memory" | "mem" => Ok(Self::Memory),
+            "nats" | "tls" => Ok(Self::Nats(url.to_owned())),
+            "amqp" | "amqps" => Ok(Self::RabbitMq(url.to_owned())),
+            "kafka" => Ok(Self::Kafka(url.to_owned())),
+            _ => Err(BusError::UnknownTransport(url.to_owned())),
+        }
+    }
+
+    /// The cargo feature that compiles this transport in (`None` for memory, always there).
+    pub fn feature(&self) -> Option<&'static str> {
+        match self {
+            Self::Memory => None,
+            Self::Nats(_) => Some("nats"),
+            Self::RabbitMq(_) => Some("rabbitmq"),
+            Self::Kafka(_) => Some("kafka"),
+        }
+    }
+}
+
+/// The transport chosen at run time. Broker variants are added behind their features.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Bus {
+    Memory(MemoryBus),
+}
+
+impl Bus {
+    /// Connects to the transport named by `url` (see [`TransportKind::parse`]).
+    pub async fn connect(url: &str) -> Result<Self, BusError> {
+        let kind = TransportKind::parse(url)?;
+        match kind {
+            TransportKind::Memory => Ok(Self::Memory(MemoryBus::new())),
+            other => Err(BusError::FeatureDisabled {
+                transport: url.trim().to_owned(),
+                feature: other.feature().unwrap_or("memory"),
+            }),
+        }
+    }
+
+    /// Connects to the transport named by `FISSURE_BUS`, memory when unset.
+    pub async fn from_env() -> Result<Self, BusError> {
+        let url = std::env::var(BUS_ENV).unwrap_or_else(|_| "memory".to_owned());
+        Self::connect(&url).await
+    }
+}
+
+impl Publisher for Bus {
+    async fn publish(&self, envelope: Envelope) -> Result<(), BusError> {
+        match self {
+            Self::Memory(b) => b.publish(envelope).await,
+        }
+    }
+
+    async fn publish_all(&self, envelopes: Vec<Envelope>) -> Result<(), BusError> {
+        match self {
+            Self::Memory(b) => b.publish_all(envelopes).await,
+        }
+    }
+}
+
+impl Transport for Bus {
+    async fn subscribe<H: Handler>(
+        &self,
+        subscription: Subscription,
+        handler: H,
+    ) -> Result<(), BusError> {
+        match self {
+            Self::Memory(b) => b.subscribe(subscription, handler).await,
+        }
+    }
+
+    async fn dead_letters(&self, subscription: &str) -> Result<Vec<DeadLetter>, BusError> {
+        match self {
+            Self::Memory(b) => b.dead_letters(subscription).await,
+        }
+    }
+
+    async fn drain(&self) {
+        match self {
+            Self::Memory(b) => b.drain().await,
+        }
+    }
+
+    async fn shutdown(&self) {
+        match self {
+            Self::Memory(b) => b.shutdown().await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_transport_urls() {
+        assert_eq!(TransportKind::parse("memory"), Ok(TransportKind::Memory));
+        assert_eq!(TransportKind::parse(""), Ok(TransportKind::Memory));
+        assert_eq!(
+            TransportKind::parse("nats://127.0.0.1:4222"),
+            Ok(TransportKind::Nats("nats://127.0.0.1:4222".into()))
+        );
+        assert_eq!(
+            TransportKind::parse("AMQP://guest:guest@localhost:5672/%2f"),
+            Ok(TransportKind::RabbitMq(
+                "AMQP://guest:guest@localhost:5672/%2f".into()
+            ))
+        );
+        assert_eq!(
+            TransportKind::parse("redis://x"),
+            Err(BusError::UnknownTransport("redis://x".into()))
+        );
+    }
+
+    #[tokio::test]
+    async fn broker_urls_without_their_feature_are_refused_by_name() {
+        let Err(e) = Bus::connect("nats://127.0.0.1:4222").await else {
+            panic!("nats connected without the feature");
+        };
+        assert_eq!(
+            e.to_string(),
+            "transport `nats://127.0.0.1:4222` needs the `nats` feature of fissure-runtime"
+        );
+        let Err(e) = Bus::connect("amqp://localhost").await else {
+            panic!("amqp connected without the feature");
+        };
+        assert!(e.to_string().contains("`rabbitmq` feature"), "{e}");
+        assert!(matches!(Bus::connect("memory").await, Ok(Bus::Memory(_))));
+    }
+}

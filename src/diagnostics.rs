@@ -94,6 +94,18 @@ pub enum Code {
     ForeignEventEmitted,
     /// A value type that contains itself, which no struct can.
     RecursiveType,
+    /// check: code of one domain names a non-public item of another, or without `depends_on`.
+    Boundary,
+    /// check: code of one domain touches a table another domain owns.
+    Table,
+    /// check: the shared kernel names an item of a domain.
+    Kernel,
+    /// check: a module no domain or shared pattern claims.
+    Unassigned,
+    /// check: domains whose allowed, used dependencies form a cycle.
+    DomainCycle,
+    /// A baseline file that cannot be read or understood.
+    BadBaseline,
 }
 
 impl Code {
@@ -125,6 +137,12 @@ impl Code {
         Code::UnknownPublicItem,
         Code::ForeignEventEmitted,
         Code::RecursiveType,
+        Code::Boundary,
+        Code::Table,
+        Code::Kernel,
+        Code::Unassigned,
+        Code::DomainCycle,
+        Code::BadBaseline,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -156,6 +174,12 @@ impl Code {
             Code::UnknownPublicItem => "unknown-public-item",
             Code::ForeignEventEmitted => "foreign-event-emitted",
             Code::RecursiveType => "recursive-type",
+            Code::Boundary => "boundary",
+            Code::Table => "table",
+            Code::Kernel => "kernel",
+            Code::Unassigned => "unassigned",
+            Code::DomainCycle => "domain-cycle",
+            Code::BadBaseline => "bad-baseline",
         }
     }
 }

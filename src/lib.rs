@@ -1,6 +1,7 @@
 //! fissure: finds the fault lines of a Rust monolith and splits it, along them, into
 //! services that talk only through domain events. See ARCHITECTURE.md for the map.
 
+pub mod check;
 pub mod cli;
 pub mod cluster;
 pub mod codebase;

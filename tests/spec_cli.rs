@@ -162,20 +162,68 @@ fn an_unreadable_spec_exits_2() {
 }
 
 #[test]
-fn source_needs_the_analyzer_until_it_is_wired() {
+fn source_checks_patterns_and_public_items_against_the_code() {
+    for fixture in ["hotel", "shop"] {
+        let output = fissure(
+            &[
+                "validate",
+                "--spec",
+                &format!("fixtures/{fixture}/fissure.yaml"),
+                "--source",
+                &format!("fixtures/{fixture}"),
+            ],
+            Path::new(env!("CARGO_MANIFEST_DIR")),
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{fixture}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = std::fs::read_to_string(fixture("fixtures/hotel/fissure.yaml")).expect("spec");
+    let broken = spec.replacen("hotel::users::**", "hotel::userz::**", 1);
+    assert_ne!(broken, spec, "the hotel spec names hotel::users::**");
+    std::fs::write(dir.path().join("fissure.yaml"), broken).expect("write");
+    let hotel = fixture("fixtures/hotel");
+    let output = fissure(
+        &[
+            "validate",
+            "--source",
+            hotel.to_str().expect("utf-8"),
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let codes: Vec<&str> = value["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().expect("code"))
+        .collect();
+    assert!(codes.contains(&"unmatched-module-pattern"), "{codes:?}");
+}
+
+#[test]
+fn source_that_is_not_a_crate_is_an_input_error() {
     let spec = fixture("fixtures/specs/good/fissure.minimal.yaml");
+    let dir = tempfile::tempdir().expect("temp dir");
     let output = fissure(
         &[
             "validate",
             "--spec",
             spec.to_str().expect("utf-8"),
             "--source",
-            ".",
+            dir.path().to_str().expect("utf-8"),
         ],
         Path::new("."),
     );
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("`--source` needs the analyzer"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Cargo.toml"));
 }
 
 #[test]

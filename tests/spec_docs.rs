@@ -57,3 +57,16 @@ fn codes_are_unique_and_kebab_case() {
     names.dedup();
     assert_eq!(before, names.len(), "two codes share a name");
 }
+
+#[test]
+fn every_code_of_every_command_is_documented() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/diagnostics.md"))
+            .expect("docs/diagnostics.md");
+    for code in Code::ALL {
+        assert!(
+            docs.lines().any(|l| l == format!("### {code}")),
+            "no `### {code}` in docs/diagnostics.md"
+        );
+    }
+}

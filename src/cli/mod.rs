@@ -2,6 +2,7 @@
 //! codes. The only module that prints or exits.
 
 mod analyze;
+mod check;
 mod progress;
 pub mod schema;
 pub mod validate;
@@ -13,7 +14,11 @@ use clap::{Parser, Subcommand};
 use crate::diagnostics::Diagnostic;
 
 #[derive(Debug, Parser)]
-#[command(name = "fissure", version, about = "Split a Rust monolith into event-driven services")]
+#[command(
+    name = "fissure",
+    version,
+    about = "Split a Rust monolith into event-driven services"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -23,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Read a crate or workspace: modules, dependency graph, coupling, cycles.
     Analyze(analyze::AnalyzeArgs),
+    /// Enforce the spec's domain boundaries (for CI): exit 1 on new violations.
+    Check(check::CheckArgs),
     /// Validate the spec alone: every error at once, with file:line:col.
     Validate(validate::ValidateArgs),
     /// Print the JSON Schema of fissure.yaml (for editor completion).
@@ -37,11 +44,16 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { EXIT_INPUT_ERROR } else { 0 });
+            return ExitCode::from(if err.use_stderr() {
+                EXIT_INPUT_ERROR
+            } else {
+                0
+            });
         }
     };
     match &cli.command {
         Command::Analyze(args) => analyze::run(args),
+        Command::Check(args) => check::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Schema => schema::run(),
     }

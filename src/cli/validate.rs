@@ -74,12 +74,26 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
 }
 
 /// The modules and items of the code at `path`, for `--source`.
-/// The analyzer is wired in by the lead; until then `--source` is an input error.
 pub fn source_index_for(path: &Path) -> Result<SourceIndex, String> {
-    Err(format!(
-        "`--source` needs the analyzer, which this build does not have yet (asked for `{}`)",
-        path.display()
-    ))
+    let analysis = crate::pipeline::analyze(path, crate::pipeline::AnalyzeOptions::default())
+        .map_err(|d| match &d.location {
+            Some(l) => format!("{l}: {}", d.message),
+            None => d.message.clone(),
+        })?;
+    Ok(SourceIndex {
+        modules: analysis
+            .codebase
+            .modules
+            .iter()
+            .map(|m| m.path.clone())
+            .collect(),
+        items: analysis
+            .resolution
+            .items
+            .iter()
+            .map(|i| i.path.clone())
+            .collect(),
+    })
 }
 
 fn unreadable(args: &ValidateArgs, display: &str, why: &str) -> ExitCode {

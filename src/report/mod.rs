@@ -2,4 +2,5 @@
 //! format. Nothing else in fissure formats output.
 
 pub mod analysis;
+pub mod check;
 pub mod diagnostic;

@@ -46,6 +46,9 @@ struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Also write the JSON to this file (the table still goes to stdout).
+    #[arg(long, value_name = "FILE")]
+    json_out: Option<PathBuf>,
     /// Also time each stage of the pipeline (one more child run per target).
     #[arg(long)]
     stages: bool,
@@ -186,6 +189,15 @@ fn main() -> ExitCode {
     if let Err(e) = written {
         eprintln!("error: cannot write the report: {e}");
         return ExitCode::from(2);
+    }
+    if let Some(path) = &args.json_out {
+        let mut text = Vec::new();
+        let saved = render::json(&mut text, mode, &args.dir, &rows)
+            .and_then(|()| std::fs::write(path, text));
+        if let Err(e) = saved {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
     }
     let broken = rows
         .iter()

@@ -2,11 +2,14 @@
 //! services that talk only through domain events. See ARCHITECTURE.md for the map.
 
 pub mod cli;
+pub mod cluster;
 pub mod codebase;
 pub mod diagnostics;
 pub mod discover;
+pub mod eval;
 pub mod graph;
 pub mod pipeline;
 pub mod report;
 pub mod resolve;
+pub mod spec;
 pub mod syntax;

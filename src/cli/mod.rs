@@ -3,6 +3,8 @@
 
 mod analyze;
 mod progress;
+pub mod schema;
+pub mod validate;
 
 use std::process::ExitCode;
 
@@ -25,6 +27,10 @@ pub struct Cli {
 pub enum Command {
     /// Read a crate or workspace: modules, dependency graph, coupling, cycles.
     Analyze(analyze::AnalyzeArgs),
+    /// Validate the spec alone: every error at once, with file:line:col.
+    Validate(validate::ValidateArgs),
+    /// Print the JSON Schema of fissure.yaml (for editor completion).
+    Schema,
 }
 
 /// Exit code for usage and input errors (bad path, bad spec, unreadable file).
@@ -44,6 +50,8 @@ pub fn run() -> ExitCode {
     };
     match &cli.command {
         Command::Analyze(args) => analyze::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Schema => schema::run(),
     }
 }
 

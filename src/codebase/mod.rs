@@ -193,7 +193,7 @@ pub fn build(ws: &Workspace, loader: &dyn SourceLoader, options: BuildOptions) -
                         facts.lines,
                         facts.module,
                     );
-                    queue_children(&mut cb, id, &loaded.file, &dir, &mut next);
+                    queue_children(&mut cb, id, &loaded.file, &dir, &mut next, &mut reached);
                 }
                 Err(mut diagnostic) => {
                     if let Some(loc) = diagnostic.location.as_mut() {
@@ -298,11 +298,17 @@ fn queue_children(
     file_path: &Path,
     dir: &Path,
     next: &mut Vec<Pending>,
+    reached: &mut BTreeSet<PathBuf>,
 ) {
     let module = &mut cb.modules[id.0 as usize];
     let inline_parent = module.inline;
     let krate = module.krate;
     let file = module.file;
+    // A `#[cfg(test)] mod tests;` left out of the analysis still claims its file: it is
+    // part of the crate, not an orphan.
+    for decl in &module.facts.excluded_mods {
+        reached.extend(mod_candidates(decl, inline_parent, file_path, dir));
+    }
     let mods = std::mem::take(&mut module.facts.mods);
     for mut decl in mods {
         let declared_at = cb.location(file, decl.pos);
@@ -319,25 +325,12 @@ fn queue_children(
                 *body,
             );
             // `#[path]` inside an inline module is relative to the inline module's folder.
-            queue_children(cb, child, file_path, &child_dir, next);
+            queue_children(cb, child, file_path, &child_dir, next, reached);
             cb.modules[id.0 as usize].facts.mods.push(decl);
             continue;
         }
         let owns_dir = decl.path_attr.is_some();
-        let candidates = match &decl.path_attr {
-            Some(p) => {
-                let base = if inline_parent {
-                    dir.to_path_buf()
-                } else {
-                    file_path.parent().unwrap_or(Path::new("")).to_path_buf()
-                };
-                vec![normalize(&base.join(p))]
-            }
-            None => vec![
-                dir.join(format!("{}.rs", decl.name)),
-                dir.join(&decl.name).join("mod.rs"),
-            ],
-        };
+        let candidates = mod_candidates(&decl, inline_parent, file_path, dir);
         next.push(Pending {
             krate,
             parent: Some(id),
@@ -347,6 +340,29 @@ fn queue_children(
             declared_at: Some(declared_at),
         });
         cb.modules[id.0 as usize].facts.mods.push(decl);
+    }
+}
+
+/// The files `mod name;` may live in, in the order rustc tries them.
+fn mod_candidates(
+    decl: &crate::syntax::ModDecl,
+    inline_parent: bool,
+    file_path: &Path,
+    dir: &Path,
+) -> Vec<PathBuf> {
+    match &decl.path_attr {
+        Some(p) => {
+            let base = if inline_parent {
+                dir.to_path_buf()
+            } else {
+                file_path.parent().unwrap_or(Path::new("")).to_path_buf()
+            };
+            vec![normalize(&base.join(p))]
+        }
+        None => vec![
+            dir.join(format!("{}.rs", decl.name)),
+            dir.join(&decl.name).join("mod.rs"),
+        ],
     }
 }
 

@@ -38,7 +38,8 @@ pub struct ModuleEdge {
     pub to: ModuleId,
     pub weight: u64,
     pub kinds: BTreeMap<RefKind, u32>,
-    /// Indices into `Resolution::refs`, in source order.
+    /// Indices into `Resolution::refs`: the first reference of each kind, heaviest kind
+    /// first, at most [`EXAMPLES_PER_EDGE`].
     pub examples: Vec<usize>,
 }
 
@@ -108,11 +109,19 @@ pub fn build(cb: &Codebase, res: &Resolution) -> DepGraph {
                 kinds: BTreeMap::new(),
                 examples: Vec::new(),
             });
+        let first_of_kind = !e.kinds.contains_key(&r.kind);
         *e.kinds.entry(r.kind).or_default() += 1;
         e.weight += kind_weight(r.kind);
-        if e.examples.len() < EXAMPLES_PER_EDGE {
+        if first_of_kind {
             e.examples.push(idx);
         }
+    }
+    // The best evidence first: one reference per kind, heaviest kinds (calls,
+    // constructions) before imports, each the first of its kind in source order.
+    for e in module_edges.values_mut() {
+        e.examples
+            .sort_by_key(|i| (std::cmp::Reverse(kind_weight(res.refs[*i].kind)), *i));
+        e.examples.truncate(EXAMPLES_PER_EDGE);
     }
     for ((from, to), e) in item_edges {
         items.add_edge(

@@ -1,3 +1,5 @@
-//! Rendering: every format the CLI prints lives here, one file per format.
+//! Renderers: turn results into text for people or JSON for machines, one file per
+//! format. Nothing else in fissure formats output.
 
 pub mod analysis;
+pub mod diagnostic;

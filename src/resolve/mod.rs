@@ -173,6 +173,13 @@ pub fn resolve(cb: &Codebase) -> Resolution {
         for (owner, name) in &module.facts.locals {
             locals.entry(*owner).or_default().insert(name.as_str());
         }
+        let mut value_locals: HashMap<Owner, HashSet<&str>> = HashMap::new();
+        for (owner, name) in &module.facts.value_locals {
+            value_locals
+                .entry(*owner)
+                .or_default()
+                .insert(name.as_str());
+        }
         let mut body_uses: HashMap<Owner, Vec<crate::syntax::UseDecl>> = HashMap::new();
         for u in &module.facts.uses {
             if u.owner != Owner::Module {
@@ -262,6 +269,14 @@ pub fn resolve(cb: &Codebase) -> Resolution {
         for r in &module.facts.refs {
             let first = r.path.segments[0].as_str();
             if !r.path.leading_colon && locals.get(&r.owner).is_some_and(|l| l.contains(first)) {
+                continue;
+            }
+            if r.path.segments.len() == 1
+                && !r.path.leading_colon
+                && value_locals
+                    .get(&r.owner)
+                    .is_some_and(|l| l.contains(first))
+            {
                 continue;
             }
             let local = body_uses.get(&r.owner).unwrap_or(&empty);

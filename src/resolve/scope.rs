@@ -36,6 +36,8 @@ pub(super) struct Scopes<'a> {
     external_ids: HashMap<String, u32>,
     /// `extern crate x as y;` at a crate root adds `y` to that crate's extern prelude.
     root_extern: HashMap<(u32, String), Binding>,
+    /// External crates a crate root imports with `#[macro_use] extern crate x;`.
+    macro_use_externals: HashMap<u32, Vec<Binding>>,
     memo: HashMap<(ModuleId, Namespace, String), Option<Binding>>,
     in_progress: HashSet<(ModuleId, Namespace, String)>,
     pub enum_variants: HashMap<ItemId, Vec<String>>,
@@ -47,6 +49,23 @@ fn other_namespaces(ns: Namespace) -> [Namespace; 2] {
         Namespace::Value => [Namespace::Type, Namespace::Macro],
         Namespace::Macro => [Namespace::Type, Namespace::Value],
     }
+}
+
+/// The `macro_rules!` of module `m` and, recursively, of its own `#[macro_use]` children.
+fn macro_use_macros(cb: &Codebase, items: &[super::Item], m: ModuleId) -> Vec<(String, ItemId)> {
+    let mut out: Vec<(String, ItemId)> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| item.module == m && item.kind == ItemKind::Macro)
+        .map(|(i, item)| (item.name.clone(), ItemId(i as u32)))
+        .collect();
+    let module = cb.module(m);
+    for decl in module.facts.mods.iter().filter(|d| d.macro_use) {
+        if let Some(&child) = module.children.get(&decl.name) {
+            out.extend(macro_use_macros(cb, items, child));
+        }
+    }
+    out
 }
 
 /// The name a `use` leaf binds, if any (`_` binds nothing nameable).
@@ -75,6 +94,7 @@ impl<'a> Scopes<'a> {
             externals: Vec::new(),
             external_ids: HashMap::new(),
             root_extern: HashMap::new(),
+            macro_use_externals: HashMap::new(),
             memo: HashMap::new(),
             in_progress: HashSet::new(),
             enum_variants: HashMap::new(),
@@ -139,9 +159,53 @@ impl<'a> Scopes<'a> {
                     }
                     s.defs[m].insert((Namespace::Type, bound), b);
                 }
+                if e.macro_use {
+                    s.macro_use_extern_crate(ModuleId(m as u32), target, items);
+                }
+            }
+        }
+        // `#[macro_use] mod m;`: the macros of `m` stay in scope in its parent after it, and
+        // so (through the textual-scope walk of `first_segment`) in the parent's children.
+        for (m, module) in cb.modules.iter().enumerate() {
+            for decl in module.facts.mods.iter().filter(|d| d.macro_use) {
+                let Some(&child) = module.children.get(&decl.name) else {
+                    continue;
+                };
+                for (name, id) in macro_use_macros(cb, items, child) {
+                    s.defs[m]
+                        .entry((Namespace::Macro, name))
+                        .or_insert(Binding::Item(id));
+                }
             }
         }
         s
+    }
+
+    /// `#[macro_use] extern crate x;` puts the exported macros of x in scope in the whole
+    /// crate: those of a workspace crate join the crate root's macro names; an external
+    /// crate is remembered as the likely home of macros found nowhere else.
+    fn macro_use_extern_crate(
+        &mut self,
+        m: ModuleId,
+        target: Option<Binding>,
+        items: &[super::Item],
+    ) {
+        let krate = self.cb.module(m).krate;
+        let root = self.cb.crates[krate as usize].root;
+        match target {
+            Some(Binding::Module(dep_root)) => {
+                let dep = self.cb.module(dep_root).krate;
+                for (i, item) in items.iter().enumerate() {
+                    if item.macro_export && self.cb.module(item.module).krate == dep {
+                        self.defs[root.0 as usize]
+                            .entry((Namespace::Macro, item.name.clone()))
+                            .or_insert(Binding::Item(ItemId(i as u32)));
+                    }
+                }
+            }
+            Some(b) => self.macro_use_externals.entry(krate).or_default().push(b),
+            None => {}
+        }
     }
 
     pub fn external(&mut self, name: &str) -> Binding {
@@ -209,25 +273,34 @@ impl<'a> Scopes<'a> {
         }
         for g in self.globs[mi].clone() {
             let path = self.cb.module(m).facts.uses[g as usize].path.clone();
-            match self.resolve_in(m, &path, Namespace::Type, &[]) {
-                Some(Binding::Module(target)) if target != m => {
-                    if let Some(b) = self.lookup(target, name, ns) {
-                        return Some(b);
-                    }
-                }
-                Some(Binding::Item(e)) => {
-                    if self
-                        .enum_variants
-                        .get(&e)
-                        .is_some_and(|v| v.iter().any(|v| v == name))
-                    {
-                        return Some(Binding::Variant(e));
-                    }
-                }
-                _ => {}
+            if let Some(b) = self.through_glob(m, &path, name, ns) {
+                return Some(b);
             }
         }
         None
+    }
+
+    /// `name` as imported by `use <glob_path>::*` written in module `m`: a name of the
+    /// globbed module, or a variant of the globbed enum.
+    fn through_glob(
+        &mut self,
+        m: ModuleId,
+        glob_path: &PathText,
+        name: &str,
+        ns: Namespace,
+    ) -> Option<Binding> {
+        match self.resolve_in(m, glob_path, Namespace::Type, &[])? {
+            Binding::Module(target) if target != m => self.lookup(target, name, ns),
+            Binding::Item(e)
+                if self
+                    .enum_variants
+                    .get(&e)
+                    .is_some_and(|v| v.iter().any(|v| v == name)) =>
+            {
+                Some(Binding::Variant(e))
+            }
+            _ => None,
+        }
     }
 
     /// A name found nowhere else, in a module that glob-imports an external path
@@ -268,9 +341,20 @@ impl<'a> Scopes<'a> {
                 return Some(*b);
             }
         }
-        prelude::builtin(name, ns)
-            .map(Binding::External)
-            .or_else(|| self.external_glob(m))
+        if let Some(b) = prelude::builtin(name, ns).map(Binding::External) {
+            return Some(b);
+        }
+        // A macro found nowhere else comes from the one `#[macro_use] extern crate` (with
+        // several, which one cannot be told from syntax).
+        if ns == Namespace::Macro
+            && let Some([b]) = self
+                .macro_use_externals
+                .get(&self.cb.module(m).krate)
+                .map(Vec::as_slice)
+        {
+            return Some(*b);
+        }
+        self.external_glob(m)
     }
 
     /// Resolves `path` written in module `m`; the last segment is looked up in `ns` first,
@@ -310,7 +394,10 @@ impl<'a> Scopes<'a> {
                     let first_ns = if segs.len() == 1 { ns } else { Namespace::Type };
                     cur = match self.local_use(m, first, first_ns, local_uses) {
                         Some(b) => b,
-                        None => self.first_with_fallback(m, first, first_ns)?,
+                        None => match self.first_with_fallback(m, first, first_ns) {
+                            Some(b) => b,
+                            None => self.external_local_glob(m, local_uses)?,
+                        },
                     };
                     i = 1;
                 }
@@ -351,6 +438,20 @@ impl<'a> Scopes<'a> {
         })
     }
 
+    /// A name found nowhere else, in a body that glob-imports an external path
+    /// (`use regex_syntax::hir::HirKind::*;` then `Empty =>`), most likely comes from there.
+    fn external_local_glob(&mut self, m: ModuleId, local_uses: &[UseDecl]) -> Option<Binding> {
+        local_uses
+            .iter()
+            .filter(|u| u.kind == UseKind::Glob)
+            .find_map(
+                |u| match self.resolve_in(m, &u.path, Namespace::Type, &[]) {
+                    Some(b @ (Binding::External(_) | Binding::ExternalCrate(_))) => Some(b),
+                    _ => None,
+                },
+            )
+    }
+
     /// A `use` inside a function body binds names for that body only.
     fn local_use(
         &mut self,
@@ -366,22 +467,11 @@ impl<'a> Scopes<'a> {
                         return Some(b);
                     }
                 }
-                UseKind::Glob => match self.resolve_in(m, &u.path, Namespace::Type, &[]) {
-                    Some(Binding::Module(x)) => {
-                        if let Some(b) = self.lookup(x, name, ns) {
-                            return Some(b);
-                        }
+                UseKind::Glob => {
+                    if let Some(b) = self.through_glob(m, &u.path, name, ns) {
+                        return Some(b);
                     }
-                    Some(Binding::Item(e))
-                        if self
-                            .enum_variants
-                            .get(&e)
-                            .is_some_and(|v| v.iter().any(|v| v == name)) =>
-                    {
-                        return Some(Binding::Variant(e));
-                    }
-                    _ => {}
-                },
+                }
                 _ => {}
             }
         }

@@ -311,3 +311,104 @@ fn f<T: Clone>(t: T) { use crate::m::helper; helper(); }
         ]
     );
 }
+
+#[test]
+fn macro_use_modules_and_extern_crates_bring_macros_into_scope() {
+    let e = edges(
+        "//- /src/lib.rs crate:app deps:kernel
+#[macro_use] extern crate kernel;
+#[macro_use] mod macros;
+mod user { fn f() { shout!(); money!(); } }
+//- /src/macros.rs
+#[macro_use] mod deeper;
+macro_rules! shout { () => {} }
+//- /src/macros/deeper.rs
+macro_rules! whisper { () => {} }
+//- /kernel/src/lib.rs crate:kernel
+mod deep { #[macro_export] macro_rules! money { () => {} } }
+fn g() { whisper!(); }
+",
+    );
+    assert_eq!(
+        e,
+        vec![
+            "app::user::f -> app::macros::shout (macro)",
+            "app::user::f -> kernel::deep::money (macro)",
+        ]
+    );
+    // Nested `#[macro_use]` reaches the root too; other crates do not see it.
+    let (_, res) = analyze(
+        "//- /src/lib.rs crate:app
+#[macro_use] mod macros;
+fn f() { whisper!(); }
+//- /src/macros.rs
+#[macro_use] mod deeper;
+//- /src/macros/deeper.rs
+macro_rules! whisper { () => {} }
+",
+    );
+    assert_eq!(res.stats.unresolved, 0);
+    assert_eq!(res.refs.len(), 1);
+    assert_eq!(
+        res.item(match res.refs[0].target {
+            Target::Item(i) => i,
+            Target::Module(_) => unreachable!("a macro is an item"),
+        })
+        .path,
+        "app::macros::deeper::whisper"
+    );
+}
+
+#[test]
+fn match_and_for_bindings_shadow_module_functions() {
+    let e = edges(
+        "//- /src/lib.rs crate:app
+pub fn bad() {}
+fn f(o: Option<fn()>, v: Vec<fn()>) {
+    match o { Some(bad) => bad(), None => {} }
+    for bad in v { bad(); }
+}
+fn g() { bad(); }
+pub mod order { pub struct Order; }
+fn h(order: order::Order) -> order::Order { order }
+",
+    );
+    assert_eq!(
+        e,
+        vec![
+            "app::g -> app::bad (call)",
+            // A variable shadows single names only: `order::Order` still names the module.
+            "app::h -> app::order::Order (type)",
+        ]
+    );
+}
+
+#[test]
+fn a_single_macro_use_external_crate_owns_unknown_macros() {
+    let (_, res) = analyze(
+        "//- /src/lib.rs crate:app
+#[macro_use] extern crate std as s;
+fn f() { lazy!(); }
+",
+    );
+    // `std` here stands for any external crate imported with `#[macro_use]`.
+    assert_eq!(res.stats.unresolved, 0);
+    assert_eq!(res.externals[&0]["std"], 1);
+}
+
+#[test]
+fn body_level_external_globs_own_the_names_found_nowhere_else() {
+    let (_, res) = analyze(
+        "//- /src/lib.rs crate:app
+pub struct Local;
+fn f(k: u8) -> u8 {
+    use std::cmp::Ordering::*;
+    match k { 0 => { Less; 0 } _ => { Local; 1 } }
+}
+",
+    );
+    assert_eq!(res.stats.unresolved, 0);
+    // `Local` still resolves to the crate's own struct.
+    assert_eq!(res.refs.len(), 1);
+    assert_eq!(res.externals[&0]["std"], 2, "the use and `Less`");
+}

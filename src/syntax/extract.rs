@@ -33,7 +33,7 @@ fn vis(v: &syn::Visibility) -> Visibility {
     }
 }
 
-fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
+pub(super) fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         if a.path().is_ident("test") {
             return true;
@@ -160,6 +160,20 @@ fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
 
 fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions) {
     if !options.include_tests && is_cfg_test(item_attrs(item)) {
+        if let syn::Item::Mod(m) = item
+            && m.content.is_none()
+        {
+            facts.excluded_mods.push(ModDecl {
+                name: m.ident.to_string(),
+                vis: vis(&m.vis),
+                pos: pos(m.ident.span()),
+                path_attr: path_attr(&m.attrs),
+                cfg_test: true,
+                inline: None,
+                lines: 0,
+                macro_use: false,
+            });
+        }
         return;
     }
     let define = |facts: &mut ModuleFacts,
@@ -203,6 +217,7 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
                     let span = brace.span;
                     (span.close().start().line + 1).saturating_sub(span.open().start().line) as u32
                 }),
+                macro_use: has_attr(&m.attrs, "macro_use"),
             });
         }
         syn::Item::ExternCrate(e) => facts.extern_crates.push(ExternCrate {
@@ -210,6 +225,7 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
             rename: e.rename.as_ref().map(|(_, r)| r.to_string()),
             vis: vis(&e.vis),
             pos: pos(e.ident.span()),
+            macro_use: has_attr(&e.attrs, "macro_use"),
         }),
         syn::Item::Struct(s) => {
             let owner = define(facts, &s.ident, ItemKind::Struct, &s.vis);
@@ -288,6 +304,17 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
                             for inner in &file.items {
                                 item_facts(inner, facts, options);
                             }
+                        } else {
+                            // A DSL (`bitflags! { pub struct Flags: u32 { .. } }`, petgraph's
+                            // `trait_template!`): its item headers still name what it defines.
+                            for (ident, kind, public) in item_headers(&m.mac.tokens) {
+                                let v = if public {
+                                    syn::Visibility::Public(Default::default())
+                                } else {
+                                    syn::Visibility::Inherited
+                                };
+                                define(facts, &ident, kind, &v);
+                            }
                         }
                     }
                 }
@@ -324,6 +351,43 @@ fn wrapped_items(tokens: &TokenStream, facts: &mut ModuleFacts, options: Extract
     }
 }
 
+/// `[pub] struct|enum|union|trait|type Name` at the top level of a macro body that is not
+/// plain Rust: the names such a module-level macro most likely defines.
+fn item_headers(tokens: &TokenStream) -> Vec<(proc_macro2::Ident, ItemKind, bool)> {
+    let mut out = Vec::new();
+    let mut public = false;
+    let mut kind: Option<ItemKind> = None;
+    for tt in tokens.clone() {
+        match tt {
+            TokenTree::Ident(id) => {
+                if let Some(k) = kind.take() {
+                    out.push((id, k, public));
+                    public = false;
+                    continue;
+                }
+                kind = match id.to_string().as_str() {
+                    "struct" => Some(ItemKind::Struct),
+                    "enum" => Some(ItemKind::Enum),
+                    "union" => Some(ItemKind::Union),
+                    "trait" => Some(ItemKind::Trait),
+                    "type" => Some(ItemKind::TypeAlias),
+                    _ => None,
+                };
+                if kind.is_none() {
+                    public = id == "pub";
+                }
+            }
+            // `pub(crate)`: the group after `pub` keeps it public enough to be named.
+            TokenTree::Group(_) if public => {}
+            _ => {
+                kind = None;
+                public = false;
+            }
+        }
+    }
+    out
+}
+
 /// Table names of diesel's `table! { [schema.]name (key) { columns } ... }`.
 fn diesel_tables(tokens: &TokenStream) -> Vec<proc_macro2::Ident> {
     let mut out = Vec::new();
@@ -356,14 +420,12 @@ fn impl_facts(i: &syn::ItemImpl, facts: &mut ModuleFacts, options: ExtractOption
     let mut others = Vec::new();
     for item in &i.items {
         match item {
-            syn::ImplItem::Fn(f) => {
-                if options.include_tests || !is_cfg_test(&f.attrs) {
-                    fns.push((
-                        f.sig.ident.to_string(),
-                        fn_sig(&f.sig),
-                        pos(f.sig.ident.span()),
-                    ));
-                }
+            syn::ImplItem::Fn(f) if options.include_tests || !is_cfg_test(&f.attrs) => {
+                fns.push((
+                    f.sig.ident.to_string(),
+                    fn_sig(&f.sig),
+                    pos(f.sig.ident.span()),
+                ));
             }
             syn::ImplItem::Const(c) => others.push(c.ident.to_string()),
             syn::ImplItem::Type(t) => others.push(t.ident.to_string()),
@@ -532,6 +594,17 @@ impl RefCollector<'_> {
         });
     }
 
+    /// The trait of a qualified path: `<Invoice as Payable>::pay` names `Payable` (the
+    /// first `position` segments of the path); `<T>::f` names no trait.
+    fn qself_trait(&mut self, q: &syn::QSelf, path: &syn::Path, kind: RefKind) {
+        if q.position == 0 {
+            return;
+        }
+        let mut trait_path = path.clone();
+        trait_path.segments = path.segments.iter().take(q.position).cloned().collect();
+        self.push_path(&trait_path, kind);
+    }
+
     /// Generic arguments inside a path (`Vec<Order>`), without the path itself.
     fn visit_path_generics(&mut self, path: &syn::Path) {
         for seg in &path.segments {
@@ -544,7 +617,7 @@ impl RefCollector<'_> {
     fn bind_pattern(&mut self, pat: &syn::Pat) {
         match pat {
             syn::Pat::Ident(pi) if !is_upper_camel(&pi.ident.to_string()) => {
-                self.local(pi.ident.to_string());
+                self.value_local(pi.ident.to_string());
             }
             syn::Pat::Type(pt) => self.bind_pattern(&pt.pat),
             syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| self.bind_pattern(p)),
@@ -555,6 +628,12 @@ impl RefCollector<'_> {
 
     fn local(&mut self, name: String) {
         self.facts.locals.push((self.owner, name));
+    }
+
+    /// A variable: it lives in the value namespace, so it hides `name(..)` but not the
+    /// module in `name::Item` (`fn save(order: order::Order)` names the module `order`).
+    fn value_local(&mut self, name: String) {
+        self.facts.value_locals.push((self.owner, name));
     }
 
     fn string_literal(&mut self, s: &syn::LitStr) {
@@ -653,6 +732,14 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
             syn::Item::Static(s) => self.local(s.ident.to_string()),
             syn::Item::Trait(t) => self.local(t.ident.to_string()),
             syn::Item::Type(t) => self.local(t.ident.to_string()),
+            // A `macro_rules!` inside a body is that body's own: `name!()` is no path to
+            // resolve against the module.
+            syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
+                if let Some(ident) = &m.ident {
+                    self.local(ident.to_string());
+                }
+                return;
+            }
             syn::Item::Mod(_) => return,
             _ => {}
         }
@@ -671,6 +758,7 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
     fn visit_type_path(&mut self, tp: &'ast syn::TypePath) {
         if let Some(q) = &tp.qself {
             self.visit_type(&q.ty);
+            self.qself_trait(q, &tp.path, RefKind::Type);
         } else {
             self.push_path(&tp.path, RefKind::Type);
         }
@@ -705,6 +793,7 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
         if let Some(q) = &p.qself {
             self.visit_type(&q.ty);
+            self.qself_trait(q, &p.path, RefKind::Call);
             self.visit_path_generics(&p.path);
             return;
         }
@@ -766,6 +855,10 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
         // UpperCamel binding is almost always such a variant or a unit struct.
         if is_upper_camel(&p.ident.to_string()) && p.subpat.is_none() {
             self.push_path(&syn::Path::from(p.ident.clone()), RefKind::Construct);
+        } else if !is_upper_camel(&p.ident.to_string()) {
+            // Bindings of `match` arms, `if let`, `while let` and `for` shadow module
+            // names just like `let` ones: `Some(bad) => bad()` does not call a fn `bad`.
+            self.value_local(p.ident.to_string());
         }
         if let Some((_, sub)) = &p.subpat {
             self.visit_pat(sub);

@@ -171,6 +171,8 @@ pub struct ModDecl {
     pub inline: Option<Box<ModuleFacts>>,
     /// Lines spanned by an inline module's body (0 for `mod name;`).
     pub lines: u32,
+    /// `#[macro_use]`: the module's `macro_rules!` stay in scope after it, in its parent.
+    pub macro_use: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,6 +181,8 @@ pub struct ExternCrate {
     pub rename: Option<String>,
     pub vis: Visibility,
     pub pos: Pos,
+    /// `#[macro_use] extern crate x;`: x's exported macros are in scope in the whole crate.
+    pub macro_use: bool,
 }
 
 /// An `impl` block: its self type and trait, and the associated items it defines.
@@ -287,9 +291,15 @@ pub struct ModuleFacts {
     pub refs: Vec<PathRef>,
     pub method_calls: Vec<MethodCall>,
     pub tables: Vec<TableRef>,
+    /// `#[cfg(test)] mod x;` declarations left out of the analysis: their files still belong
+    /// to the crate, so they are not orphans.
+    pub excluded_mods: Vec<ModDecl>,
     /// Names bound locally inside each owner (generic parameters, local items) that shadow
     /// module-level names; paths starting with them are not resolved against the module.
     pub locals: Vec<(Owner, String)>,
+    /// Variables bound by patterns (`let`, parameters, closures, `match`, `for`): they shadow
+    /// single-segment paths only, since a longer path starts in the type namespace.
+    pub value_locals: Vec<(Owner, String)>,
 }
 
 /// A parsed file: its top module and its size.

@@ -13,10 +13,20 @@ pub use facts::*;
 pub fn parse_file(text: &str, options: ExtractOptions) -> Result<FileFacts, ParseFailure> {
     let lines = text.lines().count() as u32;
     let result = match syn::parse_file(text) {
-        Ok(file) => Ok(FileFacts {
-            module: extract::module_facts(&file.items, options),
-            lines,
-        }),
+        Ok(file) => {
+            let mut module = extract::module_facts(&file.items, options);
+            if !options.include_tests && extract::is_cfg_test(&file.attrs) {
+                // `#![cfg(test)]` at the top of a file: the whole module is test code. It
+                // stays in the tree, empty; the files its `mod x;` declare are no orphans.
+                let mut excluded = module.excluded_mods;
+                excluded.extend(module.mods.into_iter().filter(|d| d.inline.is_none()));
+                module = ModuleFacts {
+                    excluded_mods: excluded,
+                    ..ModuleFacts::default()
+                };
+            }
+            Ok(FileFacts { module, lines })
+        }
         Err(err) => Err(ParseFailure {
             pos: extract::pos(err.span()),
             message: err.to_string(),

@@ -182,3 +182,100 @@ fn type_text_is_readable() {
     let ty: syn::Type = syn::parse_str("HashMap<u32, (i64, f64)>").unwrap();
     assert_eq!(type_text(&ty), "HashMap<u32, (i64, f64)>");
 }
+
+#[test]
+fn match_if_let_and_for_bindings_are_locals() {
+    let m = facts(
+        "fn f(o: Option<u8>, v: Vec<u8>) { match o { Some(bad) => {} None => {} } \
+         if let Some(other) = o {} for item in v {} }",
+    );
+    let locals: Vec<&str> = m.value_locals.iter().map(|(_, n)| n.as_str()).collect();
+    for name in ["bad", "other", "item"] {
+        assert!(locals.contains(&name), "{name} in {locals:?}");
+    }
+    // `None` is a variant, not a binding.
+    assert!(!locals.contains(&"None"));
+}
+
+#[test]
+fn qualified_paths_name_their_trait() {
+    let m = facts("fn f(i: &Invoice) -> <Invoice as Tax>::Rate { <Invoice as Payable>::pay(i) }");
+    let r = refs(&m);
+    assert!(r.contains(&("Tax".into(), "type")), "{r:?}");
+    assert!(r.contains(&("Payable".into(), "call")), "{r:?}");
+    assert!(r.contains(&("Invoice".into(), "type")), "{r:?}");
+    // `<T>::f` names no trait.
+    let m = facts("fn g() { <Invoice>::new(); }");
+    assert_eq!(refs(&m), vec![("Invoice".into(), "type")]);
+}
+
+#[test]
+fn excluded_test_module_files_and_macro_use_are_kept() {
+    let m = facts(
+        "#[macro_use] mod macros;\n#[macro_use] extern crate kernel;\n\
+         #[cfg(test)] mod tests;\n#[cfg(test)] mod inline_tests { fn t() {} }",
+    );
+    assert!(m.mods[0].macro_use);
+    assert!(m.extern_crates[0].macro_use);
+    // Only `mod tests;` has a file to claim; the inline one has none.
+    let excluded: Vec<&str> = m.excluded_mods.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(excluded, ["tests"]);
+    let with_tests = parse_file(
+        "#[cfg(test)] mod tests;",
+        ExtractOptions {
+            include_tests: true,
+        },
+    )
+    .unwrap();
+    assert!(with_tests.module.excluded_mods.is_empty());
+    assert_eq!(with_tests.module.mods.len(), 1);
+}
+
+#[test]
+fn a_file_marked_cfg_test_inside_keeps_only_its_module_files() {
+    let src =
+        "#![cfg(test)]\nmod helper;\nmod inline { fn x() {} }\nuse crate::a::B;\nfn t() { B; }";
+    let m = facts(src);
+    assert!(m.items.is_empty() && m.uses.is_empty() && m.refs.is_empty() && m.mods.is_empty());
+    let excluded: Vec<&str> = m.excluded_mods.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(excluded, ["helper"]);
+    let with_tests = parse_file(
+        src,
+        ExtractOptions {
+            include_tests: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(with_tests.module.items.len(), 1);
+    assert_eq!(with_tests.module.mods.len(), 2);
+}
+
+#[test]
+fn macro_rules_in_a_body_is_a_local_name() {
+    let m = facts("fn f() { macro_rules! check { () => {} } check!(); }");
+    assert!(m.locals.contains(&(Owner::Item(0), "check".to_string())));
+    assert!(refs(&m).contains(&("check".into(), "macro")));
+}
+
+#[test]
+fn item_headers_of_dsl_macros_define_items() {
+    let m = facts(
+        "bitflags! { #[derive(Debug)] pub(crate) struct Flags: u32 { const A = 1; } }\n\
+         trait_template! { /// doc\n pub trait Graph { @section self fn f(&self); } }\n\
+         odd! { struct Hidden: u8 {} type Alias = u8 @ x; }",
+    );
+    let items: Vec<(&str, ItemKind, bool)> = m
+        .items
+        .iter()
+        .map(|i| (i.name.as_str(), i.kind, i.vis == Visibility::Public))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("Flags", ItemKind::Struct, true),
+            ("Graph", ItemKind::Trait, true),
+            ("Hidden", ItemKind::Struct, false),
+            ("Alias", ItemKind::TypeAlias, false),
+        ]
+    );
+}

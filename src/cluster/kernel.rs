@@ -1,0 +1,247 @@
+//! Shared-kernel detection: infrastructure that every domain uses is set apart instead of
+//! being forced into one domain (where it would also glue unrelated domains together).
+//!
+//! Three explicit rules, applied in this order:
+//!
+//! 1. **Infrastructure name.** A node is kernel when its own module (the last path segment,
+//!    the first being the crate) is one of [`KernelRules::infra_segments`] (`config`,
+//!    `error`, `db`, `pool`, `util`, `telemetry`, `startup`, ...), or when any segment is one
+//!    of [`KernelRules::infra_containers`] (`util`, `utils`, `common`, `helpers`, ...), names
+//!    that never hold domain code. Whole segments only: `shop::db::Pool` and
+//!    `shop::utils::date::Parse` are kernel; `shop::dashboard::Widget` is not, and neither is
+//!    `shop::database::users::UserRow`, since codebases keep per-domain storage under `db`.
+//! 2. **Hub.** Over the directed layers ("a refers to b"), let `fan_in(v)` be the number of
+//!    distinct nodes referring to `v` and `spread(v)` the number of distinct communities those
+//!    referrers sit in (kernel referrers excluded). Communities come from a clustering without
+//!    the hub candidates (the nodes that pass the fan-in or fan-out threshold): a hub glues
+//!    together what it touches, and candidates do not count towards a spread. `v` is kernel when
+//!    `fan_in(v) >= max(min_fan_in, P)`, where `P` is the `percentile` (nearest rank) of
+//!    `fan_in` over the nodes with `fan_in > 0`, and `spread(v) >= min_spread`.
+//! 3. **Composition root.** The same rule on the referees: a node that refers to many nodes
+//!    (`fan_out`, same percentile and floor) spread over at least `min_spread` communities is
+//!    wiring (route table, dependency container, `main`) rather than a domain.
+
+use super::input::NodeInfo;
+
+/// Why a node is in the shared kernel.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KernelReason {
+    /// Rule 1: its module path has this infrastructure segment.
+    InfrastructureName {
+        /// The matching segment.
+        segment: String,
+    },
+    /// Rule 2: many referrers, spread over many communities.
+    Hub {
+        /// Distinct referrers.
+        fan_in: usize,
+        /// Distinct communities of the referrers.
+        spread: usize,
+    },
+    /// Rule 3: refers to many nodes spread over many communities (route tables, dependency
+    /// containers, `main`): wiring, not a domain.
+    CompositionRoot {
+        /// Distinct referees.
+        fan_out: usize,
+        /// Distinct communities of the referees.
+        spread: usize,
+    },
+}
+
+/// The thresholds of the two rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KernelRules {
+    /// Module names that mark infrastructure when they are the node's own module (the last
+    /// segment), lowercase, compared exactly.
+    pub infra_segments: Vec<String>,
+    /// Module names whose whole subtree is infrastructure (any segment matches).
+    pub infra_containers: Vec<String>,
+    /// Rule 2: minimum number of referrer communities.
+    pub min_spread: usize,
+    /// Rule 2: percentile (0..=1) of the fan-in distribution a hub must reach.
+    pub percentile: f64,
+    /// Rules 2 and 3: absolute floor on the fan-in (fan-out), so tiny graphs do not crown
+    /// hubs of 1.
+    pub min_fan_in: usize,
+    /// Whether rule 3 applies.
+    pub composition_roots: bool,
+}
+
+/// The default infrastructure segments, sorted.
+pub const INFRA_SEGMENTS: &[&str] = &[
+    "common",
+    "config",
+    "configuration",
+    "database",
+    "db",
+    "error",
+    "errors",
+    "infra",
+    "infrastructure",
+    "logging",
+    "pool",
+    "prelude",
+    "settings",
+    "startup",
+    "telemetry",
+    "tracing",
+    "util",
+    "utils",
+];
+
+/// The default infrastructure containers, sorted: names that never hold a business domain,
+/// unlike `db` or `config`, under which a codebase may keep per-domain code
+/// (`database::key_value::users`).
+pub const INFRA_CONTAINERS: &[&str] = &[
+    "common",
+    "helpers",
+    "infra",
+    "infrastructure",
+    "logging",
+    "prelude",
+    "shared",
+    "telemetry",
+    "util",
+    "utils",
+];
+
+impl Default for KernelRules {
+    fn default() -> Self {
+        KernelRules {
+            infra_segments: INFRA_SEGMENTS.iter().map(|s| (*s).to_owned()).collect(),
+            infra_containers: INFRA_CONTAINERS.iter().map(|s| (*s).to_owned()).collect(),
+            min_spread: 3,
+            percentile: 0.95,
+            min_fan_in: 4,
+            composition_roots: true,
+        }
+    }
+}
+
+/// Rule 1 for every node.
+pub fn infrastructure_by_name(
+    nodes: &[NodeInfo],
+    rules: &KernelRules,
+) -> Vec<Option<KernelReason>> {
+    nodes
+        .iter()
+        .map(|node| {
+            let segments: Vec<&str> = node.module.split("::").skip(1).collect();
+            let last = segments.last().copied();
+            segments
+                .iter()
+                .copied()
+                .find(|segment| rules.infra_containers.iter().any(|s| s == segment))
+                .or(last.filter(|segment| rules.infra_segments.iter().any(|s| s == segment)))
+                .map(|segment| KernelReason::InfrastructureName {
+                    segment: segment.to_owned(),
+                })
+        })
+        .collect()
+}
+
+/// Distinct referrers and referees of every node, over the pairs between nodes not already
+/// in the kernel.
+struct Neighbourhoods {
+    referrers: Vec<Vec<u32>>,
+    referees: Vec<Vec<u32>>,
+}
+
+impl Neighbourhoods {
+    fn new(pairs: &[(u32, u32)], n: usize, already_kernel: &[bool]) -> Self {
+        let is_kernel = |v: u32| already_kernel.get(v as usize).copied().unwrap_or(false);
+        let mut referrers: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut referees: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for &(from, to) in pairs {
+            if (from as usize) < n && (to as usize) < n && !is_kernel(from) && !is_kernel(to) {
+                referrers[to as usize].push(from);
+                referees[from as usize].push(to);
+            }
+        }
+        for list in referrers.iter_mut().chain(referees.iter_mut()) {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Neighbourhoods {
+            referrers,
+            referees,
+        }
+    }
+}
+
+/// The fan threshold: the `percentile` (nearest rank) of the positive list lengths, floored
+/// at `min_fan_in`.
+fn fan_threshold(lists: &[Vec<u32>], rules: &KernelRules) -> usize {
+    let mut positive: Vec<usize> = lists.iter().map(Vec::len).filter(|&f| f > 0).collect();
+    positive.sort_unstable();
+    if positive.is_empty() {
+        return usize::MAX;
+    }
+    let p = rules.percentile.clamp(0.0, 1.0);
+    let rank = ((p * positive.len() as f64).ceil() as usize).clamp(1, positive.len());
+    positive[rank - 1].max(rules.min_fan_in)
+}
+
+/// Nodes whose fan-in (or, with rule 3, fan-out) reaches the threshold of rules 2 and 3: the
+/// hub candidates. Their spread is best judged on communities found without them, since a
+/// hub glues together what it touches.
+pub fn hub_candidates(
+    pairs: &[(u32, u32)],
+    n: usize,
+    already_kernel: &[bool],
+    rules: &KernelRules,
+) -> Vec<bool> {
+    let hoods = Neighbourhoods::new(pairs, n, already_kernel);
+    let in_threshold = fan_threshold(&hoods.referrers, rules);
+    let out_threshold = fan_threshold(&hoods.referees, rules);
+    (0..n)
+        .map(|v| {
+            hoods.referrers[v].len() >= in_threshold
+                || (rules.composition_roots && hoods.referees[v].len() >= out_threshold)
+        })
+        .collect()
+}
+
+/// Rules 2 and 3 for every node, given `(referrer, referee)` pairs (as from
+/// `ClusterInput::directed_pairs`; repeated pairs count once), a community per node (`None`
+/// for nodes left out of the clustering, which then do not count towards a spread), and the
+/// nodes already in the kernel (whose references do not count and who are not re-examined).
+/// A node that qualifies under both rules is reported as a hub.
+pub fn hubs(
+    pairs: &[(u32, u32)],
+    labels: &[Option<u32>],
+    already_kernel: &[bool],
+    rules: &KernelRules,
+) -> Vec<Option<KernelReason>> {
+    let n = labels.len();
+    let hoods = Neighbourhoods::new(pairs, n, already_kernel);
+    let in_threshold = fan_threshold(&hoods.referrers, rules);
+    let out_threshold = fan_threshold(&hoods.referees, rules);
+    let spread = |list: &[u32]| {
+        let mut communities: Vec<u32> = list.iter().filter_map(|&f| labels[f as usize]).collect();
+        communities.sort_unstable();
+        communities.dedup();
+        communities.len()
+    };
+    (0..n)
+        .map(|v| {
+            let (from, to) = (&hoods.referrers[v], &hoods.referees[v]);
+            if from.len() >= in_threshold && spread(from) >= rules.min_spread {
+                return Some(KernelReason::Hub {
+                    fan_in: from.len(),
+                    spread: spread(from),
+                });
+            }
+            if rules.composition_roots
+                && to.len() >= out_threshold
+                && spread(to) >= rules.min_spread
+            {
+                return Some(KernelReason::CompositionRoot {
+                    fan_out: to.len(),
+                    spread: spread(to),
+                });
+            }
+            None
+        })
+        .collect()
+}

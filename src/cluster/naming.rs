@@ -1,0 +1,117 @@
+//! Names for suggested domains, from their dominant vocabulary and module names.
+//!
+//! A term's score in domain `d` is the share of `d`'s items that carry it times
+//! `ln(1 + D / df)`, where `D` is the number of domains and `df` the number of domains whose
+//! items carry it: words typical of one domain win over words every domain uses; on a tie,
+//! words also used as module names win. Words that name technical layers (`routes`,
+//! `service`, `repository`...) never name a domain.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Suggestion;
+use super::input::ClusterInput;
+use super::vocab::{domain_words, is_stop_word, split_identifier};
+
+/// Words that name a technical layer or a code-organisation folder, not a business domain.
+/// Sorted, for binary search.
+pub const LAYER_WORDS: &[&str] = &[
+    "api",
+    "app",
+    "client",
+    "controller",
+    "controllers",
+    "core",
+    "database",
+    "db",
+    "domain",
+    "dto",
+    "entities",
+    "entity",
+    "feature",
+    "features",
+    "handler",
+    "handlers",
+    "kv",
+    "lib",
+    "model",
+    "models",
+    "presenter",
+    "presenters",
+    "repositories",
+    "repository",
+    "route",
+    "routes",
+    "schema",
+    "server",
+    "service",
+    "services",
+    "types",
+    "usecase",
+    "usecases",
+    "view",
+    "views",
+];
+
+fn is_layer_word(word: &str) -> bool {
+    LAYER_WORDS.binary_search(&word).is_ok()
+}
+
+/// One name per domain (index = domain id), unique: a domain whose best term is taken by a
+/// domain with a lower id takes its next best, and `domain-<n>` when it has none left.
+pub fn domain_names(input: &ClusterInput, suggestion: &Suggestion) -> Vec<String> {
+    let domains = suggestion.domain_count;
+    let mut sizes = vec![0usize; domains];
+    // term -> per-domain count of items carrying it
+    let mut counts: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
+    let mut module_terms: BTreeSet<String> = BTreeSet::new();
+    for (node, domain) in input.nodes.iter().zip(&suggestion.domain) {
+        let Some(d) = *domain else { continue };
+        sizes[d as usize] += 1;
+        let segments: Vec<String> = node
+            .module
+            .split("::")
+            .skip(1)
+            .flat_map(split_identifier)
+            .collect();
+        module_terms.extend(segments.iter().cloned());
+        let mut terms: Vec<String> = domain_words(&node.words)
+            .into_iter()
+            .chain(segments)
+            .filter(|t| !is_layer_word(t) && !is_stop_word(t))
+            .collect();
+        terms.sort_unstable();
+        terms.dedup();
+        for term in terms {
+            *counts.entry(term).or_default().entry(d).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<Vec<(f64, &str)>> = vec![Vec::new(); domains];
+    for (term, per_domain) in &counts {
+        let idf = (1.0 + domains as f64 / per_domain.len() as f64).ln();
+        for (&d, &count) in per_domain {
+            let share = count as f64 / sizes[d as usize].max(1) as f64;
+            ranked[d as usize].push((share * idf, term.as_str()));
+        }
+    }
+    let mut used: Vec<String> = Vec::new();
+    ranked
+        .into_iter()
+        .enumerate()
+        .map(|(d, mut terms)| {
+            // Ties go to words developers also chose as module names, then alphabetically.
+            let in_modules = |t: &str| module_terms.contains(t);
+            terms.sort_by(|a, b| {
+                b.0.total_cmp(&a.0)
+                    .then(in_modules(b.1).cmp(&in_modules(a.1)))
+                    .then(a.1.cmp(b.1))
+            });
+            let name = terms
+                .iter()
+                .map(|&(_, t)| t)
+                .find(|t| !used.iter().any(|u| u == t))
+                .map_or_else(|| format!("domain-{d}"), str::to_owned);
+            used.push(name.clone());
+            name
+        })
+        .collect()
+}

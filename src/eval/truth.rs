@@ -1,0 +1,108 @@
+//! Hand-made domain labels of a real monolith (`<name>.truth.yaml`, see
+//! `shared/bench/README.md`): module path → fine domain, each fine domain with a coarse parent.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The label that marks genuine infrastructure, left out of scores by convention.
+pub const SHARED: &str = "shared";
+
+/// A parsed truth file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Truth {
+    /// The labelled public repository (`owner/name`).
+    pub repo: String,
+    /// The commit the labels describe.
+    pub commit: String,
+    /// Fine domains by name.
+    pub domains: BTreeMap<String, TruthDomain>,
+    /// Module path (relative to the crate root; `crate` is the root) → fine domain.
+    pub modules: BTreeMap<String, String>,
+    /// Modules (or other parts) deliberately not labelled, with the reason; not scored.
+    #[serde(default)]
+    pub excluded: BTreeMap<String, String>,
+    /// Judgement calls: module → explanation with the secondary domain.
+    #[serde(default)]
+    pub mixed: BTreeMap<String, String>,
+}
+
+/// One fine domain of a truth file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TruthDomain {
+    /// The coarse domain this one belongs to.
+    pub coarse: String,
+    /// One-line summary.
+    #[serde(default)]
+    pub summary: String,
+    /// Why the modules were labelled so.
+    #[serde(default)]
+    pub reasoning: String,
+}
+
+/// A truth file that could not be read, with the position of the problem when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TruthError {
+    /// 1-based line, if known.
+    pub line: Option<u64>,
+    /// 1-based column, if known.
+    pub column: Option<u64>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for TruthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "{line}:{column}: {}", self.message),
+            _ => write!(f, "{}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for TruthError {}
+
+impl Truth {
+    /// Parses the YAML text of a truth file. A module labelled with a domain that `domains`
+    /// does not declare is an error.
+    pub fn parse(text: &str) -> Result<Truth, TruthError> {
+        let truth: Truth = serde_saphyr::from_str(text).map_err(|e| {
+            let location = e.location();
+            TruthError {
+                line: location.map(|l| l.line()),
+                column: location.map(|l| l.column()),
+                message: e.to_string(),
+            }
+        })?;
+        if let Some((module, domain)) = truth
+            .modules
+            .iter()
+            .find(|(_, d)| d.as_str() != SHARED && !truth.domains.contains_key(*d))
+        {
+            return Err(TruthError {
+                line: None,
+                column: None,
+                message: format!(
+                    "module `{module}` is labelled `{domain}`, which `domains` does not declare"
+                ),
+            });
+        }
+        Ok(truth)
+    }
+
+    /// Module → coarse domain (`shared` stays `shared`).
+    pub fn coarse_modules(&self) -> BTreeMap<String, String> {
+        self.modules
+            .iter()
+            .map(|(module, fine)| {
+                let coarse = self
+                    .domains
+                    .get(fine)
+                    .map_or_else(|| fine.clone(), |d| d.coarse.clone());
+                (module.clone(), coarse)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,50 @@
+//! The spec, `fissure.yaml`: the domains of a monolith and the domain events between them.
+//! Text -> YAML tree with positions (`yaml`) -> `RawSpec` (`decode`, shape only) -> `Spec`
+//! (`validate`, meaning). Pure: the CLI reads the file and renders the diagnostics.
+
+mod decode;
+mod fields;
+pub mod model;
+mod names;
+pub mod pattern;
+pub mod raw;
+mod saga;
+pub mod schema;
+pub mod source;
+mod validate;
+pub mod yaml;
+
+pub use model::*;
+pub use source::{SourceIndex, check_against_source};
+
+use crate::diagnostics::{Code, Diagnostic, Severity};
+
+/// Loads a spec from its text. `path_display` is the file name diagnostics carry. Returns
+/// the spec when it has no error (warnings allowed), and every diagnostic found, sorted by
+/// position.
+pub fn load(path_display: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) {
+    let mut decoder = decode::Decoder::new(path_display, text);
+    let root = match yaml::parse(text) {
+        Ok(root) => root,
+        Err(err) => {
+            let help = match yaml::unclosed_bracket(text, err.pos.line) {
+                Some((bracket, line)) => {
+                    format!(
+                        "the `{bracket}` opened on line {line} is not closed; nothing else was checked"
+                    )
+                }
+                None => "fix the YAML syntax; nothing else was checked".to_string(),
+            };
+            let diagnostic = Diagnostic::error(Code::SpecSyntaxError, err.message)
+                .at(decoder.location(err.pos))
+                .with_help(help);
+            return (None, vec![diagnostic]);
+        }
+    };
+    let raw = decoder.spec(&root);
+    let spec = validate::Validator::new(&mut decoder, &raw).spec(&raw);
+    let mut diagnostics = decoder.diagnostics;
+    diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
+    let valid = diagnostics.iter().all(|d| d.severity != Severity::Error);
+    (valid.then_some(spec), diagnostics)
+}

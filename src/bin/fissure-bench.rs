@@ -176,7 +176,12 @@ fn main() -> ExitCode {
         if args.many {
             eprintln!("[{}/{}] {name}", i + 1, dirs.len());
         }
-        rows.push(measure(&args, dir, name));
+        let row = measure(&args, dir, name);
+        // A sweep of hundreds of packages takes a while: say what broke as it happens.
+        if args.many && !matches!(row.status, Status::Ok) {
+            eprintln!("  {}: {}", row.name, render::status_text(&row.status));
+        }
+        rows.push(row);
     }
     let mode = if args.many { "many" } else { "workspace" };
     let stdout = std::io::stdout();

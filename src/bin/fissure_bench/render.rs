@@ -99,7 +99,7 @@ fn opt_ms(ms: Option<f64>) -> String {
     ms.map_or("-".to_string(), |m| format!("{m:.1}"))
 }
 
-fn status_text(s: &Status) -> String {
+pub fn status_text(s: &Status) -> String {
     match s {
         Status::Ok => "ok".to_string(),
         Status::Error(m) => format!("refused: {m}"),

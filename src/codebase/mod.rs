@@ -359,10 +359,14 @@ fn mod_candidates(
             };
             vec![normalize(&base.join(p))]
         }
-        None => vec![
-            dir.join(format!("{}.rs", decl.name)),
-            dir.join(&decl.name).join("mod.rs"),
-        ],
+        None => {
+            // `mod r#type;` lives in `type.rs`: the raw prefix is not part of the file name.
+            let file_stem = decl.name.strip_prefix("r#").unwrap_or(&decl.name);
+            vec![
+                dir.join(format!("{file_stem}.rs")),
+                dir.join(file_stem).join("mod.rs"),
+            ]
+        }
     }
 }
 

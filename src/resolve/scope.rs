@@ -40,6 +40,9 @@ pub(super) struct Scopes<'a> {
     macro_use_externals: HashMap<u32, Vec<Binding>>,
     memo: HashMap<(ModuleId, Namespace, String), Option<Binding>>,
     in_progress: HashSet<(ModuleId, Namespace, String)>,
+    /// Modules whose glob imports `external_glob` is resolving: a glob whose own path is
+    /// unknown (`use unknown::*;`) would otherwise ask `external_glob` again, forever.
+    globs_in_progress: HashSet<ModuleId>,
     pub enum_variants: HashMap<ItemId, Vec<String>>,
 }
 
@@ -97,6 +100,7 @@ impl<'a> Scopes<'a> {
             macro_use_externals: HashMap::new(),
             memo: HashMap::new(),
             in_progress: HashSet::new(),
+            globs_in_progress: HashSet::new(),
             enum_variants: HashMap::new(),
         };
         for (i, item) in items.iter().enumerate() {
@@ -306,15 +310,21 @@ impl<'a> Scopes<'a> {
     /// A name found nowhere else, in a module that glob-imports an external path
     /// (`use actix_web::web::*`), most likely comes from there.
     fn external_glob(&mut self, m: ModuleId) -> Option<Binding> {
+        if !self.globs_in_progress.insert(m) {
+            return None;
+        }
+        let mut found = None;
         for g in self.globs[m.0 as usize].clone() {
             let path = self.cb.module(m).facts.uses[g as usize].path.clone();
             if let Some(b @ (Binding::External(_) | Binding::ExternalCrate(_))) =
                 self.resolve_in(m, &path, Namespace::Type, &[])
             {
-                return Some(b);
+                found = Some(b);
+                break;
             }
         }
-        None
+        self.globs_in_progress.remove(&m);
+        found
     }
 
     /// The first segment of a relative path: module scope, then textual macro scope, then

@@ -412,3 +412,39 @@ fn f(k: u8) -> u8 {
     assert_eq!(res.refs.len(), 1);
     assert_eq!(res.externals[&0]["std"], 2, "the use and `Less`");
 }
+
+/// Found by the registry sweep (tempfile, mio, zerocopy...: a stack overflow): a glob whose
+/// own path names nothing made every unknown name in the module ask the glob again.
+#[test]
+fn a_glob_of_an_unknown_path_does_not_recurse_forever() {
+    let (_, res) = analyze(
+        "//- /src/lib.rs crate:app
+use unknown::*;
+pub struct Local;
+fn f() -> Local { missing(); Local }
+",
+    );
+    // Only `Local` resolves: the return type and the value.
+    assert_eq!(res.refs.len(), 2, "{:?}", res.refs);
+    assert_eq!(res.stats.unresolved, 2, "`unknown::*` and `missing`");
+}
+
+/// Found by the registry sweep (ra_ap_ide_completion): `mod r#type;` is the file `type.rs`.
+#[test]
+fn a_raw_identifier_module_is_found_in_its_plain_file() {
+    let found = edges(
+        "//- /src/lib.rs crate:app
+mod r#type;
+fn f() -> r#type::Kind { r#type::Kind }
+//- /src/type.rs
+pub struct Kind;
+",
+    );
+    assert_eq!(
+        found,
+        [
+            "app::f -> app::r#type::Kind (construct)",
+            "app::f -> app::r#type::Kind (type)"
+        ]
+    );
+}

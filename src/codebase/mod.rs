@@ -132,7 +132,6 @@ pub fn build(ws: &Workspace, loader: &dyn SourceLoader, options: BuildOptions) -
             declared_at: None,
         });
     }
-    let mut loaded_per_crate: BTreeMap<u32, BTreeSet<PathBuf>> = BTreeMap::new();
     let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
     while !frontier.is_empty() {
         let results: Vec<Option<Loaded>> = frontier
@@ -156,15 +155,13 @@ pub fn build(ws: &Workspace, loader: &dyn SourceLoader, options: BuildOptions) -
                 cb.diagnostics.push(d);
                 continue;
             };
-            if !loaded_per_crate
-                .entry(pending.krate)
-                .or_default()
-                .insert(loaded.file.clone())
-            {
+            // Only a file that is already one of the module's own ancestors is a real cycle;
+            // the same file included twice elsewhere (`#[path]`, cfg branches) is not.
+            if is_ancestor_file(&cb, pending.parent, &loaded.file) {
                 let mut d = Diagnostic::error(
                     Code::MissingModuleFile,
                     format!(
-                        "circular modules: {} is already a module of this crate",
+                        "circular modules: {} includes itself",
                         display_path(&cb.root, &loaded.file)
                     ),
                 );
@@ -220,6 +217,17 @@ pub fn build(ws: &Workspace, loader: &dyn SourceLoader, options: BuildOptions) -
     cb.orphans = orphans(&cb, &reached);
     cb.parse_errors.sort_by(|a, b| a.location.cmp(&b.location));
     cb
+}
+
+fn is_ancestor_file(cb: &Codebase, mut module: Option<ModuleId>, file: &Path) -> bool {
+    while let Some(m) = module {
+        let module_ref = cb.module(m);
+        if !module_ref.inline && cb.file(module_ref.file).path == file {
+            return true;
+        }
+        module = module_ref.parent;
+    }
+    false
 }
 
 fn load_first(p: &Pending, loader: &dyn SourceLoader, options: ExtractOptions) -> Option<Loaded> {
@@ -310,8 +318,19 @@ fn queue_children(
         reached.extend(mod_candidates(decl, inline_parent, file_path, dir));
     }
     let mods = std::mem::take(&mut module.facts.mods);
+    let mut names = BTreeSet::new();
     for mut decl in mods {
         let declared_at = cb.location(file, decl.pos);
+        // The same module declared twice is the work of exclusive `#[cfg]`s (`#[cfg(unix)]
+        // mod imp;` / `#[cfg(windows)] mod imp;`): the first one is analysed, and the other
+        // one's file still belongs to the crate.
+        if !names.insert(decl.name.clone()) {
+            if decl.inline.is_none() {
+                reached.extend(mod_candidates(&decl, inline_parent, file_path, dir));
+            }
+            cb.modules[id.0 as usize].facts.mods.push(decl);
+            continue;
+        }
         if let Some(body) = decl.inline.take() {
             let child_dir = dir.join(&decl.name);
             let child = insert_module(

@@ -39,3 +39,45 @@ fn excluded_test_module_files_are_not_orphans() {
         assert_eq!(cb.modules.len(), if include_tests { 4 } else { 2 });
     }
 }
+
+fn memory_tree(files: &[(&str, &str)]) -> Codebase {
+    let (cb, _) = crate::resolve::tests::analyze(
+        &files
+            .iter()
+            .map(|(path, text)| format!("//- {path}\n{text}\n"))
+            .collect::<String>(),
+    );
+    cb
+}
+
+#[test]
+fn a_module_declared_twice_under_exclusive_cfgs_is_one_module_and_no_orphan() {
+    let cb = memory_tree(&[
+        (
+            "/src/lib.rs crate:app",
+            "#[cfg(unix)] #[path = \"unix.rs\"] mod sys;\n#[cfg(windows)] #[path = \"windows.rs\"] mod sys;",
+        ),
+        ("/src/unix.rs", "pub fn f() {}"),
+        ("/src/windows.rs", "pub fn f() {}"),
+    ]);
+    let paths: Vec<&str> = cb.modules.iter().map(|m| m.path.as_str()).collect();
+    assert_eq!(paths, ["app", "app::sys"]);
+    assert!(cb.diagnostics.is_empty(), "{:?}", cb.diagnostics);
+}
+
+#[test]
+fn the_same_file_included_twice_is_two_modules_but_a_self_include_is_circular() {
+    let cb = memory_tree(&[
+        (
+            "/src/lib.rs crate:app",
+            "#[path = \"shared.rs\"] mod a;\n#[path = \"shared.rs\"] mod b;\nmod loopy;",
+        ),
+        ("/src/shared.rs", "pub fn f() {}"),
+        ("/src/loopy.rs", "#[path = \"loopy.rs\"] mod again;"),
+    ]);
+    let paths: Vec<&str> = cb.modules.iter().map(|m| m.path.as_str()).collect();
+    assert_eq!(paths, ["app", "app::a", "app::b", "app::loopy"]);
+    assert_eq!(cb.diagnostics.len(), 1);
+    assert!(cb.diagnostics[0].message.contains("includes itself"));
+    assert_eq!(cb.diagnostics[0].location.as_ref().unwrap().line, 1);
+}

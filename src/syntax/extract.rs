@@ -52,7 +52,24 @@ pub(super) fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
 }
 
 fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().find_map(|a| match &a.meta {
+    let plain = attrs.iter().find_map(|a| path_value(&a.meta));
+    // `#[cfg_attr(unix, path = "unix.rs")]`: the first platform's file stands for the
+    // module, as every other cfg branch is analysed too.
+    plain.or_else(|| {
+        attrs.iter().find_map(|a| match &a.meta {
+            syn::Meta::List(list) if list.path.is_ident("cfg_attr") => list
+                .parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+                .ok()?
+                .iter()
+                .skip(1)
+                .find_map(path_value),
+            _ => None,
+        })
+    })
+}
+
+fn path_value(meta: &syn::Meta) -> Option<String> {
+    match meta {
         syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
             syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
@@ -61,7 +78,7 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
             _ => None,
         },
         _ => None,
-    })
+    }
 }
 
 fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {

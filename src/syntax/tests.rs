@@ -279,3 +279,11 @@ fn item_headers_of_dsl_macros_define_items() {
         ]
     );
 }
+
+#[test]
+fn cfg_attr_path_attributes_name_the_module_file() {
+    let m = facts(
+        "#[cfg_attr(unix, path = \"unix.rs\")]\n#[cfg_attr(windows, path = \"windows.rs\")]\nmod platform;",
+    );
+    assert_eq!(m.mods[0].path_attr.as_deref(), Some("unix.rs"));
+}

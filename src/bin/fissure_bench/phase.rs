@@ -207,6 +207,17 @@ fn stages(dir: &Path, include_tests: bool) -> Value {
     lap("4 graph", c);
     let (wall, cpu) = total.read();
     let c = Clock::start();
+    let violations = match fissure::spec::load("bench.yaml", &top_level_spec(&cb)) {
+        (Some(spec), _) => fissure::check::check(&spec, &cb, &res).1.len(),
+        (None, diagnostics) => {
+            return json!({ "error": format!("synthetic spec: {diagnostics:?}") });
+        }
+    };
+    lap(
+        "6 check, one domain per top-level module (not in analyze)",
+        c,
+    );
+    let c = Clock::start();
     let report = AnalysisReport::build(&dir.display().to_string(), &cb, &res, &graph);
     let rendered = analysis::render(&report, Format::Json, &mut std::io::sink()).is_ok();
     lap("5 report json (not in analyze)", c);
@@ -215,7 +226,32 @@ fn stages(dir: &Path, include_tests: bool) -> Value {
         "cpu_ms": cpu,
         "stages": times,
         "report_rendered": rendered,
+        "check_violations": violations,
     })
+}
+
+/// A spec that makes every top-level module of every crate a domain, nothing public and no
+/// dependency allowed: the heaviest case for `check`, since every cross-module reference is
+/// a violation to build.
+fn top_level_spec(cb: &fissure::codebase::Codebase) -> String {
+    let mut yaml = String::from("version: 1\nsystem: bench\nunassigned: ignore\ndomains:\n");
+    let mut n = 0;
+    for c in &cb.crates {
+        for name in cb.module(c.root).children.keys() {
+            if name.starts_with("r#") {
+                continue;
+            }
+            yaml.push_str(&format!(
+                "  d{n}:\n    modules: [{0}::{name}, {0}::{name}::**]\n",
+                c.target.name
+            ));
+            n += 1;
+        }
+    }
+    if n == 0 {
+        yaml.push_str("  d0:\n    modules: [crate]\n");
+    }
+    yaml
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -27,7 +27,7 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub show_unresolved: bool,
     /// Modularity resolution of the domain suggestion: higher gives more, smaller domains.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = crate::suggest::DEFAULT_RESOLUTION)]
     pub resolution: f64,
     /// Seed of the domain suggestion (same input and seed, same output).
     #[arg(long, default_value_t = crate::cluster::DEFAULT_SEED)]

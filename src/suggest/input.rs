@@ -26,7 +26,7 @@ impl Default for LayerWeights {
             references: 1.0,
             tables: 1.0,
             vocabulary: 1.0,
-            modules: 0.0,
+            modules: 1.0,
         }
     }
 }

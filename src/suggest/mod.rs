@@ -24,6 +24,10 @@ use crate::resolve::Target;
 pub use events::{EventCandidate, EventField, past_tense};
 pub use input::{Built, LayerWeights};
 
+/// Default modularity resolution, tuned on the dev set (`shared/bench`) and the fixtures:
+/// below 1 because the module layer already keeps small modules together.
+pub const DEFAULT_RESOLUTION: f64 = 0.75;
+
 /// Options of [`suggest`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SuggestOptions {
@@ -36,7 +40,7 @@ pub struct SuggestOptions {
 impl Default for SuggestOptions {
     fn default() -> Self {
         SuggestOptions {
-            resolution: 1.0,
+            resolution: DEFAULT_RESOLUTION,
             seed: cluster::DEFAULT_SEED,
             target_domains: None,
             weights: LayerWeights::default(),

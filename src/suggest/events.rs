@@ -200,8 +200,9 @@ fn pascal(words: &[String]) -> String {
 
 /// The event name of a call to `fn_name` (on `self_type` for methods): the verb moves to the
 /// end in the past tense, the object comes first (`register_user` → `UserRegistered`,
-/// `Order::cancel` → `OrderCancelled`, `cancel_order` on `Order` → `OrderCancelled`).
-pub fn event_name(fn_name: &str, self_type: Option<&str>) -> String {
+/// `Order::cancel` → `OrderCancelled`, `cancel_order` on `Order` → `OrderCancelled`); a
+/// bare verb takes the name of the callee's module (`outbox::enqueue` → `OutboxEnqueued`).
+pub fn event_name(fn_name: &str, self_type: Option<&str>, module: Option<&str>) -> String {
     let w = words(fn_name);
     let (verb, mut object) = match w.split_first() {
         Some((v, rest)) => (v.clone(), rest.to_vec()),
@@ -216,7 +217,7 @@ pub fn event_name(fn_name: &str, self_type: Option<&str>) -> String {
         }
     }
     if object.is_empty() {
-        object.push("state".to_owned());
+        object.push(module.unwrap_or("state").to_owned());
     }
     format!("{}{}", pascal(&object), pascal(&[past_tense(&verb)]))
 }
@@ -444,7 +445,11 @@ pub fn candidates(
             owner: callee,
             reason,
             fields: sig.map(fields).unwrap_or_default(),
-            name: event_name(&fn_name, self_type),
+            name: event_name(
+                &fn_name,
+                self_type,
+                Some(cb.module(target.module).name.as_str()),
+            ),
             subscribers: BTreeSet::new(),
             sites: BTreeSet::new(),
         });
@@ -506,12 +511,19 @@ mod tests {
 
     #[test]
     fn event_names() {
-        assert_eq!(event_name("register_user", None), "UserRegistered");
-        assert_eq!(event_name("cancel", Some("Order")), "OrderCancelled");
-        assert_eq!(event_name("cancel_order", Some("Order")), "OrderCancelled");
-        assert_eq!(event_name("send_email", None), "EmailSent");
-        assert_eq!(event_name("pay", Some("Invoice")), "InvoicePaid");
-        assert_eq!(event_name("login", None), "StateLoggedIn");
+        assert_eq!(event_name("register_user", None, None), "UserRegistered");
+        assert_eq!(event_name("cancel", Some("Order"), None), "OrderCancelled");
+        assert_eq!(
+            event_name("cancel_order", Some("Order"), None),
+            "OrderCancelled"
+        );
+        assert_eq!(event_name("send_email", None, None), "EmailSent");
+        assert_eq!(event_name("pay", Some("Invoice"), None), "InvoicePaid");
+        assert_eq!(event_name("login", None, None), "StateLoggedIn");
+        assert_eq!(
+            event_name("enqueue", None, Some("outbox")),
+            "OutboxEnqueued"
+        );
     }
 
     #[test]

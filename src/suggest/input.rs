@@ -70,6 +70,12 @@ pub fn is_node_kind(kind: ItemKind) -> bool {
 /// stops pulling them together: a table everyone touches says nothing about domains.
 const MAX_TABLE_USERS: usize = 40;
 
+/// SQL keywords that a loose reading of a query string can take for a table name
+/// (`UPDATE t SET ...`, `... WHERE`): never tables.
+const SQL_WORDS: &[&str] = &[
+    "as", "from", "into", "join", "on", "select", "set", "table", "values", "where",
+];
+
 /// Builds the cluster input of `analysis`.
 pub fn build(analysis: &Analysis, weights: &LayerWeights) -> Built {
     let cb = &analysis.codebase;
@@ -197,6 +203,9 @@ fn table_uses(analysis: &Analysis, node_of: &BTreeMap<ItemId, u32>) -> BTreeMap<
             let Some(node) = owner.and_then(|o| node_of.get(&o)) else {
                 continue;
             };
+            if SQL_WORDS.contains(&t.table.to_ascii_lowercase().as_str()) {
+                continue;
+            }
             let entry = out.entry(t.table.clone()).or_default();
             match t.access {
                 TableAccess::Write => *entry.writers.entry(*node).or_default() += 1,

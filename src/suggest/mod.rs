@@ -206,7 +206,8 @@ pub fn module_majorities(
                 *votes.entry(d).or_default() += 1;
             }
         }
-        if votes.is_empty() {
+        let from_uses = votes.is_empty();
+        if from_uses {
             for r in &analysis.resolution.refs {
                 if r.from_module.0 as usize != m {
                     continue;
@@ -218,12 +219,15 @@ pub fn module_majorities(
                 }
             }
         }
-        // Kernel votes count only when no domain is named: a module that also names a domain
-        // belongs with it.
+        // A parent follows its children only when most of them agree (a crate root over
+        // several domains is glue, hence kernel); module-level uses name a domain when any
+        // domain is named at all.
+        let total: usize = votes.values().sum();
         let best = votes
             .iter()
             .filter(|(d, _)| d.is_some())
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .filter(|(_, n)| from_uses || 2 * **n > total)
             .map(|(d, _)| *d)
             .unwrap_or(None);
         out.insert(module.path.clone(), (best, true));
@@ -379,7 +383,7 @@ fn explain(analysis: &Analysis, options: &SuggestOptions, c: &Clustered) -> Doma
     }
 
     let events = events::candidates(analysis, built, s, &c.names, &built.tables);
-    DomainSuggestion {
+    let mut out = DomainSuggestion {
         domains,
         modules,
         kernel,
@@ -389,5 +393,37 @@ fn explain(analysis: &Analysis, options: &SuggestOptions, c: &Clustered) -> Doma
         disagreements: Vec::new(),
         resolution: s.resolution,
         seed: options.seed,
+    };
+    drop_empty_domains(&mut out);
+    out
+}
+
+/// Removes domains that no module ended up in (their few items sit in modules of another
+/// majority): a domain must own code. Events they would publish go too; as subscribers they
+/// are left out.
+fn drop_empty_domains(s: &mut DomainSuggestion) {
+    let keep: Vec<bool> = s.domains.iter().map(|d| !d.modules.is_empty()).collect();
+    let mut new_index = Vec::with_capacity(keep.len());
+    let mut next = 0usize;
+    for &k in &keep {
+        new_index.push(k.then_some(next));
+        if k {
+            next += 1;
+        }
     }
+    for p in s.modules.values_mut() {
+        p.domain = p.domain.and_then(|d| new_index[d]);
+    }
+    let mut i = 0;
+    s.domains.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    let kept: BTreeSet<String> = s.domains.iter().map(|d| d.name.clone()).collect();
+    s.events.retain(|e| kept.contains(&e.owner));
+    for e in &mut s.events {
+        e.subscribers.retain(|d| kept.contains(d));
+    }
+    s.events.retain(|e| !e.subscribers.is_empty());
+    s.table_owners.retain(|_, d| kept.contains(d));
 }

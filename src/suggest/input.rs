@@ -73,7 +73,8 @@ const MAX_TABLE_USERS: usize = 40;
 /// SQL keywords that a loose reading of a query string can take for a table name
 /// (`UPDATE t SET ...`, `... WHERE`): never tables.
 const SQL_WORDS: &[&str] = &[
-    "as", "from", "into", "join", "on", "select", "set", "table", "values", "where",
+    "as", "from", "into", "join", "lateral", "locked", "nowait", "on", "only", "select", "set",
+    "skip", "table", "update", "values", "where",
 ];
 
 /// Builds the cluster input of `analysis`.

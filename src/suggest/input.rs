@@ -18,6 +18,8 @@ pub struct LayerWeights {
     pub vocabulary: f64,
     /// Items of one module pulled together: developers' own grouping, as a prior.
     pub modules: f64,
+    /// Items of sibling modules (one parent below the crate root) pulled together, weaker.
+    pub parent: f64,
 }
 
 impl Default for LayerWeights {
@@ -27,6 +29,7 @@ impl Default for LayerWeights {
             tables: 1.0,
             vocabulary: 1.0,
             modules: 1.0,
+            parent: 1.0,
         }
     }
 }
@@ -154,13 +157,20 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights) -> Built {
         }
     }
 
-    let module_edges = same_module_edges(&nodes);
+    let module_edges = same_module_edges(&nodes, |m: &str| m.to_owned());
+    // The parent of a module below the crate root (`c::a::b` → `c::a`); top-level modules and
+    // the root have none, so they are not all tied together.
+    let parent_edges = same_module_edges(&nodes, |m: &str| match m.rsplit_once("::") {
+        Some((parent, _)) if parent.contains("::") => parent.to_owned(),
+        _ => format!("{m}\u{0}"),
+    });
     let mut input = ClusterInput {
         nodes,
         layers: vec![
             Layer::directed("references", weights.references, reference_edges),
             Layer::undirected("tables", weights.tables, table_edges),
             Layer::undirected("modules", weights.modules, module_edges),
+            Layer::undirected("parents", weights.parent, parent_edges),
         ],
     };
     if weights.vocabulary > 0.0 {
@@ -236,11 +246,11 @@ fn table_uses(analysis: &Analysis, node_of: &BTreeMap<ItemId, u32>) -> BTreeMap<
 
 /// Each item linked to the other items of its module, total weight about 1 per item so large
 /// modules do not dominate; modules of more than 30 items are linked as a ring.
-fn same_module_edges(nodes: &[NodeInfo]) -> Vec<(u32, u32, f64)> {
-    let mut by_module: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+fn same_module_edges(nodes: &[NodeInfo], group: impl Fn(&str) -> String) -> Vec<(u32, u32, f64)> {
+    let mut by_module: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (i, n) in nodes.iter().enumerate() {
         by_module
-            .entry(n.module.as_str())
+            .entry(group(&n.module))
             .or_default()
             .push(i as u32);
     }

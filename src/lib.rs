@@ -13,4 +13,5 @@ pub mod pipeline;
 pub mod report;
 pub mod resolve;
 pub mod spec;
+pub mod suggest;
 pub mod syntax;

@@ -182,7 +182,8 @@ fn json_reports_are_stable() {
 fn dot_and_mermaid_draw_modules_and_edges() {
     let dot = stdout(&fissure(&["analyze", "fixtures/hotel", "--format", "dot"]));
     assert!(dot.starts_with("digraph fissure {"));
-    assert!(dot.contains("label=\"hotel\";"));
+    assert!(dot.contains("label=\"shared kernel\";"));
+    assert!(dot.contains("label=\"domain users\";"));
     assert!(dot.contains("\"hotel::reservations::booking\" -> \"hotel::users::service\""));
     assert!(dot.trim_end().ends_with('}'));
     let mmd = stdout(&fissure(&[

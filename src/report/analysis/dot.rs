@@ -1,6 +1,6 @@
-//! Graphviz DOT: modules as boxes grouped by crate, edges labelled with their weight.
+//! Graphviz DOT: modules as boxes grouped by suggested domain (by crate without a
+//! suggestion), edges labelled with their weight.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::model::AnalysisReport;
@@ -14,10 +14,7 @@ pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "digraph fissure {{")?;
     writeln!(out, "  rankdir=LR;")?;
     writeln!(out, "  node [shape=box, fontname=\"Helvetica\"];")?;
-    let mut by_crate: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for m in &r.modules {
-        by_crate.entry(&m.krate).or_default().push(&m.path);
-    }
+    let by_crate = super::groups(r);
     for (i, (krate, modules)) in by_crate.iter().enumerate() {
         writeln!(out, "  subgraph cluster_{i} {{")?;
         writeln!(out, "    label={};", quoted(krate))?;

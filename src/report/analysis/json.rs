@@ -7,7 +7,8 @@
 //!   "root": "fixtures/shop",
 //!   "crates":  [ { "name", "kind", "root_file" } ],
 //!   "modules": [ { "path", "crate", "file", "inline", "lines", "items", "public_items",
-//!                  "fan_in", "fan_out", "instability" } ],
+//!                  "fan_in", "fan_out", "instability",
+//!                  "domain": "<suggested domain>" | null (shared kernel), "confidence" } ],
 //!   "edges":   [ { "from", "to", "weight", "kinds": { "<kind>": count },
 //!                  "examples": [ { "file", "line", "column", "from_item", "to_item", "kind" } ] } ],
 //!   "cycles":  [ [ "module path", ... ] ],
@@ -16,6 +17,17 @@
 //!   "parse_errors": [ { "file", "line", "column", "message" } ],
 //!   "diagnostics": [ { "severity", "code", "file", "line", "column", "message", "help" } ],
 //!   "externals": { "<crate>": { "<external crate>": count } },
+//!   "domains": [ { "name", "modules": [..], "confidence", "items", "top_types": [..],
+//!                  "tables": [..], "crossings" } ],
+//!   "kernel": [ "module path" ],
+//!   "split_candidates": [ { "module", "shares": { "<domain>": share } } ],
+//!   "disagreements": [ { "module", "declared", "suggested" } ],       (with --spec)
+//!   "crossings": [ { "file", "line", "column", "from_item", "to_item", "from_domain",
+//!                    "to_domain", "kind" } ],
+//!   "event_candidates": [ { "name", "owner", "callee", "reason",
+//!                           "fields": [ { "name", "type", "note" } ],
+//!                           "subscribers": [..], "call_sites": [ { "file", "line" } ] } ],
+//!   "suggestion": { "resolution", "seed" },
 //!   "stats": { "crates", "modules", "files", "lines", "items", "resolved_refs",
 //!              "unresolved_refs", "external_refs", "method_guess", "methods_dropped" } }
 //! ```
@@ -43,6 +55,8 @@ struct Wire<'a> {
     parse_errors: Vec<WireParseError>,
     diagnostics: Vec<WireDiagnostic<'a>>,
     externals: &'a BTreeMap<String, BTreeMap<String, u64>>,
+    #[serde(flatten)]
+    suggestion: super::json_domains::WireSuggestion<'a>,
     stats: WireStats,
 }
 
@@ -66,6 +80,8 @@ struct WireModule<'a> {
     fan_in: u32,
     fan_out: u32,
     instability: f64,
+    domain: Option<&'a str>,
+    confidence: f64,
 }
 
 #[derive(Serialize)]
@@ -184,6 +200,8 @@ pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
                 fan_in: m.fan_in,
                 fan_out: m.fan_out,
                 instability: (m.instability * 1000.0).round() / 1000.0,
+                domain: super::json_domains::module_domain(r, &m.path),
+                confidence: super::json_domains::module_confidence(r, &m.path),
             })
             .collect(),
         edges: r
@@ -231,6 +249,7 @@ pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
             .collect(),
         diagnostics: r.diagnostics.iter().map(diagnostic).collect(),
         externals: &r.externals,
+        suggestion: super::json_domains::wire(r),
         stats: WireStats {
             crates: s.crates,
             modules: s.modules,

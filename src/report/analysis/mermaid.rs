@@ -1,4 +1,5 @@
-//! Mermaid flowchart: modules grouped by crate in subgraphs, edges labelled by weight.
+//! Mermaid flowchart: modules grouped in subgraphs by suggested domain (by crate without a
+//! suggestion), edges labelled by weight.
 //! Node ids are generated (`m0`, `m1`, ...) because module paths contain `::`.
 
 use std::collections::BTreeMap;
@@ -19,10 +20,7 @@ pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
         .enumerate()
         .map(|(i, m)| (m.path.as_str(), format!("m{i}")))
         .collect();
-    let mut by_crate: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for m in &r.modules {
-        by_crate.entry(&m.krate).or_default().push(&m.path);
-    }
+    let by_crate = super::groups(r);
     for (i, (krate, modules)) in by_crate.iter().enumerate() {
         writeln!(out, "  subgraph c{i}[{}]", label(krate))?;
         for m in modules {

@@ -6,6 +6,7 @@ use crate::codebase::Codebase;
 use crate::diagnostics::Diagnostic;
 use crate::graph::DepGraph;
 use crate::resolve::{Reference, Resolution};
+use crate::suggest::DomainSuggestion;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrateRow {
@@ -84,6 +85,8 @@ pub struct AnalysisReport {
     /// External crates named per workspace crate, with reference counts.
     pub externals: BTreeMap<String, BTreeMap<String, u64>>,
     pub stats: Stats,
+    /// The suggested domains, crossings and event candidates, when suggestion ran.
+    pub suggestion: Option<DomainSuggestion>,
 }
 
 pub fn example(cb: &Codebase, res: &Resolution, r: &Reference) -> Example {
@@ -194,6 +197,13 @@ impl AnalysisReport {
             diagnostics: cb.diagnostics.clone(),
             externals,
             stats,
+            suggestion: None,
         }
+    }
+
+    /// The report with the domain suggestion added.
+    pub fn with_suggestion(mut self, suggestion: &DomainSuggestion) -> Self {
+        self.suggestion = Some(suggestion.clone());
+        self
     }
 }

@@ -145,6 +145,10 @@ pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
         }
     }
 
+    if let Some(suggestion) = &r.suggestion {
+        super::text_domains::render(suggestion, out)?;
+    }
+
     if !r.orphans.is_empty() {
         writeln!(
             out,

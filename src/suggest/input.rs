@@ -1,0 +1,277 @@
+//! From an [`Analysis`] to a [`ClusterInput`]: which items are clustered, the words each
+//! carries, and the evidence layers (references, shared tables, vocabulary).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::cluster::{ClusterInput, Layer, NodeInfo, VocabConfig, vocabulary_layer};
+use crate::codebase::ModuleId;
+use crate::graph::kind_weight;
+use crate::pipeline::Analysis;
+use crate::resolve::{ItemId, Target};
+use crate::syntax::{ItemKind, Owner, TableAccess};
+
+/// Weights of the evidence layers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LayerWeights {
+    pub references: f64,
+    pub tables: f64,
+    pub vocabulary: f64,
+    /// Items of one module pulled together: developers' own grouping, as a prior.
+    pub modules: f64,
+    /// Items of sibling modules (one parent below the crate root) pulled together, weaker.
+    pub parent: f64,
+}
+
+impl Default for LayerWeights {
+    fn default() -> Self {
+        LayerWeights {
+            references: 1.0,
+            tables: 1.0,
+            vocabulary: 1.0,
+            modules: 1.0,
+            parent: 1.0,
+        }
+    }
+}
+
+/// A table touched by clustered items: who writes it and who reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableUse {
+    /// Node index → number of writes.
+    pub writers: BTreeMap<u32, u32>,
+    /// Node index → number of reads (including naming the diesel table item).
+    pub readers: BTreeMap<u32, u32>,
+}
+
+/// The cluster input plus the mapping back to the analysis.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub input: ClusterInput,
+    /// Node index → item.
+    pub items: Vec<ItemId>,
+    /// Item → node index (only clustered items).
+    pub node_of: BTreeMap<ItemId, u32>,
+    /// Table name → its users.
+    pub tables: BTreeMap<String, TableUse>,
+}
+
+/// Whether items of this kind are clustered: types (with their impls), free functions and
+/// traits. Constants, statics, macros and diesel tables follow the items that use them.
+pub fn is_node_kind(kind: ItemKind) -> bool {
+    matches!(
+        kind,
+        ItemKind::Struct
+            | ItemKind::Enum
+            | ItemKind::Union
+            | ItemKind::Trait
+            | ItemKind::Fn
+            | ItemKind::TypeAlias
+    )
+}
+
+/// A table named by a string literal or a path is touched by at most this many items before it
+/// stops pulling them together: a table everyone touches says nothing about domains.
+const MAX_TABLE_USERS: usize = 40;
+
+/// SQL keywords that a loose reading of a query string can take for a table name
+/// (`UPDATE t SET ...`, `... WHERE`): never tables.
+const SQL_WORDS: &[&str] = &[
+    "as", "from", "into", "join", "lateral", "locked", "nowait", "on", "only", "select", "set",
+    "skip", "table", "update", "values", "where",
+];
+
+/// Builds the cluster input of `analysis`.
+pub fn build(analysis: &Analysis, weights: &LayerWeights) -> Built {
+    let cb = &analysis.codebase;
+    let res = &analysis.resolution;
+    let mut items = Vec::new();
+    let mut node_of = BTreeMap::new();
+    for (i, item) in res.items.iter().enumerate() {
+        if is_node_kind(item.kind) {
+            node_of.insert(ItemId(i as u32), items.len() as u32);
+            items.push(ItemId(i as u32));
+        }
+    }
+    // Words: the item's name, its methods and their parameters, its own parameters.
+    let mut words: Vec<Vec<String>> = items
+        .iter()
+        .map(|&id| {
+            let item = res.item(id);
+            let mut w = vec![item.name.clone()];
+            if let Some(sig) = &item.sig {
+                w.extend(sig.params.iter().map(|(name, _)| name.clone()));
+            }
+            w
+        })
+        .collect();
+    for method in &res.methods {
+        if let Some(&node) = node_of.get(&method.self_item) {
+            words[node as usize].push(method.name.clone());
+        }
+    }
+    let nodes: Vec<NodeInfo> = items
+        .iter()
+        .zip(words)
+        .map(|(&id, words)| {
+            let item = res.item(id);
+            NodeInfo {
+                id: item.path.clone(),
+                module: cb.module(item.module).path.clone(),
+                words,
+            }
+        })
+        .collect();
+
+    let mut reference_edges = Vec::new();
+    for edge in analysis.graph.items.edge_indices() {
+        let Some((a, b)) = analysis.graph.items.edge_endpoints(edge) else {
+            continue;
+        };
+        let from = analysis.graph.items[a];
+        let to = analysis.graph.items[b];
+        if let (Some(&x), Some(&y)) = (node_of.get(&from), node_of.get(&to)) {
+            let w = analysis.graph.items[edge].weight as f64;
+            // Many references between two items add evidence, but with diminishing returns.
+            reference_edges.push((x, y, 1.0 + w.ln()));
+        }
+    }
+
+    let tables = table_uses(analysis, &node_of);
+    let mut table_edges = Vec::new();
+    for usage in tables.values() {
+        let users: BTreeSet<u32> = usage
+            .writers
+            .keys()
+            .chain(usage.readers.keys())
+            .copied()
+            .collect();
+        if users.len() < 2 || users.len() > MAX_TABLE_USERS {
+            continue;
+        }
+        let users: Vec<u32> = users.into_iter().collect();
+        let w = 2.0 / (users.len() - 1) as f64;
+        for (i, &a) in users.iter().enumerate() {
+            for &b in &users[i + 1..] {
+                table_edges.push((a, b, w));
+            }
+        }
+    }
+
+    let module_edges = same_module_edges(&nodes, |m: &str| m.to_owned());
+    // The parent of a module below the crate root (`c::a::b` → `c::a`); top-level modules and
+    // the root have none, so they are not all tied together.
+    let parent_edges = same_module_edges(&nodes, |m: &str| match m.rsplit_once("::") {
+        Some((parent, _)) if parent.contains("::") => parent.to_owned(),
+        _ => format!("{m}\u{0}"),
+    });
+    let mut input = ClusterInput {
+        nodes,
+        layers: vec![
+            Layer::directed("references", weights.references, reference_edges),
+            Layer::undirected("tables", weights.tables, table_edges),
+            Layer::undirected("modules", weights.modules, module_edges),
+            Layer::undirected("parents", weights.parent, parent_edges),
+        ],
+    };
+    if weights.vocabulary > 0.0 {
+        let layer = vocabulary_layer(&input.nodes, weights.vocabulary, &VocabConfig::default());
+        input.layers.push(layer);
+    }
+    Built {
+        input,
+        items,
+        node_of,
+        tables,
+    }
+}
+
+/// Every table and the clustered items that touch it, from SQL strings, diesel `schema::t`
+/// paths and references to diesel `table!` items.
+fn table_uses(analysis: &Analysis, node_of: &BTreeMap<ItemId, u32>) -> BTreeMap<String, TableUse> {
+    let cb = &analysis.codebase;
+    let res = &analysis.resolution;
+    // Impl blocks are owned by their self type; the resolver keeps that only per method, so
+    // an impl is found through the position of its first method.
+    let mut method_owner: BTreeMap<(ModuleId, u32, u32), ItemId> = BTreeMap::new();
+    for m in &res.methods {
+        method_owner.insert((m.module, m.pos.line, m.pos.column), m.self_item);
+    }
+    let mut out: BTreeMap<String, TableUse> = BTreeMap::new();
+    for (m, module) in cb.modules.iter().enumerate() {
+        let mid = ModuleId(m as u32);
+        for t in &module.facts.tables {
+            let owner = match t.owner {
+                Owner::Module => None,
+                Owner::Item(i) => Some(res.item_of(mid, i)),
+                Owner::Impl(i) => module
+                    .facts
+                    .impls
+                    .get(i as usize)
+                    .and_then(|imp| imp.fns.first())
+                    .and_then(|(_, _, pos)| method_owner.get(&(mid, pos.line, pos.column)))
+                    .copied(),
+            };
+            let Some(node) = owner.and_then(|o| node_of.get(&o)) else {
+                continue;
+            };
+            if SQL_WORDS.contains(&t.table.to_ascii_lowercase().as_str()) {
+                continue;
+            }
+            let entry = out.entry(t.table.clone()).or_default();
+            match t.access {
+                TableAccess::Write => *entry.writers.entry(*node).or_default() += 1,
+                TableAccess::Read => *entry.readers.entry(*node).or_default() += 1,
+                TableAccess::Define => {}
+            }
+        }
+    }
+    for r in &res.refs {
+        let (Some(from), Target::Item(to)) = (r.from_item, r.target) else {
+            continue;
+        };
+        let target = res.item(to);
+        if target.kind != ItemKind::Table {
+            continue;
+        }
+        if let Some(&node) = node_of.get(&from) {
+            *out.entry(target.name.clone())
+                .or_default()
+                .readers
+                .entry(node)
+                .or_default() += kind_weight(r.kind) as u32;
+        }
+    }
+    out
+}
+
+/// Each item linked to the other items of its module, total weight about 1 per item so large
+/// modules do not dominate; modules of more than 30 items are linked as a ring.
+fn same_module_edges(nodes: &[NodeInfo], group: impl Fn(&str) -> String) -> Vec<(u32, u32, f64)> {
+    let mut by_module: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (i, n) in nodes.iter().enumerate() {
+        by_module
+            .entry(group(&n.module))
+            .or_default()
+            .push(i as u32);
+    }
+    let mut edges = Vec::new();
+    for members in by_module.values() {
+        let k = members.len();
+        if k < 2 {
+            continue;
+        }
+        if k <= 30 {
+            let w = 1.0 / (k - 1) as f64;
+            for (i, &a) in members.iter().enumerate() {
+                for &b in &members[i + 1..] {
+                    edges.push((a, b, w));
+                }
+            }
+        } else {
+            for i in 0..k {
+                edges.push((members[i], members[(i + 1) % k], 1.0));
+            }
+        }
+    }
+    edges
+}

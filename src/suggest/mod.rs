@@ -1,0 +1,429 @@
+//! Domain suggestion for `fissure analyze`: the analysis becomes a cluster input
+//! ([`input`]), the clustering engine (`crate::cluster`) splits it, and the split is explained:
+//! modules and their confidence, tables owned, the references that cross the suggested
+//! boundaries, and the domain events that would replace the state-changing ones ([`events`]).
+//! [`emit`] turns the result into a draft `fissure.yaml`.
+//!
+//! Everything here is a pure function of the analysis and the options.
+
+pub mod emit;
+pub mod evaluate;
+pub mod events;
+pub mod input;
+pub mod pin;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::cluster::{
+    self, LeidenClusterer, ModuleDomains, SuggestConfig, Suggestion, domain_names, module_domains,
+};
+use crate::codebase::Codebase;
+use crate::pipeline::Analysis;
+use crate::resolve::Target;
+
+pub use events::{EventCandidate, EventField, past_tense};
+pub use input::{Built, LayerWeights};
+
+/// Default modularity resolution, tuned on the dev set (`shared/bench`) and the fixtures:
+/// below 1 because the module layer already keeps small modules together.
+pub const DEFAULT_RESOLUTION: f64 = 0.75;
+
+/// Options of [`suggest`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuggestOptions {
+    pub resolution: f64,
+    pub seed: u64,
+    pub target_domains: Option<usize>,
+    pub weights: LayerWeights,
+}
+
+impl Default for SuggestOptions {
+    fn default() -> Self {
+        SuggestOptions {
+            resolution: DEFAULT_RESOLUTION,
+            seed: cluster::DEFAULT_SEED,
+            target_domains: None,
+            weights: LayerWeights::default(),
+        }
+    }
+}
+
+/// One suggested domain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Domain {
+    pub name: String,
+    /// Modules whose majority domain this is, sorted.
+    pub modules: Vec<String>,
+    /// Mean confidence of the domain's items.
+    pub confidence: f64,
+    pub items: usize,
+    /// The most referenced types of the domain, most referenced first.
+    pub top_types: Vec<String>,
+    /// Tables this domain writes most (or, when nobody writes them, reads most).
+    pub tables: Vec<String>,
+    /// References leaving or entering the domain from another domain.
+    pub crossings: usize,
+}
+
+/// Where one module went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModulePlacement {
+    /// Index into [`DomainSuggestion::domains`]; `None` for the shared kernel.
+    pub domain: Option<usize>,
+    pub confidence: f64,
+    /// When the module's items split between domains: `(domain name, share)`, largest first.
+    pub split: Vec<(String, f64)>,
+    /// The module has no clustered items; its placement follows its children or its uses.
+    pub inherited: bool,
+}
+
+/// A reference from an item of one domain to an item of another.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Crossing {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub from_item: String,
+    pub to_item: String,
+    pub from_domain: String,
+    pub to_domain: String,
+    pub kind: &'static str,
+}
+
+/// A declared domain (from `--spec`) that the code does not agree with.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Disagreement {
+    pub module: String,
+    pub declared: String,
+    /// What the references alone suggest for this module.
+    pub suggested: String,
+}
+
+/// The suggested split with its evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainSuggestion {
+    pub domains: Vec<Domain>,
+    /// Module path → placement, for every module of the codebase.
+    pub modules: BTreeMap<String, ModulePlacement>,
+    /// Modules whose items mostly went to the shared kernel.
+    pub kernel: Vec<String>,
+    pub crossings: Vec<Crossing>,
+    pub events: Vec<EventCandidate>,
+    /// Table → owning domain name.
+    pub table_owners: BTreeMap<String, String>,
+    pub disagreements: Vec<Disagreement>,
+    pub resolution: f64,
+    pub seed: u64,
+}
+
+/// The raw clustering with the data it was computed from, for evaluation and tests.
+pub struct Clustered {
+    pub built: Built,
+    pub suggestion: Suggestion,
+    pub names: Vec<String>,
+}
+
+/// Clusters the items of `analysis`.
+pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
+    let built = input::build(analysis, &options.weights);
+    let config = SuggestConfig {
+        resolution: options.resolution,
+        seed: options.seed,
+        target_domains: options.target_domains,
+        ..SuggestConfig::default()
+    };
+    let suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
+    let names = domain_names(&built.input, &suggestion)
+        .into_iter()
+        .map(|n| spec_name(&n))
+        .collect();
+    Clustered {
+        built,
+        suggestion,
+        names,
+    }
+}
+
+/// Rust keywords: a domain becomes a crate and a module, so it cannot be one.
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// A name usable as a spec domain: snake_case, not a keyword.
+fn spec_name(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty() || !out.starts_with(|c: char| c.is_ascii_lowercase()) {
+        out.insert_str(0, "d_");
+    }
+    if RUST_KEYWORDS.contains(&out.as_str()) {
+        out.push_str("_domain");
+    }
+    out
+}
+
+/// Module path → majority domain (`None` = kernel) for every module of the codebase: modules
+/// with no clustered items take their children's majority, else the majority of what their
+/// module-level code (`use`, re-exports) names, else the kernel.
+pub fn module_majorities(
+    analysis: &Analysis,
+    per_module: &BTreeMap<String, ModuleDomains>,
+    item_domain: &dyn Fn(crate::resolve::ItemId) -> Option<Option<u32>>,
+) -> BTreeMap<String, (Option<u32>, bool)> {
+    let cb: &Codebase = &analysis.codebase;
+    let mut out: BTreeMap<String, (Option<u32>, bool)> = BTreeMap::new();
+    for (path, md) in per_module {
+        out.insert(path.clone(), (md.majority(), false));
+    }
+    // Deepest first, so a parent sees its children's inherited placements.
+    let mut order: Vec<usize> = (0..cb.modules.len()).collect();
+    order.sort_by_key(|&m| {
+        (
+            std::cmp::Reverse(cb.modules[m].path.matches("::").count()),
+            m,
+        )
+    });
+    for m in order {
+        let module = &cb.modules[m];
+        if out.contains_key(&module.path) {
+            continue;
+        }
+        let mut votes: BTreeMap<Option<u32>, usize> = BTreeMap::new();
+        for child in module.children.values() {
+            if let Some(&(d, _)) = out.get(&cb.module(*child).path) {
+                *votes.entry(d).or_default() += 1;
+            }
+        }
+        let from_uses = votes.is_empty();
+        if from_uses {
+            for r in &analysis.resolution.refs {
+                if r.from_module.0 as usize != m {
+                    continue;
+                }
+                if let Target::Item(to) = r.target
+                    && let Some(d) = item_domain(to)
+                {
+                    *votes.entry(d).or_default() += 1;
+                }
+            }
+        }
+        // A parent follows its children only when most of them agree (a crate root over
+        // several domains is glue, hence kernel); module-level uses name a domain when any
+        // domain is named at all.
+        let total: usize = votes.values().sum();
+        let best = votes
+            .iter()
+            .filter(|(d, _)| d.is_some())
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .filter(|(_, n)| from_uses || 2 * **n > total)
+            .map(|(d, _)| *d)
+            .unwrap_or(None);
+        out.insert(module.path.clone(), (best, true));
+    }
+    out
+}
+
+/// Suggests domains for `analysis`, with the evidence, crossings and event candidates.
+pub fn suggest(analysis: &Analysis, options: &SuggestOptions) -> DomainSuggestion {
+    let clustered = cluster(analysis, options);
+    explain(analysis, options, &clustered)
+}
+
+fn explain(analysis: &Analysis, options: &SuggestOptions, c: &Clustered) -> DomainSuggestion {
+    let cb = &analysis.codebase;
+    let res = &analysis.resolution;
+    let s = &c.suggestion;
+    let built = &c.built;
+    let node_domain = |id: crate::resolve::ItemId| -> Option<Option<u32>> {
+        built.node_of.get(&id).map(|&n| s.domain[n as usize])
+    };
+    let per_module = module_domains(&built.input, s);
+    let majorities = module_majorities(analysis, &per_module, &node_domain);
+    let name_of = |d: Option<u32>| -> String {
+        d.map_or_else(|| "kernel".to_owned(), |d| c.names[d as usize].clone())
+    };
+
+    let mut modules = BTreeMap::new();
+    let mut kernel = Vec::new();
+    for (path, &(domain, inherited)) in &majorities {
+        let md = per_module.get(path);
+        let split = md
+            .filter(|md| md.counts.len() > 1 && md.minority_share() >= 0.25)
+            .map(|md| {
+                md.counts
+                    .iter()
+                    .map(|&(d, n)| (name_of(d), n as f64 / md.items() as f64))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if domain.is_none() {
+            kernel.push(path.clone());
+        }
+        modules.insert(
+            path.clone(),
+            ModulePlacement {
+                domain: domain.map(|d| d as usize),
+                confidence: md.map_or(1.0, |md| md.confidence),
+                split,
+                inherited,
+            },
+        );
+    }
+
+    // Crossings: references between items placed in two different domains.
+    let mut crossings = Vec::new();
+    let mut crossing_counts = vec![0usize; s.domain_count];
+    for r in &res.refs {
+        let (Some(from), Target::Item(to)) = (r.from_item, r.target) else {
+            continue;
+        };
+        let (Some(Some(a)), Some(Some(b))) = (node_domain(from), node_domain(to)) else {
+            continue;
+        };
+        if a == b {
+            continue;
+        }
+        crossing_counts[a as usize] += 1;
+        crossing_counts[b as usize] += 1;
+        crossings.push(Crossing {
+            file: cb.file(r.file).display.clone(),
+            line: r.pos.line,
+            column: r.pos.column,
+            from_item: res.item(from).path.clone(),
+            to_item: res.item(to).path.clone(),
+            from_domain: name_of(Some(a)),
+            to_domain: name_of(Some(b)),
+            kind: r.kind.as_str(),
+        });
+    }
+    crossings.sort();
+
+    // Tables: owned by the domain that writes them most, else reads them most.
+    let mut table_owners = BTreeMap::new();
+    let mut domain_tables: Vec<Vec<String>> = vec![Vec::new(); s.domain_count];
+    for (table, usage) in &built.tables {
+        let tally = |counts: &BTreeMap<u32, u32>| {
+            let mut per: BTreeMap<u32, u32> = BTreeMap::new();
+            for (&node, &n) in counts {
+                if let Some(d) = s.domain[node as usize] {
+                    *per.entry(d).or_default() += n;
+                }
+            }
+            per.into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        };
+        if let Some((d, _)) = tally(&usage.writers).or_else(|| tally(&usage.readers)) {
+            table_owners.insert(table.clone(), name_of(Some(d)));
+            domain_tables[d as usize].push(table.clone());
+        }
+    }
+
+    // Top types: most referenced structs and enums of each domain.
+    let mut incoming: BTreeMap<u32, usize> = BTreeMap::new();
+    for r in &res.refs {
+        if let Target::Item(to) = r.target
+            && let Some(&n) = built.node_of.get(&to)
+        {
+            *incoming.entry(n).or_default() += 1;
+        }
+    }
+    let mut domains: Vec<Domain> = (0..s.domain_count)
+        .map(|d| Domain {
+            name: c.names[d].clone(),
+            modules: Vec::new(),
+            confidence: 0.0,
+            items: 0,
+            top_types: Vec::new(),
+            tables: std::mem::take(&mut domain_tables[d]),
+            crossings: crossing_counts[d],
+        })
+        .collect();
+    let mut types: Vec<Vec<(usize, String)>> = vec![Vec::new(); s.domain_count];
+    for (node, domain) in s.domain.iter().enumerate() {
+        let Some(d) = *domain else { continue };
+        let dom = &mut domains[d as usize];
+        dom.items += 1;
+        dom.confidence += s.confidence[node];
+        let item = res.item(built.items[node]);
+        if matches!(
+            item.kind,
+            crate::syntax::ItemKind::Struct | crate::syntax::ItemKind::Enum
+        ) {
+            let refs = incoming.get(&(node as u32)).copied().unwrap_or(0);
+            types[d as usize].push((refs, item.name.clone()));
+        }
+    }
+    for (dom, mut t) in domains.iter_mut().zip(types) {
+        dom.confidence /= dom.items.max(1) as f64;
+        t.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut seen = BTreeSet::new();
+        dom.top_types = t
+            .into_iter()
+            .filter(|(_, n)| seen.insert(n.clone()))
+            .take(5)
+            .map(|(_, n)| n)
+            .collect();
+    }
+    for (path, placement) in &modules {
+        if let Some(d) = placement.domain {
+            domains[d].modules.push(path.clone());
+        }
+    }
+
+    let events = events::candidates(analysis, built, s, &c.names, &built.tables);
+    let mut out = DomainSuggestion {
+        domains,
+        modules,
+        kernel,
+        crossings,
+        events,
+        table_owners,
+        disagreements: Vec::new(),
+        resolution: s.resolution,
+        seed: options.seed,
+    };
+    drop_empty_domains(&mut out);
+    out
+}
+
+/// Removes domains that no module ended up in (their few items sit in modules of another
+/// majority): a domain must own code. Events they would publish go too; as subscribers they
+/// are left out.
+fn drop_empty_domains(s: &mut DomainSuggestion) {
+    let keep: Vec<bool> = s.domains.iter().map(|d| !d.modules.is_empty()).collect();
+    let mut new_index = Vec::with_capacity(keep.len());
+    let mut next = 0usize;
+    for &k in &keep {
+        new_index.push(k.then_some(next));
+        if k {
+            next += 1;
+        }
+    }
+    for p in s.modules.values_mut() {
+        p.domain = p.domain.and_then(|d| new_index[d]);
+    }
+    let mut i = 0;
+    s.domains.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    let kept: BTreeSet<String> = s.domains.iter().map(|d| d.name.clone()).collect();
+    s.events.retain(|e| kept.contains(&e.owner));
+    for e in &mut s.events {
+        e.subscribers.retain(|d| kept.contains(d));
+    }
+    s.events.retain(|e| !e.subscribers.is_empty());
+    s.table_owners.retain(|_, d| kept.contains(d));
+}

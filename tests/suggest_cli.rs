@@ -1,0 +1,147 @@
+//! `fissure analyze` with the domain suggestion: the JSON fields, `--emit-spec` and its
+//! refusal to overwrite, `--eval`, and bad options.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fissure(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fissure"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("run fissure")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fissure-suggest-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn json_has_domains_crossings_and_event_candidates() {
+    let o = fissure(&["analyze", "fixtures/hotel", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let domains = r["domains"].as_array().expect("domains");
+    assert!(domains.len() >= 2, "{domains:?}");
+    for m in r["modules"].as_array().expect("modules") {
+        assert!(
+            m.get("domain").is_some() && m["confidence"].is_number(),
+            "{m}"
+        );
+    }
+    let crossing = &r["crossings"][0];
+    for key in [
+        "file",
+        "line",
+        "from_item",
+        "to_item",
+        "from_domain",
+        "to_domain",
+        "kind",
+    ] {
+        assert!(crossing.get(key).is_some(), "crossing field {key}");
+    }
+    let event = &r["event_candidates"][0];
+    for key in ["name", "owner", "fields", "subscribers", "call_sites"] {
+        assert!(event.get(key).is_some(), "event field {key}");
+    }
+}
+
+#[test]
+fn emit_spec_writes_once_and_overwrites_only_with_force() {
+    let dir = temp_dir("emit");
+    let out = dir.join("fissure.yaml");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let o = fissure(&["analyze", "fixtures/shop", "--emit-spec", out_arg]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let first = std::fs::read_to_string(&out).expect("written");
+    let v = fissure(&["validate", "--spec", out_arg]);
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
+
+    std::fs::write(&out, "keep me").expect("write");
+    let o = fissure(&["analyze", "fixtures/shop", "--emit-spec", out_arg]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&out).expect("kept"), "keep me");
+
+    let o = fissure(&[
+        "analyze",
+        "fixtures/shop",
+        "--emit-spec",
+        out_arg,
+        "--force",
+    ]);
+    assert!(o.status.success());
+    assert_eq!(std::fs::read_to_string(&out).expect("rewritten"), first);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn eval_prints_the_suggestion_and_both_baselines() {
+    let o = fissure(&[
+        "analyze",
+        "fixtures/hotel",
+        "--eval",
+        "fixtures/hotel/truth.yaml",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    for label in [
+        "suggestion",
+        "module tree",
+        "louvain on use edges",
+        "MoJoFM",
+        "ARI",
+    ] {
+        assert!(text.contains(label), "{label} in\n{text}");
+    }
+}
+
+#[test]
+fn bad_options_are_usage_errors() {
+    for args in [
+        vec!["analyze", "fixtures/hotel", "--resolution", "-1"],
+        vec!["analyze", "fixtures/hotel", "--domains", "0"],
+        vec![
+            "analyze",
+            "fixtures/hotel",
+            "--eval",
+            "fixtures/hotel/missing.yaml",
+        ],
+        vec![
+            "analyze",
+            "fixtures/hotel",
+            "--spec",
+            "fixtures/hotel/Cargo.toml",
+        ],
+    ] {
+        let o = fissure(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(!o.stderr.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn domains_option_changes_the_number_of_domains() {
+    let count = |n: &str| {
+        let o = fissure(&[
+            "analyze",
+            "fixtures/shop",
+            "--format",
+            "json",
+            "--domains",
+            n,
+        ]);
+        assert!(o.status.success());
+        let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        r["domains"].as_array().map_or(0, Vec::len)
+    };
+    assert!(count("3") < count("12"));
+}

@@ -6,7 +6,7 @@
 //!   duplicate publish within its duplicate window, which makes publish retries safe.
 //! - CloudEvents binary mode: attributes in `ce-*` headers, the data as the body.
 //! - One durable pull consumer per subscription with explicit ack, `ack_wait`, `max_deliver`
-//!   and an ack-timeout backoff. The [`Disposition`] maps to `ack` (handled or duplicate),
+//!   (no server `backoff`, see `subscribe`). The [`Disposition`] maps to `ack` (handled or duplicate),
 //!   `nak` with delay (retry; the attempt is the server's delivery count) and, after the limit,
 //!   a publish to the dead-letter subject `dlq.<system>.<consumer>` (stream `<system>_dlq`)
 //!   followed by `term`.
@@ -296,10 +296,10 @@ impl Transport for NatsBus {
         // `max_attempts`; the server's limit only stops a crash loop.
         let max_deliver = i64::from(retry.max_attempts) + 1;
         let ack_wait = self.inner.ack_wait;
-        // Redeliveries after an ack timeout (a consumer that died) back off too.
-        let backoff: Vec<Duration> = (0..(max_deliver - 1).clamp(1, 8))
-            .map(|i| ack_wait * 2u32.pow(i as u32).min(16))
-            .collect();
+        // No server-side `backoff`: on nats-server 2.9 a consumer with `backoff` keeps a
+        // delivery that was `nak`ed with a delay pending after its final ack, until the
+        // backoff timer fires (found by the retry test). Retry delays come from `nak(delay)`;
+        // an ack timeout (a consumer that died) redelivers after `ack_wait`.
         let config = pull::Config {
             durable_name: Some(name.clone()),
             filter_subjects: filters,
@@ -307,7 +307,6 @@ impl Transport for NatsBus {
             deliver_policy: jetstream::consumer::DeliverPolicy::New,
             ack_wait,
             max_deliver,
-            backoff,
             max_ack_pending: self.inner.max_ack_pending,
             ..Default::default()
         };

@@ -13,7 +13,11 @@ use clap::{Parser, Subcommand};
 use crate::diagnostics::Diagnostic;
 
 #[derive(Debug, Parser)]
-#[command(name = "fissure", version, about = "Split a Rust monolith into event-driven services")]
+#[command(
+    name = "fissure",
+    version,
+    about = "Split a Rust monolith into event-driven services"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -37,7 +41,11 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { EXIT_INPUT_ERROR } else { 0 });
+            return ExitCode::from(if err.use_stderr() {
+                EXIT_INPUT_ERROR
+            } else {
+                0
+            });
         }
     };
     match &cli.command {

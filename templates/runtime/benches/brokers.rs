@@ -30,8 +30,12 @@ fn events(system: &str, n: usize) -> Vec<Envelope> {
     let ty = format!("{system}.orders.OrderPlaced.v1");
     (0..n)
         .map(|i| {
-            Envelope::new("bench/orders", ty.clone(), json!({ "n": i, "sku": "ABC-123" }))
-                .with_subject(format!("key-{}", i % 100))
+            Envelope::new(
+                "bench/orders",
+                ty.clone(),
+                json!({ "n": i, "sku": "ABC-123" }),
+            )
+            .with_subject(format!("key-{}", i % 100))
         })
         .collect()
 }
@@ -97,7 +101,9 @@ mod raw_nats {
         let reader = tokio::spawn(async move {
             let mut got = 0;
             while got < n {
-                let Some(Ok(m)) = messages.next().await else { break };
+                let Some(Ok(m)) = messages.next().await else {
+                    break;
+                };
                 m.ack().await.expect("ack");
                 got += 1;
             }
@@ -111,11 +117,15 @@ mod raw_nats {
                     h.insert(k.as_str(), v.as_str());
                 }
                 let body = serde_json::to_vec(e.data()).unwrap_or_default();
-                let msg = jetstream::context::Publish::build()
+                let msg = jetstream::message::PublishMessage::build()
                     .payload(body.into())
                     .headers(h)
                     .message_id(e.id().to_string());
-                acks.push(js.send_publish(e.event_type().to_owned(), msg).await.expect("send"));
+                acks.push(
+                    js.send_publish(e.event_type().to_owned(), msg)
+                        .await
+                        .expect("send"),
+                );
             }
             for a in acks {
                 a.await.expect("confirm");
@@ -136,7 +146,10 @@ fn header_pairs(e: &Envelope) -> Vec<(String, String)> {
         ("ce-source".to_owned(), e.source().to_owned()),
         ("ce-type".to_owned(), e.event_type().to_owned()),
         ("ce-time".to_owned(), e.time().to_string()),
-        ("ce-correlationid".to_owned(), e.correlation_id().to_string()),
+        (
+            "ce-correlationid".to_owned(),
+            e.correlation_id().to_string(),
+        ),
         ("content-type".to_owned(), "application/json".to_owned()),
     ];
     if let Some(s) = e.subject() {
@@ -159,35 +172,65 @@ mod raw_amqp {
             .await
             .expect("connect");
         let ch = conn.create_channel().await.expect("channel");
-        ch.confirm_select(ConfirmSelectOptions::default()).await.expect("confirms");
+        ch.confirm_select(ConfirmSelectOptions::default())
+            .await
+            .expect("confirms");
         let ex = format!("{system}.raw");
         ch.exchange_declare(
             ex.clone().into(),
             ExchangeKind::Topic,
-            ExchangeDeclareOptions { durable: true, ..Default::default() },
+            ExchangeDeclareOptions {
+                durable: true,
+                ..Default::default()
+            },
             FieldTable::default(),
         )
         .await
         .expect("exchange");
         let mut args = FieldTable::default();
-        args.insert("x-queue-type".into(), AMQPValue::LongString("quorum".into()));
+        args.insert(
+            "x-queue-type".into(),
+            AMQPValue::LongString("quorum".into()),
+        );
         let q = format!("{system}.raw");
-        ch.queue_declare(q.clone().into(), QueueDeclareOptions { durable: true, ..Default::default() }, args)
-            .await
-            .expect("queue");
-        ch.queue_bind(q.clone().into(), ex.clone().into(), "#".into(), QueueBindOptions::default(), FieldTable::default())
-            .await
-            .expect("bind");
+        ch.queue_declare(
+            q.clone().into(),
+            QueueDeclareOptions {
+                durable: true,
+                ..Default::default()
+            },
+            args,
+        )
+        .await
+        .expect("queue");
+        ch.queue_bind(
+            q.clone().into(),
+            ex.clone().into(),
+            "#".into(),
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await
+        .expect("bind");
         let cch = conn.create_channel().await.expect("channel");
-        cch.basic_qos(1_000, BasicQosOptions::default()).await.expect("qos");
+        cch.basic_qos(1_000, BasicQosOptions::default())
+            .await
+            .expect("qos");
         let mut consumer = cch
-            .basic_consume(q.clone().into(), "".into(), BasicConsumeOptions::default(), FieldTable::default())
+            .basic_consume(
+                q.clone().into(),
+                "".into(),
+                BasicConsumeOptions::default(),
+                FieldTable::default(),
+            )
             .await
             .expect("consume");
         let reader = tokio::spawn(async move {
             let mut got = 0;
             while got < n {
-                let Some(Ok(d)) = consumer.next().await else { break };
+                let Some(Ok(d)) = consumer.next().await else {
+                    break;
+                };
                 d.acker.ack(BasicAckOptions::default()).await.expect("ack");
                 got += 1;
             }
@@ -199,7 +242,10 @@ mod raw_amqp {
             for e in chunk {
                 let mut h = FieldTable::default();
                 for (k, v) in header_pairs(e) {
-                    h.insert(ShortString::from(k), AMQPValue::LongString(LongString::from(v)));
+                    h.insert(
+                        ShortString::from(k),
+                        AMQPValue::LongString(LongString::from(v)),
+                    );
                 }
                 let body = serde_json::to_vec(e.data()).unwrap_or_default();
                 let props = BasicProperties::default()
@@ -207,9 +253,15 @@ mod raw_amqp {
                     .with_delivery_mode(2)
                     .with_headers(h);
                 confirms.push(
-                    ch.basic_publish(ex.clone().into(), e.event_type().into(), BasicPublishOptions::default(), &body, props)
-                        .await
-                        .expect("publish"),
+                    ch.basic_publish(
+                        ex.clone().into(),
+                        e.event_type().into(),
+                        BasicPublishOptions::default(),
+                        &body,
+                        props,
+                    )
+                    .await
+                    .expect("publish"),
                 );
             }
             for c in confirms {
@@ -219,8 +271,12 @@ mod raw_amqp {
         }
         reader.await.expect("reader");
         let rate = n as f64 / start.elapsed().as_secs_f64();
-        let _ = ch.queue_delete(q.into(), QueueDeleteOptions::default()).await;
-        let _ = ch.exchange_delete(ex.into(), ExchangeDeleteOptions::default()).await;
+        let _ = ch
+            .queue_delete(q.into(), QueueDeleteOptions::default())
+            .await;
+        let _ = ch
+            .exchange_delete(ex.into(), ExchangeDeleteOptions::default())
+            .await;
         rate
     }
 }
@@ -262,7 +318,9 @@ async fn main() {
         let system = unique("b");
         let ours = through_bus(&nats, &system, n).await;
         row("nats", ours, Some(raw));
-        let bus = fissure_runtime::nats::NatsBus::connect(&nats).await.expect("connect");
+        let bus = fissure_runtime::nats::NatsBus::connect(&nats)
+            .await
+            .expect("connect");
         for s in [
             fissure_runtime::nats::stream_name(&system),
             fissure_runtime::nats::dlq_stream_name(&system),

@@ -21,7 +21,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_nats::HeaderMap;
-use async_nats::jetstream::{self, AckKind, consumer::pull, message::PublishMessage as Publish, stream};
+use async_nats::jetstream::{
+    self, AckKind, consumer::pull, message::PublishMessage as Publish, stream,
+};
 use futures_util::StreamExt;
 use tokio::task::JoinHandle;
 
@@ -151,7 +153,10 @@ impl NatsBus {
     }
 
     fn subs(&self) -> std::sync::MutexGuard<'_, HashMap<String, Sub>> {
-        self.inner.subs.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner
+            .subs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Creates the stream of `system` and its dead-letter stream, once per process.
@@ -289,7 +294,9 @@ impl Transport for NatsBus {
         self.ensure_system(&system).await?;
         let name = consumer_name(subscription.name());
         if self.subs().contains_key(subscription.name()) {
-            return Err(BusError::DuplicateSubscription(subscription.name().to_owned()));
+            return Err(BusError::DuplicateSubscription(
+                subscription.name().to_owned(),
+            ));
         }
         let retry = subscription.retry().clone();
         // One delivery more than the consumer's own limit: the consumer dead-letters at
@@ -409,7 +416,10 @@ impl Transport for NatsBus {
                     dead_lettered_at: m
                         .info()
                         .map(|i| {
-                            Timestamp::from_unix(i.published.unix_timestamp(), i.published.nanosecond())
+                            Timestamp::from_unix(
+                                i.published.unix_timestamp(),
+                                i.published.nanosecond(),
+                            )
                         })
                         .unwrap_or_else(|_| Timestamp::now()),
                 });
@@ -442,7 +452,11 @@ impl Transport for NatsBus {
                     .get_consumer_from_stream::<pull::Config, _, _>(&consumer, &stream)
                     .await
                 {
-                    Ok(mut c) => c.info().await.map(|i| (i.num_pending, i.num_ack_pending)).ok(),
+                    Ok(mut c) => c
+                        .info()
+                        .await
+                        .map(|i| (i.num_pending, i.num_ack_pending))
+                        .ok(),
                     Err(_) => None,
                 };
                 if info != Some((0, 0)) {

@@ -153,7 +153,9 @@ impl PgEventStore {
         expected: ExpectedVersion,
         events: Vec<Envelope>,
     ) -> Result<u64, StoreError> {
-        let Tables { events: t, outbox, .. } = &self.tables;
+        let Tables {
+            events: t, outbox, ..
+        } = &self.tables;
         let row = tx
             .query_one(
                 &format!("SELECT coalesce(max(version), 0) FROM {t} WHERE stream = $1"),

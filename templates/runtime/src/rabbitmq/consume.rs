@@ -29,7 +29,13 @@ impl Publisher for RabbitBus {
                     props.clone(),
                 )
                 .await;
-            sent.push((confirm, system.to_owned(), e.event_type().to_owned(), props, body));
+            sent.push((
+                confirm,
+                system.to_owned(),
+                e.event_type().to_owned(),
+                props,
+                body,
+            ));
         }
         for (confirmation, system, key, props, body) in sent {
             if confirm(confirmation).await.is_err() {
@@ -51,7 +57,9 @@ impl Transport for RabbitBus {
             return Err(BusError::Closed);
         }
         if lock(&self.inner.subs).contains_key(subscription.name()) {
-            return Err(BusError::DuplicateSubscription(subscription.name().to_owned()));
+            return Err(BusError::DuplicateSubscription(
+                subscription.name().to_owned(),
+            ));
         }
         let retry = subscription.retry().clone();
         let topology = topology::subscription(
@@ -81,7 +89,12 @@ impl Transport for RabbitBus {
             let lanes = Arc::clone(&lanes);
             let queue = topology.queue.clone();
             Arc::new(move |ch: Channel| {
-                tokio::spawn(pump(ch, queue.clone(), Arc::clone(&lanes), Arc::clone(&ctx)))
+                tokio::spawn(pump(
+                    ch,
+                    queue.clone(),
+                    Arc::clone(&lanes),
+                    Arc::clone(&ctx),
+                ))
             })
         };
         let ch = live
@@ -274,7 +287,11 @@ struct RabbitDelivery {
 }
 
 impl RabbitDelivery {
-    async fn forward(&self, envelope: &Envelope, disposition: &Disposition) -> Result<(), BusError> {
+    async fn forward(
+        &self,
+        envelope: &Envelope,
+        disposition: &Disposition,
+    ) -> Result<(), BusError> {
         let inner = self.ctx.bus.upgrade().ok_or(BusError::Closed)?;
         let bus = RabbitBus { inner };
         match disposition {
@@ -290,7 +307,10 @@ impl RabbitDelivery {
             Disposition::DeadLetter(reason) => {
                 let (props, body) = properties(
                     envelope,
-                    &[(REASON, reason.clone()), (ATTEMPTS, self.attempt.to_string())],
+                    &[
+                        (REASON, reason.clone()),
+                        (ATTEMPTS, self.attempt.to_string()),
+                    ],
                 );
                 bus.publish_raw(&self.ctx.dlx, &self.ctx.queue, props, &body)
                     .await
@@ -313,11 +333,13 @@ impl Delivery for RabbitDelivery {
                 let _ = self.acker.ack(BasicAckOptions::default()).await;
             }
             Err(_) => {
-                let _ = self.acker.nack(BasicNackOptions {
-                    requeue: true,
-                    ..Default::default()
-                })
-                .await;
+                let _ = self
+                    .acker
+                    .nack(BasicNackOptions {
+                        requeue: true,
+                        ..Default::default()
+                    })
+                    .await;
             }
         }
     }

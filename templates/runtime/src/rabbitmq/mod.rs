@@ -179,18 +179,20 @@ impl RabbitBus {
         let mut delay = Duration::from_millis(20);
         loop {
             let result = match self.live().await {
-                Ok(live) => confirm(
-                    live.publish
-                        .basic_publish(
-                            exchange.into(),
-                            routing_key.into(),
-                            BasicPublishOptions::default(),
-                            body,
-                            props.clone(),
-                        )
-                        .await,
-                )
-                .await,
+                Ok(live) => {
+                    confirm(
+                        live.publish
+                            .basic_publish(
+                                exchange.into(),
+                                routing_key.into(),
+                                BasicPublishOptions::default(),
+                                body,
+                                props.clone(),
+                            )
+                            .await,
+                    )
+                    .await
+                }
                 Err(e) => Err(e.to_string()),
             };
             match result {
@@ -249,21 +251,20 @@ async fn supervise(inner: std::sync::Weak<Inner>) {
         if inner.closed.load(Ordering::SeqCst) {
             return;
         }
-        let healthy = inner.live.borrow().as_ref().is_some_and(|l| {
-            l.connection.status().connected() && l.publish.status().connected()
-        });
+        let healthy =
+            inner.live.borrow().as_ref().is_some_and(|l| {
+                l.connection.status().connected() && l.publish.status().connected()
+            });
         if healthy {
             continue;
         }
         inner.live.send_replace(None);
         let mut backoff = Duration::from_millis(100);
         let live = loop {
-            match open(&inner.url).await {
-                Ok(live) => match redeclare(&inner, &live).await {
-                    Ok(()) => break live,
-                    Err(_) => {}
-                },
-                Err(_) => {}
+            if let Ok(live) = open(&inner.url).await
+                && redeclare(&inner, &live).await.is_ok()
+            {
+                break live;
             }
             if inner.closed.load(Ordering::SeqCst) {
                 return;
@@ -314,12 +315,14 @@ async fn redeclare(inner: &Inner, live: &Live) -> Result<(), BusError> {
 fn properties(envelope: &Envelope, extra: &[(&str, String)]) -> (BasicProperties, Vec<u8>) {
     let (pairs, body) = binary::encode(envelope);
     let mut headers = FieldTable::default();
-    for (k, v) in pairs.into_iter().chain(
-        extra
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone())),
-    ) {
-        headers.insert(ShortString::from(k), AMQPValue::LongString(LongString::from(v)));
+    for (k, v) in pairs
+        .into_iter()
+        .chain(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())))
+    {
+        headers.insert(
+            ShortString::from(k),
+            AMQPValue::LongString(LongString::from(v)),
+        );
     }
     let props = BasicProperties::default()
         .with_message_id(envelope.id().to_string().into())
@@ -343,7 +346,10 @@ fn header_text(value: &AMQPValue) -> Option<String> {
 }
 
 /// The envelope of a delivery and the header map as text.
-fn read(props: &BasicProperties, body: &[u8]) -> (Result<Envelope, String>, HashMap<String, String>) {
+fn read(
+    props: &BasicProperties,
+    body: &[u8],
+) -> (Result<Envelope, String>, HashMap<String, String>) {
     let headers: HashMap<String, String> = props
         .headers()
         .as_ref()

@@ -220,15 +220,19 @@ mod tests {
 
     #[test]
     fn queues_and_buckets() {
-        let t = subscription("billing.on-user", &["hotel.users.A.v1".to_owned()], None, 6)
-            .unwrap();
+        let t = subscription("billing.on-user", &["hotel.users.A.v1".to_owned()], None, 6).unwrap();
         assert_eq!(t.queue, "hotel.billing.on-user");
         assert_eq!(t.routing_keys, ["hotel.users.A.v1"]);
         assert!(subscription("x", &[ALL_TYPES.to_owned()], None, 1).is_err());
         let all = subscription("x", &[ALL_TYPES.to_owned()], Some("hotel"), 1).unwrap();
         assert_eq!(all.routing_keys, ["#"]);
         assert_eq!(
-            [bucket_ms(0), bucket_ms(57), bucket_ms(137), bucket_ms(1_234)],
+            [
+                bucket_ms(0),
+                bucket_ms(57),
+                bucket_ms(137),
+                bucket_ms(1_234)
+            ],
             [1, 57, 130, 1_200]
         );
     }

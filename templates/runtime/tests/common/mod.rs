@@ -12,7 +12,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// The address of a broker from `env` (or `default`) when it answers. When it does not, the
 /// test is skipped with a visible message, unless `FISSURE_REQUIRE_BROKERS=1` (CI), where an
 /// unreachable broker fails the test.
-pub fn broker(name: &str, env: &str, default: &str, host_port: fn(&str) -> String) -> Option<String> {
+pub fn broker(
+    name: &str,
+    env: &str,
+    default: &str,
+    host_port: fn(&str) -> String,
+) -> Option<String> {
     let url = std::env::var(env).unwrap_or_else(|_| default.to_owned());
     let addr = host_port(&url);
     let reachable = addr
@@ -39,7 +44,12 @@ pub fn url_host_port(url: &str) -> String {
 }
 
 pub fn nats_url() -> Option<String> {
-    broker("NATS", "FISSURE_NATS_URL", "nats://127.0.0.1:4222", url_host_port)
+    broker(
+        "NATS",
+        "FISSURE_NATS_URL",
+        "nats://127.0.0.1:4222",
+        url_host_port,
+    )
 }
 
 pub fn amqp_url() -> Option<String> {

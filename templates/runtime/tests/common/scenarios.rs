@@ -46,7 +46,10 @@ pub async fn round_trip(url: &str, system: &str) {
     let got = Arc::new(Mutex::new(Vec::new()));
     let g = Arc::clone(&got);
     bus.subscribe(
-        Subscription::new("audit.round-trip", [ty(system, "OrderPlaced"), ty(system, "OrderPaid")]),
+        Subscription::new(
+            "audit.round-trip",
+            [ty(system, "OrderPlaced"), ty(system, "OrderPaid")],
+        ),
         sync_handler(move |e| {
             g.lock().unwrap().push(e.clone());
             Ok(())
@@ -89,7 +92,12 @@ impl Ledger {
         self.runs.lock().unwrap().len()
     }
     pub fn twice(&self) -> usize {
-        self.runs.lock().unwrap().values().filter(|&&n| n > 1).count()
+        self.runs
+            .lock()
+            .unwrap()
+            .values()
+            .filter(|&&n| n > 1)
+            .count()
     }
 }
 
@@ -178,7 +186,9 @@ pub async fn retry_then_dead_letter(url: &str, system: &str) {
     .unwrap();
     let poison = event(system, "poison", 0);
     bus.publish(poison.clone()).await.unwrap();
-    let others: Vec<Envelope> = (1..=50).map(|n| event(system, &format!("ok{n}"), n)).collect();
+    let others: Vec<Envelope> = (1..=50)
+        .map(|n| event(system, &format!("ok{n}"), n))
+        .collect();
     bus.publish_all(others).await.unwrap();
     // The other keys are handled while the poison event waits for its retries.
     let t0 = Instant::now();
@@ -186,7 +196,10 @@ pub async fn retry_then_dead_letter(url: &str, system: &str) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert_eq!(healthy.load(Ordering::SeqCst), 50);
-    assert!(attempts.lock().unwrap().len() < 4, "healthy keys waited for the poison event");
+    assert!(
+        attempts.lock().unwrap().len() < 4,
+        "healthy keys waited for the poison event"
+    );
     bus.drain().await;
     let times = attempts.lock().unwrap().clone();
     assert_eq!(times.len(), 4, "attempts");
@@ -201,7 +214,11 @@ pub async fn retry_then_dead_letter(url: &str, system: &str) {
     assert_eq!(dead.len(), 1, "{dead:?}");
     assert_eq!(dead[0].envelope, poison);
     assert_eq!(dead[0].attempts, 4);
-    assert!(dead[0].reason.contains("the warehouse is down"), "{}", dead[0].reason);
+    assert!(
+        dead[0].reason.contains("the warehouse is down"),
+        "{}",
+        dead[0].reason
+    );
     bus.shutdown().await;
 }
 
@@ -242,12 +259,13 @@ pub async fn per_key_order(url: &str, system: &str) {
         t.await.unwrap();
     }
     bus.drain().await;
-    let seen = seen.lock().unwrap();
-    assert_eq!(seen.len() as u64, keys);
-    for (key, ns) in seen.iter() {
-        assert_eq!(*ns, (0..per_key).collect::<Vec<_>>(), "order of {key}");
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len() as u64, keys);
+        for (key, ns) in seen.iter() {
+            assert_eq!(*ns, (0..per_key).collect::<Vec<_>>(), "order of {key}");
+        }
     }
-    drop(seen);
     bus.shutdown().await;
 }
 

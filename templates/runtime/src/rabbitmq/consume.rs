@@ -79,7 +79,9 @@ impl Transport for RabbitBus {
         let lanes: Arc<Lanes<RabbitDelivery>> =
             Arc::new(Lanes::start(subscription.lanes(), consumer));
         let delay_queues = Arc::new(Mutex::new(BTreeSet::new()));
+        let retries = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let ctx = Arc::new(SettleContext {
+            retries: Arc::clone(&retries),
             bus: Arc::downgrade(&self.inner),
             queue: topology.queue.clone(),
             dlx: topology::dead_letter_exchange(&topology.system),
@@ -109,7 +111,7 @@ impl Transport for RabbitBus {
             Sub {
                 topology,
                 start,
-                inflight: Box::new(move || l1.inflight()),
+                inflight: Box::new(move || l1.inflight() + retries.load(Ordering::SeqCst)),
                 abort: Box::new(move || l2.abort()),
                 pump: Some(pump),
                 delay_queues,
@@ -250,6 +252,11 @@ async fn pump(
             .and_then(|a| a.parse().ok())
             .unwrap_or(0);
         let attempt = ours.saturating_add(unsettled);
+        if ours > 1 {
+            let _ = ctx
+                .retries
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        }
         match envelope {
             Ok(envelope) => lanes.dispatch(
                 envelope,
@@ -274,6 +281,9 @@ async fn pump(
 }
 
 struct SettleContext {
+    /// Retries this bus scheduled that have not come back yet: a message moving from its
+    /// delay queue back to the queue is in neither for a moment, and `drain` must wait.
+    retries: Arc<std::sync::atomic::AtomicUsize>,
     bus: std::sync::Weak<Inner>,
     queue: String,
     dlx: String,
@@ -302,7 +312,9 @@ impl RabbitDelivery {
                 lock(&self.ctx.delay_queues).insert(name.clone());
                 let (props, body) =
                     properties(envelope, &[(ATTEMPT, (self.attempt + 1).to_string())]);
-                bus.publish_raw("", &name, props, &body).await
+                bus.publish_raw("", &name, props, &body).await?;
+                self.ctx.retries.fetch_add(1, Ordering::SeqCst);
+                Ok(())
             }
             Disposition::DeadLetter(reason) => {
                 let (props, body) = properties(

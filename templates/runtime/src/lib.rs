@@ -7,6 +7,8 @@
 //! - [`MemoryBus`]: the in-process broker; [`Bus`]: the transport chosen from `FISSURE_BUS`.
 //! - [`EventStore`] and [`MemoryEventStore`]: streams per aggregate with optimistic concurrency.
 
+#[cfg(any(feature = "nats", feature = "rabbitmq"))]
+mod binary;
 pub mod bus;
 pub mod consumer;
 pub mod dedup;
@@ -14,7 +16,15 @@ pub mod envelope;
 pub mod handler;
 mod hash;
 mod ids;
+#[cfg(any(feature = "nats", feature = "rabbitmq"))]
+mod lanes;
 pub mod memory;
+#[cfg(feature = "nats")]
+pub mod nats;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(feature = "rabbitmq")]
+pub mod rabbitmq;
 pub mod retry;
 pub mod select;
 pub mod store;

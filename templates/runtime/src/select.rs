@@ -54,6 +54,23 @@ impl TransportKind {
 #[non_exhaustive]
 pub enum Bus {
     Memory(MemoryBus),
+    #[cfg(feature = "nats")]
+    Nats(crate::nats::NatsBus),
+    #[cfg(feature = "rabbitmq")]
+    RabbitMq(crate::rabbitmq::RabbitBus),
+}
+
+/// Runs `$body` with `$b` bound to the transport inside a [`Bus`].
+macro_rules! each {
+    ($bus:expr, $b:ident => $body:expr) => {
+        match $bus {
+            Bus::Memory($b) => $body,
+            #[cfg(feature = "nats")]
+            Bus::Nats($b) => $body,
+            #[cfg(feature = "rabbitmq")]
+            Bus::RabbitMq($b) => $body,
+        }
+    };
 }
 
 impl Bus {
@@ -62,6 +79,12 @@ impl Bus {
         let kind = TransportKind::parse(url)?;
         match kind {
             TransportKind::Memory => Ok(Self::Memory(MemoryBus::new())),
+            #[cfg(feature = "nats")]
+            TransportKind::Nats(url) => Ok(Self::Nats(crate::nats::NatsBus::connect(&url).await?)),
+            #[cfg(feature = "rabbitmq")]
+            TransportKind::RabbitMq(url) => Ok(Self::RabbitMq(
+                crate::rabbitmq::RabbitBus::connect(&url).await?,
+            )),
             other => Err(BusError::FeatureDisabled {
                 transport: url.trim().to_owned(),
                 feature: other.feature().unwrap_or("memory"),
@@ -78,15 +101,11 @@ impl Bus {
 
 impl Publisher for Bus {
     async fn publish(&self, envelope: Envelope) -> Result<(), BusError> {
-        match self {
-            Self::Memory(b) => b.publish(envelope).await,
-        }
+        each!(self, b => b.publish(envelope).await)
     }
 
     async fn publish_all(&self, envelopes: Vec<Envelope>) -> Result<(), BusError> {
-        match self {
-            Self::Memory(b) => b.publish_all(envelopes).await,
-        }
+        each!(self, b => b.publish_all(envelopes).await)
     }
 }
 
@@ -96,27 +115,19 @@ impl Transport for Bus {
         subscription: Subscription,
         handler: H,
     ) -> Result<(), BusError> {
-        match self {
-            Self::Memory(b) => b.subscribe(subscription, handler).await,
-        }
+        each!(self, b => b.subscribe(subscription, handler).await)
     }
 
     async fn dead_letters(&self, subscription: &str) -> Result<Vec<DeadLetter>, BusError> {
-        match self {
-            Self::Memory(b) => b.dead_letters(subscription).await,
-        }
+        each!(self, b => b.dead_letters(subscription).await)
     }
 
     async fn drain(&self) {
-        match self {
-            Self::Memory(b) => b.drain().await,
-        }
+        each!(self, b => b.drain().await)
     }
 
     async fn shutdown(&self) {
-        match self {
-            Self::Memory(b) => b.shutdown().await,
-        }
+        each!(self, b => b.shutdown().await)
     }
 }
 
@@ -144,6 +155,7 @@ mod tests {
         );
     }
 
+    #[cfg(not(any(feature = "nats", feature = "rabbitmq")))]
     #[tokio::test]
     async fn broker_urls_without_their_feature_are_refused_by_name() {
         let Err(e) = Bus::connect("nats://127.0.0.1:4222").await else {

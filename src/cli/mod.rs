@@ -2,6 +2,7 @@
 //! codes. The only module that prints or exits.
 
 mod analyze;
+pub mod generate;
 mod progress;
 pub mod schema;
 pub mod validate;
@@ -27,6 +28,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Print the JSON Schema of fissure.yaml (for editor completion).
     Schema,
+    /// Write the event-driven workspace the spec describes.
+    Generate(generate::GenerateArgs),
 }
 
 /// Exit code for usage and input errors (bad path, bad spec, unreadable file).
@@ -44,6 +47,7 @@ pub fn run() -> ExitCode {
         Command::Analyze(args) => analyze::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Schema => schema::run(),
+        Command::Generate(args) => generate::run(args),
     }
 }
 

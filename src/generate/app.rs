@@ -72,6 +72,8 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
         #![doc = #title]
         // `Commands` is the user's type: a unit struct at first, maybe not later.
         #![allow(clippy::default_constructed_unit_structs)]
+        // Services the demo does not drive are still wired (their handlers run).
+        #![allow(dead_code)]
 
         use std::process::ExitCode;
         use std::sync::{Arc, Mutex, PoisonError};

@@ -80,9 +80,15 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
                 }
             }
         };
+        let unused_parent = if events.is_empty() {
+            quote!(let _ = parent;)
+        } else {
+            quote!()
+        };
         items.push(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #enum_name { #(#variants,)* }
             impl #enum_name {
                 /// The CloudEvents types of this domain's events.
@@ -93,6 +99,7 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
                 }
                 /// The envelope of this event; see [`Event::to_envelope`].
                 pub fn to_envelope(&self, parent: Option<&Envelope>) -> Envelope {
+                    #unused_parent
                     match *self { #(#envelope_arms,)* }
                 }
                 /// Decodes one of this domain's events from its type and JSON data.
@@ -213,6 +220,7 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
 
         /// Any event of the system.
         #[derive(Clone, Debug, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum AnyEvent { #(#any_variants,)* }
 
         impl AnyEvent {

@@ -108,6 +108,7 @@ pub fn file(spec: &Spec, domain: &Domain) -> Result<TokenStream, GenError> {
             }
             #[doc = #outcome_doc]
             #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #outcome { #(#variants(events::#variants),)* }
             impl #outcome {
                 /// The CloudEvents types this command may emit.
@@ -312,16 +313,26 @@ pub fn file(spec: &Spec, domain: &Domain) -> Result<TokenStream, GenError> {
     };
     let runtime_imports = if methods.is_empty() {
         quote!(
-            use fissure_runtime::{
-                BusError, Envelope, EventStore, ExpectedVersion, Publisher, StoreError,
-            };
+            use fissure_runtime::{BusError, Envelope, EventStore, Publisher, StoreError};
         )
     } else {
         quote!(
             use fissure_runtime::{
-                BusError, Envelope, EventStore, ExpectedVersion, Handler, HandlerError, Publisher,
-                RetryPolicy, StoreError, Subscription, Transport,
+                BusError, Envelope, EventStore, Handler, HandlerError, Publisher, RetryPolicy,
+                StoreError, Subscription, Transport,
             };
+        )
+    };
+    let events_import = if has_events {
+        quote!(use events::#events_enum;)
+    } else {
+        quote!()
+    };
+    let expected_version = if domain.commands.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            use fissure_runtime::ExpectedVersion;
         )
     };
     let test_module = if tests.is_empty() {
@@ -338,6 +349,16 @@ pub fn file(spec: &Spec, domain: &Domain) -> Result<TokenStream, GenError> {
             }
         }
     };
+    let emit = if has_events {
+        quote! {
+            /// Publishes one of this domain's events once the handler succeeds.
+            pub fn emit(&mut self, event: impl Into<#events_enum>) {
+                self.emitted.push(event.into().to_envelope(Some(self.parent)));
+            }
+        }
+    } else {
+        quote!()
+    };
     let module_doc = format!(
         " The generated part of the `{dname}` service: commands, handler trait, dispatcher, service."
     );
@@ -349,8 +370,9 @@ pub fn file(spec: &Spec, domain: &Domain) -> Result<TokenStream, GenError> {
 
         #sync_imports
 
-        use events::#events_enum;
+        #events_import
         #runtime_imports
+        #expected_version
 
         /// The domain this service implements.
         pub const DOMAIN: &str = #dname;
@@ -392,10 +414,7 @@ pub fn file(spec: &Spec, domain: &Domain) -> Result<TokenStream, GenError> {
             pub fn parent(&self) -> &Envelope {
                 self.parent
             }
-            /// Publishes one of this domain's events once the handler succeeds.
-            pub fn emit(&mut self, event: impl Into<#events_enum>) {
-                self.emitted.push(event.into().to_envelope(Some(self.parent)));
-            }
+            #emit
             pub fn into_envelopes(self) -> Vec<Envelope> {
                 self.emitted
             }

@@ -193,8 +193,9 @@ impl Handlers {
             ],
             "Result<(), HandlerError>",
         ));
+        out.push_str("        let key = event.partition_key();\n");
         out.push_str(&format!(
-            "        self.record(\"{method}\", event.partition_key());\n        Ok(())\n    }}\n"
+            "        self.record(\"{method}\", key);\n        Ok(())\n    }}\n"
         ));
     }
     out.push_str("}\n");
@@ -360,7 +361,8 @@ fn a_handled_event_is_recorded_with_its_key() {{
     let handled = handlers.{method}(&event, &mut out);
     assert!(handled.is_ok(), \"the starting handler succeeds\");
     let key = event.partition_key().unwrap_or_default();
-    assert_eq!(handlers.seen(), vec![format!(\"{method} {{key}}\")]);
+    let expected = format!(\"{method} {{key}}\");
+    assert_eq!(handlers.seen(), vec![expected]);
     assert!(out.into_envelopes().is_empty());
 }}
 "

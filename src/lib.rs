@@ -8,6 +8,7 @@ pub mod codebase;
 pub mod diagnostics;
 pub mod discover;
 pub mod eval;
+pub mod generate;
 pub mod graph;
 pub mod pipeline;
 pub mod report;

@@ -3,6 +3,7 @@
 
 mod analyze;
 mod check;
+pub mod generate;
 mod progress;
 pub mod schema;
 pub mod validate;
@@ -34,6 +35,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Print the JSON Schema of fissure.yaml (for editor completion).
     Schema,
+    /// Write the event-driven workspace the spec describes.
+    Generate(generate::GenerateArgs),
 }
 
 /// Exit code for usage and input errors (bad path, bad spec, unreadable file).
@@ -56,6 +59,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Schema => schema::run(),
+        Command::Generate(args) => generate::run(args),
     }
 }
 

@@ -1,0 +1,198 @@
+//! The bus runtime crate, embedded at compile time from `templates/runtime/` and copied
+//! verbatim into every generated workspace. `RUNTIME_FILES` must list every file of that
+//! folder: a test enumerates the folder and fails when a file is missing here.
+
+/// `(path relative to templates/runtime, content)`, sorted by path.
+pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    (
+        "Cargo.toml",
+        include_str!("../../templates/runtime/Cargo.toml"),
+    ),
+    (
+        "README.md",
+        include_str!("../../templates/runtime/README.md"),
+    ),
+    (
+        "benches/brokers.rs",
+        include_str!("../../templates/runtime/benches/brokers.rs"),
+    ),
+    (
+        "benches/throughput.rs",
+        include_str!("../../templates/runtime/benches/throughput.rs"),
+    ),
+    (
+        "src/binary.rs",
+        include_str!("../../templates/runtime/src/binary.rs"),
+    ),
+    (
+        "src/bus.rs",
+        include_str!("../../templates/runtime/src/bus.rs"),
+    ),
+    (
+        "src/consumer.rs",
+        include_str!("../../templates/runtime/src/consumer.rs"),
+    ),
+    (
+        "src/dedup.rs",
+        include_str!("../../templates/runtime/src/dedup.rs"),
+    ),
+    (
+        "src/envelope.rs",
+        include_str!("../../templates/runtime/src/envelope.rs"),
+    ),
+    (
+        "src/handler.rs",
+        include_str!("../../templates/runtime/src/handler.rs"),
+    ),
+    (
+        "src/hash.rs",
+        include_str!("../../templates/runtime/src/hash.rs"),
+    ),
+    (
+        "src/ids.rs",
+        include_str!("../../templates/runtime/src/ids.rs"),
+    ),
+    (
+        "src/lanes.rs",
+        include_str!("../../templates/runtime/src/lanes.rs"),
+    ),
+    (
+        "src/lib.rs",
+        include_str!("../../templates/runtime/src/lib.rs"),
+    ),
+    (
+        "src/memory/lane.rs",
+        include_str!("../../templates/runtime/src/memory/lane.rs"),
+    ),
+    (
+        "src/memory/mod.rs",
+        include_str!("../../templates/runtime/src/memory/mod.rs"),
+    ),
+    (
+        "src/memory/queue.rs",
+        include_str!("../../templates/runtime/src/memory/queue.rs"),
+    ),
+    (
+        "src/memory/tracker.rs",
+        include_str!("../../templates/runtime/src/memory/tracker.rs"),
+    ),
+    (
+        "src/nats/mod.rs",
+        include_str!("../../templates/runtime/src/nats/mod.rs"),
+    ),
+    (
+        "src/nats/naming.rs",
+        include_str!("../../templates/runtime/src/nats/naming.rs"),
+    ),
+    (
+        "src/postgres/mod.rs",
+        include_str!("../../templates/runtime/src/postgres/mod.rs"),
+    ),
+    (
+        "src/postgres/outbox.rs",
+        include_str!("../../templates/runtime/src/postgres/outbox.rs"),
+    ),
+    (
+        "src/rabbitmq/consume.rs",
+        include_str!("../../templates/runtime/src/rabbitmq/consume.rs"),
+    ),
+    (
+        "src/rabbitmq/mod.rs",
+        include_str!("../../templates/runtime/src/rabbitmq/mod.rs"),
+    ),
+    (
+        "src/rabbitmq/topology.rs",
+        include_str!("../../templates/runtime/src/rabbitmq/topology.rs"),
+    ),
+    (
+        "src/retry.rs",
+        include_str!("../../templates/runtime/src/retry.rs"),
+    ),
+    (
+        "src/select.rs",
+        include_str!("../../templates/runtime/src/select.rs"),
+    ),
+    (
+        "src/store.rs",
+        include_str!("../../templates/runtime/src/store.rs"),
+    ),
+    (
+        "src/subject.rs",
+        include_str!("../../templates/runtime/src/subject.rs"),
+    ),
+    (
+        "src/time.rs",
+        include_str!("../../templates/runtime/src/time.rs"),
+    ),
+    (
+        "tests/common/mod.rs",
+        include_str!("../../templates/runtime/tests/common/mod.rs"),
+    ),
+    (
+        "tests/common/proxy.rs",
+        include_str!("../../templates/runtime/tests/common/proxy.rs"),
+    ),
+    (
+        "tests/common/scenarios.rs",
+        include_str!("../../templates/runtime/tests/common/scenarios.rs"),
+    ),
+    (
+        "tests/envelope.rs",
+        include_str!("../../templates/runtime/tests/envelope.rs"),
+    ),
+    (
+        "tests/memory_bus.rs",
+        include_str!("../../templates/runtime/tests/memory_bus.rs"),
+    ),
+    (
+        "tests/nats.rs",
+        include_str!("../../templates/runtime/tests/nats.rs"),
+    ),
+    (
+        "tests/postgres.rs",
+        include_str!("../../templates/runtime/tests/postgres.rs"),
+    ),
+    (
+        "tests/rabbitmq.rs",
+        include_str!("../../templates/runtime/tests/rabbitmq.rs"),
+    ),
+    (
+        "tests/store.rs",
+        include_str!("../../templates/runtime/tests/store.rs"),
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use walkdir::WalkDir;
+
+    use super::RUNTIME_FILES;
+
+    #[test]
+    fn the_embedded_list_is_every_file_of_templates_runtime() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/runtime");
+        let mut on_disk: Vec<String> = WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| {
+                e.path()
+                    .strip_prefix(&root)
+                    .ok()
+                    .map(|p| p.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/"))
+            })
+            .filter(|p| !p.starts_with("target/"))
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<String> = RUNTIME_FILES
+            .iter()
+            .map(|(p, _)| (*p).to_string())
+            .collect();
+        assert_eq!(
+            embedded, on_disk,
+            "list every file of templates/runtime in src/generate/runtime.rs"
+        );
+    }
+}

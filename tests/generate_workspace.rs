@@ -7,6 +7,17 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Generated workspaces of both fixtures have packages of the same names (`events`, `app`),
+/// and cargo keys a path package's artifacts by name, not by folder: two of them building
+/// at once in the shared target folder overwrite each other. The tests take turns.
+static SHARED_TARGET: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn take_turn() -> std::sync::MutexGuard<'static, ()> {
+    SHARED_TARGET
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn target_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("FISSURE_GENERATED_TARGET_DIR") {
         return PathBuf::from(dir);
@@ -54,6 +65,7 @@ fn ok(dir: &Path, args: &[&str]) -> String {
 }
 
 fn builds_lints_formats_and_passes_its_tests(fixture: &str) {
+    let _turn = take_turn();
     let dir = tempfile::tempdir().expect("temp dir");
     generate(Path::new(fixture), dir.path());
     let build = ok(dir.path(), &["build", "--offline", "--all-targets"]);
@@ -126,6 +138,7 @@ fn the_shop_workspace_builds_lints_formats_and_passes_its_tests() {
 
 #[test]
 fn a_new_subscription_is_a_compile_error_naming_the_method() {
+    let _turn = take_turn();
     let dir = tempfile::tempdir().expect("temp dir");
     let spec_path = dir.path().join("fissure.yaml");
     let spec = std::fs::read_to_string("fixtures/hotel/fissure.yaml").expect("reads");

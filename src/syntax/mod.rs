@@ -3,6 +3,7 @@
 
 mod extract;
 pub mod facts;
+mod refs;
 pub mod sql;
 
 pub use extract::{ExtractOptions, type_text};

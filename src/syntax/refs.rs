@@ -1,0 +1,401 @@
+//! The reference collector: visits everything inside one item (signatures, bodies, macro
+//! bodies that parse as Rust) and records every path it names, method calls, local names
+//! and the tables its SQL strings touch.
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::punctuated::Punctuated;
+use syn::visit::{self, Visit};
+
+use super::extract::{
+    ExtractOptions, diesel_tables, flatten_use, is_cfg_test, item_attrs, path_pos, path_text, pos,
+};
+use super::facts::*;
+use super::sql;
+
+/// Runs a reference collector for one owner and moves what it found into `facts`.
+pub(super) fn collect(
+    facts: &mut ModuleFacts,
+    owner: Owner,
+    options: ExtractOptions,
+    f: impl FnOnce(&mut RefCollector),
+) {
+    let mut c = RefCollector {
+        owner,
+        options,
+        facts,
+    };
+    f(&mut c);
+}
+
+/// Visits everything inside one item and records the paths it names.
+pub(super) struct RefCollector<'a> {
+    owner: Owner,
+    options: ExtractOptions,
+    facts: &'a mut ModuleFacts,
+}
+
+fn is_primitive(name: &str) -> bool {
+    matches!(
+        name,
+        "bool"
+            | "char"
+            | "str"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "f32"
+            | "f64"
+    )
+}
+
+fn is_upper_camel(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && s.chars().any(|c| c.is_ascii_lowercase())
+}
+
+impl RefCollector<'_> {
+    pub(super) fn push_path(&mut self, path: &syn::Path, kind: RefKind) {
+        let text = path_text(path);
+        if text.segments.is_empty() || text.segments[0] == "Self" {
+            return;
+        }
+        if text.segments.len() == 1 && !text.leading_colon && is_primitive(&text.segments[0]) {
+            return;
+        }
+        self.facts.refs.push(PathRef {
+            owner: self.owner,
+            path: text,
+            kind,
+            pos: path_pos(path),
+        });
+    }
+
+    /// The trait of a qualified path: `<Invoice as Payable>::pay` names `Payable` (the
+    /// first `position` segments of the path); `<T>::f` names no trait.
+    fn qself_trait(&mut self, q: &syn::QSelf, path: &syn::Path, kind: RefKind) {
+        if q.position == 0 {
+            return;
+        }
+        let mut trait_path = path.clone();
+        trait_path.segments = path.segments.iter().take(q.position).cloned().collect();
+        self.push_path(&trait_path, kind);
+    }
+
+    /// Generic arguments inside a path (`Vec<Order>`), without the path itself.
+    pub(super) fn visit_path_generics(&mut self, path: &syn::Path) {
+        for seg in &path.segments {
+            self.visit_path_arguments(&seg.arguments);
+        }
+    }
+
+    /// Names a pattern binds (`let bad = ..`, closure and function parameters): calls
+    /// through them (`bad(..)`) are not paths to resolve.
+    fn bind_pattern(&mut self, pat: &syn::Pat) {
+        match pat {
+            syn::Pat::Ident(pi) if !is_upper_camel(&pi.ident.to_string()) => {
+                self.value_local(pi.ident.to_string());
+            }
+            syn::Pat::Type(pt) => self.bind_pattern(&pt.pat),
+            syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| self.bind_pattern(p)),
+            syn::Pat::Reference(r) => self.bind_pattern(&r.pat),
+            _ => {}
+        }
+    }
+
+    fn local(&mut self, name: String) {
+        self.facts.locals.push((self.owner, name));
+    }
+
+    /// A variable: it lives in the value namespace, so it hides `name(..)` but not the
+    /// module in `name::Item` (`fn save(order: order::Order)` names the module `order`).
+    fn value_local(&mut self, name: String) {
+        self.facts.value_locals.push((self.owner, name));
+    }
+
+    fn string_literal(&mut self, s: &syn::LitStr) {
+        let text = s.value();
+        if text.len() < 10 {
+            return;
+        }
+        for (table, access) in sql::tables_in(&text) {
+            self.facts.tables.push(TableRef {
+                owner: self.owner,
+                table,
+                access,
+                pos: pos(s.span()),
+            });
+        }
+    }
+
+    /// Macro bodies are token soup to syn; most hold expressions (`vec![..]`,
+    /// `format!(..)`, `assert_eq!(..)`) or statements, which are worth visiting.
+    fn macro_body(&mut self, mac: &syn::Macro) {
+        let last = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if last == "table" {
+            self.diesel_table(&mac.tokens);
+            return;
+        }
+        let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+        if let Ok(exprs) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
+            for e in &exprs {
+                self.visit_expr(e);
+            }
+        } else if let Ok(stmts) =
+            syn::parse::Parser::parse2(syn::Block::parse_within, mac.tokens.clone())
+        {
+            for s in &stmts {
+                self.visit_stmt(s);
+            }
+        } else {
+            self.string_literals_in(mac.tokens.clone());
+        }
+    }
+
+    fn string_literals_in(&mut self, tokens: TokenStream) {
+        for tt in tokens {
+            match tt {
+                TokenTree::Literal(lit) => {
+                    if let Ok(s) = syn::parse2::<syn::LitStr>(lit.into_token_stream()) {
+                        self.string_literal(&s);
+                    }
+                }
+                TokenTree::Group(g) => self.string_literals_in(g.stream()),
+                _ => {}
+            }
+        }
+    }
+
+    /// diesel's `table!`: each table it defines.
+    fn diesel_table(&mut self, tokens: &TokenStream) {
+        for id in diesel_tables(tokens) {
+            self.facts.tables.push(TableRef {
+                owner: self.owner,
+                table: id.to_string(),
+                access: TableAccess::Define,
+                pos: pos(id.span()),
+            });
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for RefCollector<'_> {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        if !self.options.include_tests && is_cfg_test(item_attrs(item)) {
+            return;
+        }
+        // Items inside function bodies belong to the enclosing item; their names shadow
+        // module-level ones inside it.
+        match item {
+            syn::Item::Use(u) => {
+                let prefix = PathText {
+                    leading_colon: u.leading_colon.is_some(),
+                    segments: Vec::new(),
+                };
+                let mut uses = Vec::new();
+                flatten_use(&u.tree, prefix, Visibility::Private, self.owner, &mut uses);
+                self.facts.uses.extend(uses);
+                return;
+            }
+            syn::Item::Struct(s) => self.local(s.ident.to_string()),
+            syn::Item::Enum(e) => self.local(e.ident.to_string()),
+            syn::Item::Fn(f) => self.local(f.sig.ident.to_string()),
+            syn::Item::Const(c) => self.local(c.ident.to_string()),
+            syn::Item::Static(s) => self.local(s.ident.to_string()),
+            syn::Item::Trait(t) => self.local(t.ident.to_string()),
+            syn::Item::Type(t) => self.local(t.ident.to_string()),
+            // A `macro_rules!` inside a body is that body's own: `name!()` is no path to
+            // resolve against the module.
+            syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
+                if let Some(ident) = &m.ident {
+                    self.local(ident.to_string());
+                }
+                return;
+            }
+            syn::Item::Mod(_) => return,
+            _ => {}
+        }
+        visit::visit_item(self, item);
+    }
+
+    fn visit_generic_param(&mut self, p: &'ast syn::GenericParam) {
+        match p {
+            syn::GenericParam::Type(t) => self.local(t.ident.to_string()),
+            syn::GenericParam::Const(c) => self.local(c.ident.to_string()),
+            syn::GenericParam::Lifetime(_) => {}
+        }
+        visit::visit_generic_param(self, p);
+    }
+
+    fn visit_type_path(&mut self, tp: &'ast syn::TypePath) {
+        if let Some(q) = &tp.qself {
+            self.visit_type(&q.ty);
+            self.qself_trait(q, &tp.path, RefKind::Type);
+        } else {
+            self.push_path(&tp.path, RefKind::Type);
+        }
+        self.visit_path_generics(&tp.path);
+    }
+
+    fn visit_trait_bound(&mut self, b: &'ast syn::TraitBound) {
+        self.push_path(&b.path, RefKind::Bound);
+        self.visit_path_generics(&b.path);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(p) = &*call.func
+            && p.qself.is_none()
+        {
+            let last = p.path.segments.last().map(|s| s.ident.to_string());
+            let kind = if last.as_deref().is_some_and(is_upper_camel) {
+                RefKind::Construct
+            } else {
+                RefKind::Call
+            };
+            self.push_path(&p.path, kind);
+            self.visit_path_generics(&p.path);
+        } else {
+            self.visit_expr(&call.func);
+        }
+        for arg in &call.args {
+            self.visit_expr(arg);
+        }
+    }
+
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if let Some(q) = &p.qself {
+            self.visit_type(&q.ty);
+            self.qself_trait(q, &p.path, RefKind::Call);
+            self.visit_path_generics(&p.path);
+            return;
+        }
+        let single = p.path.segments.len() == 1 && p.path.leading_colon.is_none();
+        let first = p.path.segments[0].ident.to_string();
+        // A lone lowercase name in an expression is a local variable far more often than
+        // a function used as a value; those are left out rather than counted unresolved.
+        if single
+            && first
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase() || c == '_')
+        {
+            return;
+        }
+        let last = p.path.segments.last().map(|s| s.ident.to_string());
+        let kind = if last.as_deref().is_some_and(is_upper_camel) {
+            RefKind::Construct
+        } else {
+            RefKind::Call
+        };
+        self.push_path(&p.path, kind);
+        self.visit_path_generics(&p.path);
+    }
+
+    fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+        if s.qself.is_none() {
+            self.push_path(&s.path, RefKind::Construct);
+            self.visit_path_generics(&s.path);
+        }
+        for f in &s.fields {
+            self.visit_expr(&f.expr);
+        }
+        if let Some(rest) = &s.rest {
+            self.visit_expr(rest);
+        }
+    }
+
+    fn visit_pat_struct(&mut self, s: &'ast syn::PatStruct) {
+        if s.qself.is_none() {
+            self.push_path(&s.path, RefKind::Construct);
+        }
+        for f in &s.fields {
+            self.visit_pat(&f.pat);
+        }
+    }
+
+    fn visit_pat_tuple_struct(&mut self, s: &'ast syn::PatTupleStruct) {
+        if s.qself.is_none() {
+            self.push_path(&s.path, RefKind::Construct);
+        }
+        for p in &s.elems {
+            self.visit_pat(p);
+        }
+    }
+
+    fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+        // `Status::Active` style unit variants imported by a glob look like bindings; an
+        // UpperCamel binding is almost always such a variant or a unit struct.
+        if is_upper_camel(&p.ident.to_string()) && p.subpat.is_none() {
+            self.push_path(&syn::Path::from(p.ident.clone()), RefKind::Construct);
+        } else if !is_upper_camel(&p.ident.to_string()) {
+            // Bindings of `match` arms, `if let`, `while let` and `for` shadow module
+            // names just like `let` ones: `Some(bad) => bad()` does not call a fn `bad`.
+            self.value_local(p.ident.to_string());
+        }
+        if let Some((_, sub)) = &p.subpat {
+            self.visit_pat(sub);
+        }
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        self.bind_pattern(&l.pat);
+        visit::visit_local(self, l);
+    }
+
+    fn visit_fn_arg(&mut self, a: &'ast syn::FnArg) {
+        if let syn::FnArg::Typed(pt) = a {
+            self.bind_pattern(&pt.pat);
+        }
+        visit::visit_fn_arg(self, a);
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        for p in &c.inputs {
+            self.bind_pattern(p);
+        }
+        visit::visit_expr_closure(self, c);
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        self.facts.method_calls.push(MethodCall {
+            owner: self.owner,
+            name: m.method.to_string(),
+            pos: pos(m.method.span()),
+        });
+        visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.push_path(&mac.path, RefKind::Macro);
+        self.macro_body(mac);
+    }
+
+    fn visit_lit_str(&mut self, s: &'ast syn::LitStr) {
+        self.string_literal(s);
+    }
+
+    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {
+        // Attribute paths (`derive`, `serde`) are not references to items of the code.
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        if !self.options.include_tests && is_cfg_test(&f.attrs) {
+            return;
+        }
+        visit::visit_impl_item_fn(self, f);
+    }
+}

@@ -34,7 +34,7 @@ async fn round_trip_keeps_cloudevents_attributes_correlation_and_causation() {
     let Some((url, system, cleanup)) = system().await else {
         return;
     };
-    scenarios::round_trip(&url, &system).await;
+    common::within("round_trip", scenarios::round_trip(&url, &system)).await;
     // The event travelled as a JetStream message on the subject of its type, in its stream.
     let mut stream = cleanup
         .bus
@@ -53,7 +53,11 @@ async fn a_consumer_killed_mid_stream_and_restarted_handles_every_event_once() {
     };
     // A short ack wait: the events the killed consumer held come back within a second.
     let url = format!("{url}?ack_wait_ms=1000");
-    scenarios::kill_and_restart(&url, &system, 10_000).await;
+    common::within(
+        "kill_and_restart",
+        scenarios::kill_and_restart(&url, &system, 10_000),
+    )
+    .await;
     cleanup.run().await;
 }
 
@@ -62,7 +66,11 @@ async fn a_failing_handler_is_retried_with_backoff_then_dead_lettered() {
     let Some((url, system, cleanup)) = system().await else {
         return;
     };
-    scenarios::retry_then_dead_letter(&url, &system).await;
+    common::within(
+        "retry_then_dead_letter",
+        scenarios::retry_then_dead_letter(&url, &system),
+    )
+    .await;
     cleanup.run().await;
 }
 
@@ -71,7 +79,7 @@ async fn events_of_one_key_are_handled_in_order_under_concurrency() {
     let Some((url, system, cleanup)) = system().await else {
         return;
     };
-    scenarios::per_key_order(&url, &system).await;
+    common::within("per_key_order", scenarios::per_key_order(&url, &system)).await;
     cleanup.run().await;
 }
 
@@ -82,6 +90,10 @@ async fn dropping_every_connection_loses_nothing() {
     };
     let proxy = Proxy::start(common::url_host_port(&url)).await;
     let through = format!("nats://{}?ack_wait_ms=2000", proxy.addr);
-    scenarios::connections_dropped(&through, &system, &proxy).await;
+    common::within(
+        "connections_dropped",
+        scenarios::connections_dropped(&through, &system, &proxy),
+    )
+    .await;
     cleanup.run().await;
 }

@@ -38,7 +38,7 @@ async fn round_trip_keeps_cloudevents_attributes_correlation_and_causation() {
     let Some((url, system)) = system().await else {
         return;
     };
-    scenarios::round_trip(&url, &system).await;
+    common::within("round_trip", scenarios::round_trip(&url, &system)).await;
     cleanup(&url, &system, &["audit.round-trip"]).await;
 }
 
@@ -47,7 +47,11 @@ async fn a_consumer_killed_mid_stream_and_restarted_handles_every_event_once() {
     let Some((url, system)) = system().await else {
         return;
     };
-    scenarios::kill_and_restart(&url, &system, 10_000).await;
+    common::within(
+        "kill_and_restart",
+        scenarios::kill_and_restart(&url, &system, 10_000),
+    )
+    .await;
     cleanup(&url, &system, &["ledger.kill-restart"]).await;
 }
 
@@ -56,7 +60,11 @@ async fn a_failing_handler_is_retried_with_backoff_then_dead_lettered() {
     let Some((url, system)) = system().await else {
         return;
     };
-    scenarios::retry_then_dead_letter(&url, &system).await;
+    common::within(
+        "retry_then_dead_letter",
+        scenarios::retry_then_dead_letter(&url, &system),
+    )
+    .await;
     cleanup(&url, &system, &["ledger.retry"]).await;
 }
 
@@ -65,7 +73,7 @@ async fn events_of_one_key_are_handled_in_order_under_concurrency() {
     let Some((url, system)) = system().await else {
         return;
     };
-    scenarios::per_key_order(&url, &system).await;
+    common::within("per_key_order", scenarios::per_key_order(&url, &system)).await;
     cleanup(&url, &system, &["ledger.order"]).await;
 }
 
@@ -79,6 +87,10 @@ async fn dropping_every_connection_loses_nothing() {
     let creds = path.rsplit_once('@').map_or("", |(c, _)| c);
     let vhost = path.find('/').map_or("/%2f", |i| &path[i..]);
     let through = format!("amqp://{creds}@{}{vhost}", proxy.addr);
-    scenarios::connections_dropped(&through, &system, &proxy).await;
+    common::within(
+        "connections_dropped",
+        scenarios::connections_dropped(&through, &system, &proxy),
+    )
+    .await;
     cleanup(&url, &system, &["ledger.cut"]).await;
 }

@@ -19,16 +19,17 @@ impl Publisher for RabbitBus {
             let system = topology::system_of(e.event_type())?;
             self.ensure_system(&live.publish, system).await?;
             let (props, body) = properties(e, &[]);
-            let confirm = live
-                .publish
-                .basic_publish(
+            let confirm = bounded(
+                "publish",
+                live.publish.basic_publish(
                     topology::exchange(system).into(),
                     e.event_type().into(),
                     BasicPublishOptions::default(),
                     &body,
                     props.clone(),
-                )
-                .await;
+                ),
+            )
+            .await;
             sent.push((
                 confirm,
                 system.to_owned(),
@@ -38,7 +39,11 @@ impl Publisher for RabbitBus {
             ));
         }
         for (confirmation, system, key, props, body) in sent {
-            if confirm(confirmation).await.is_err() {
+            let confirmed = match confirmation {
+                Ok(c) => confirm(c).await,
+                Err(e) => Err(e.to_string()),
+            };
+            if confirmed.is_err() {
                 self.publish_raw(&topology::exchange(&system), &key, props, &body)
                     .await?;
             }
@@ -99,11 +104,7 @@ impl Transport for RabbitBus {
                 ))
             })
         };
-        let ch = live
-            .connection
-            .create_channel()
-            .await
-            .map_err(|e| BusError::Transport(format!("open channel: {e}")))?;
+        let ch = bounded("open channel", live.connection.create_channel()).await?;
         let pump = start(ch);
         let (l1, l2) = (Arc::clone(&lanes), lanes);
         lock(&self.inner.subs).insert(
@@ -128,13 +129,14 @@ impl Transport for RabbitBus {
         let ch = self.channel().await?;
         let mut out = Vec::new();
         // Read without acking; closing the channel puts every message back.
-        while let Some(m) = ch
-            .basic_get(
+        while let Some(m) = bounded(
+            "basic.get",
+            ch.basic_get(
                 topology::dead_letter_queue(&queue).into(),
                 BasicGetOptions::default(),
-            )
-            .await
-            .map_err(|e| BusError::Transport(e.to_string()))?
+            ),
+        )
+        .await?
         {
             let (envelope, headers) = read(&m.delivery.properties, &m.delivery.data);
             out.push(DeadLetter {
@@ -148,7 +150,7 @@ impl Transport for RabbitBus {
                 dead_lettered_at: Timestamp::now(),
             });
         }
-        let _ = ch.close(200, "read dead letters".into()).await;
+        let _ = bounded("channel.close", ch.close(200, "read dead letters".into())).await;
         Ok(out)
     }
 
@@ -198,9 +200,11 @@ impl RabbitBus {
         };
         let mut idle = true;
         for q in queues {
-            match ch
-                .queue_declare(q.into(), passive, FieldTable::default())
-                .await
+            match bounded(
+                "queue.declare",
+                ch.queue_declare(q.into(), passive, FieldTable::default()),
+            )
+            .await
             {
                 Ok(info) if info.message_count() == 0 => {}
                 _ => {
@@ -209,7 +213,7 @@ impl RabbitBus {
                 }
             }
         }
-        let _ = ch.close(200, "drain".into()).await;
+        let _ = bounded("channel.close", ch.close(200, "drain".into())).await;
         idle
     }
 }
@@ -222,21 +226,25 @@ async fn pump(
     lanes: Arc<Lanes<RabbitDelivery>>,
     ctx: Arc<SettleContext>,
 ) {
-    if ch
-        .basic_qos(PREFETCH, BasicQosOptions::default())
-        .await
-        .is_err()
+    if bounded(
+        "basic.qos",
+        ch.basic_qos(PREFETCH, BasicQosOptions::default()),
+    )
+    .await
+    .is_err()
     {
         return;
     }
-    let Ok(mut consumer) = ch
-        .basic_consume(
+    let Ok(mut consumer) = bounded(
+        "basic.consume",
+        ch.basic_consume(
             queue.into(),
             ShortString::from(""),
             BasicConsumeOptions::default(),
             FieldTable::default(),
-        )
-        .await
+        ),
+    )
+    .await
     else {
         return;
     };
@@ -262,6 +270,7 @@ async fn pump(
                 envelope,
                 RabbitDelivery {
                     acker: delivery.acker,
+                    channel: ch.clone(),
                     attempt,
                     ctx: Arc::clone(&ctx),
                 },
@@ -292,6 +301,7 @@ struct SettleContext {
 
 struct RabbitDelivery {
     acker: lapin::Acker,
+    channel: Channel,
     attempt: u32,
     ctx: Arc<SettleContext>,
 }
@@ -341,17 +351,27 @@ impl Delivery for RabbitDelivery {
         // The copy (delay queue or dead letters) is confirmed before the original is acked:
         // a crash in between duplicates the event (dedup absorbs it), never loses it.
         match self.forward(&envelope, &disposition).await {
+            // On a channel that died the broker has requeued the delivery already, and lapin's
+            // ack future would never resolve.
+            _ if !self.channel.status().connected() => {}
             Ok(()) => {
-                let _ = self.acker.ack(BasicAckOptions::default()).await;
+                let _ = bounded_by(
+                    SETTLE_STEP,
+                    "basic.ack",
+                    self.acker.ack(BasicAckOptions::default()),
+                )
+                .await;
             }
             Err(_) => {
-                let _ = self
-                    .acker
-                    .nack(BasicNackOptions {
+                let _ = bounded_by(
+                    SETTLE_STEP,
+                    "basic.nack",
+                    self.acker.nack(BasicNackOptions {
                         requeue: true,
                         ..Default::default()
-                    })
-                    .await;
+                    }),
+                )
+                .await;
             }
         }
     }

@@ -48,6 +48,13 @@ const ATTEMPT: &str = "fissure-attempt";
 const REASON: &str = "fissure-dead-letter-reason";
 const ATTEMPTS: &str = "fissure-dead-letter-attempts";
 const PUBLISH_DEADLINE: Duration = Duration::from_secs(60);
+/// The longest one broker round trip may take. lapin leaves some futures pending forever when
+/// a connection dies at the wrong moment (a publisher confirm, a channel open), so every
+/// await on the server is bounded and a late answer counts as a failed attempt.
+const STEP: Duration = Duration::from_secs(10);
+/// `basic.ack` has no reply: its future only waits for the frame to be written, so a long wait
+/// means a dead connection (whose unacked deliveries the broker requeues anyway).
+const SETTLE_STEP: Duration = Duration::from_secs(2);
 const PREFETCH: u16 = 1_000;
 
 /// A bus on a RabbitMQ server. Clones share the connection and the subscriptions.
@@ -123,10 +130,7 @@ impl RabbitBus {
     /// A channel on the current connection (waiting for the supervisor while it reconnects).
     pub async fn channel(&self) -> Result<Channel, BusError> {
         let live = self.live().await?;
-        live.connection
-            .create_channel()
-            .await
-            .map_err(|e| BusError::Transport(format!("open channel: {e}")))
+        bounded("open channel", live.connection.create_channel()).await
     }
 
     async fn live(&self) -> Result<Live, BusError> {
@@ -162,7 +166,11 @@ impl RabbitBus {
             }
         }
         if let Some(live) = self.inner.live.send_replace(None) {
-            let _ = live.connection.close(320, "aborted".into()).await;
+            let _ = bounded(
+                "connection.close",
+                live.connection.close(320, "aborted".into()),
+            )
+            .await;
         }
     }
 
@@ -180,18 +188,21 @@ impl RabbitBus {
         loop {
             let result = match self.live().await {
                 Ok(live) => {
-                    confirm(
-                        live.publish
-                            .basic_publish(
-                                exchange.into(),
-                                routing_key.into(),
-                                BasicPublishOptions::default(),
-                                body,
-                                props.clone(),
-                            )
-                            .await,
+                    let sent = bounded(
+                        "publish",
+                        live.publish.basic_publish(
+                            exchange.into(),
+                            routing_key.into(),
+                            BasicPublishOptions::default(),
+                            body,
+                            props.clone(),
+                        ),
                     )
-                    .await
+                    .await;
+                    match sent {
+                        Ok(c) => confirm(c).await,
+                        Err(e) => Err(e.to_string()),
+                    }
                 }
                 Err(e) => Err(e.to_string()),
             };
@@ -213,27 +224,49 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Awaits one broker operation for at most [`STEP`].
+async fn bounded<T>(
+    what: &str,
+    op: impl std::future::Future<Output = lapin::Result<T>>,
+) -> Result<T, BusError> {
+    bounded_by(STEP, what, op).await
+}
+
+async fn bounded_by<T>(
+    limit: Duration,
+    what: &str,
+    op: impl std::future::Future<Output = lapin::Result<T>>,
+) -> Result<T, BusError> {
+    match tokio::time::timeout(limit, op).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(BusError::Transport(format!("{what}: {e}"))),
+        Err(_) => Err(BusError::Transport(format!(
+            "{what}: no answer from RabbitMQ within {} ms",
+            limit.as_millis()
+        ))),
+    }
+}
+
 async fn open(url: &str) -> Result<Live, BusError> {
-    let connection = Connection::connect(url, ConnectionProperties::default())
-        .await
-        .map_err(|e| BusError::Transport(format!("cannot connect to RabbitMQ: {e}")))?;
-    let publish = connection
-        .create_channel()
-        .await
-        .map_err(|e| BusError::Transport(format!("open channel: {e}")))?;
-    publish
-        .confirm_select(ConfirmSelectOptions::default())
-        .await
-        .map_err(|e| BusError::Transport(format!("confirm.select: {e}")))?;
+    let connection = bounded(
+        "cannot connect to RabbitMQ",
+        Connection::connect(url, ConnectionProperties::default()),
+    )
+    .await?;
+    let publish = bounded("open channel", connection.create_channel()).await?;
+    bounded(
+        "confirm.select",
+        publish.confirm_select(ConfirmSelectOptions::default()),
+    )
+    .await?;
     Ok(Live {
         connection: Arc::new(connection),
         publish,
     })
 }
 
-async fn confirm(sent: lapin::Result<lapin::PublisherConfirm>) -> Result<(), String> {
-    let confirmation = sent
-        .map_err(|e| e.to_string())?
+async fn confirm(confirmation: lapin::PublisherConfirm) -> Result<(), String> {
+    let confirmation = bounded("publisher confirm", confirmation)
         .await
         .map_err(|e| e.to_string())?;
     if confirmation.is_nack() {
@@ -262,7 +295,9 @@ async fn supervise(inner: std::sync::Weak<Inner>) {
         let mut backoff = Duration::from_millis(100);
         let live = loop {
             if let Ok(live) = open(&inner.url).await
-                && redeclare(&inner, &live).await.is_ok()
+                && tokio::time::timeout(STEP * 3, redeclare(&inner, &live))
+                    .await
+                    .is_ok_and(|r| r.is_ok())
             {
                 break live;
             }
@@ -283,7 +318,7 @@ async fn supervise(inner: std::sync::Weak<Inner>) {
         }
         let names: Vec<String> = lock(&inner.subs).keys().cloned().collect();
         for name in names {
-            let Ok(ch) = live.connection.create_channel().await else {
+            let Ok(ch) = bounded("open channel", live.connection.create_channel()).await else {
                 failed = true;
                 break;
             };

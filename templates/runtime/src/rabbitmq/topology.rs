@@ -106,31 +106,31 @@ fn text(s: &str) -> AMQPValue {
     AMQPValue::LongString(LongString::from(s.to_owned()))
 }
 
-fn err(what: &str, e: lapin::Error) -> BusError {
-    BusError::Transport(format!("{what}: {e}"))
-}
-
 pub(crate) async fn declare_system(ch: &Channel, system: &str) -> Result<(), BusError> {
     let durable = ExchangeDeclareOptions {
         durable: true,
         ..Default::default()
     };
-    ch.exchange_declare(
-        exchange(system).into(),
-        ExchangeKind::Topic,
-        durable,
-        FieldTable::default(),
+    super::bounded(
+        "declare exchange",
+        ch.exchange_declare(
+            exchange(system).into(),
+            ExchangeKind::Topic,
+            durable,
+            FieldTable::default(),
+        ),
+    )
+    .await?;
+    super::bounded(
+        "declare dead-letter exchange",
+        ch.exchange_declare(
+            dead_letter_exchange(system).into(),
+            ExchangeKind::Direct,
+            durable,
+            FieldTable::default(),
+        ),
     )
     .await
-    .map_err(|e| err("declare exchange", e))?;
-    ch.exchange_declare(
-        dead_letter_exchange(system).into(),
-        ExchangeKind::Direct,
-        durable,
-        FieldTable::default(),
-    )
-    .await
-    .map_err(|e| err("declare dead-letter exchange", e))
 }
 
 pub(crate) async fn declare_subscription(ch: &Channel, t: &SubTopology) -> Result<(), BusError> {
@@ -140,52 +140,60 @@ pub(crate) async fn declare_subscription(ch: &Channel, t: &SubTopology) -> Resul
         ..Default::default()
     };
     let dlx = dead_letter_exchange(&t.system);
-    ch.queue_declare(
-        t.queue.clone().into(),
-        durable,
-        args(&[
-            ("x-queue-type", text("quorum")),
-            // One consumer at a time keeps per-key order across instances of a service.
-            ("x-single-active-consumer", AMQPValue::Boolean(true)),
-            ("x-dead-letter-exchange", text(&dlx)),
-            ("x-dead-letter-routing-key", text(&t.queue)),
-            // The server's limit stops crash loops; the consumer dead-letters earlier itself.
-            (
-                "x-delivery-limit",
-                AMQPValue::LongInt(i32::try_from(t.delivery_limit).unwrap_or(i32::MAX)),
-            ),
-        ]),
-    )
-    .await
-    .map_err(|e| err("declare queue", e))?;
-    for key in &t.routing_keys {
-        ch.queue_bind(
+    super::bounded(
+        "declare queue",
+        ch.queue_declare(
             t.queue.clone().into(),
-            exchange(&t.system).into(),
-            key.clone().into(),
-            QueueBindOptions::default(),
-            FieldTable::default(),
+            durable,
+            args(&[
+                ("x-queue-type", text("quorum")),
+                // One consumer at a time keeps per-key order across instances of a service.
+                ("x-single-active-consumer", AMQPValue::Boolean(true)),
+                ("x-dead-letter-exchange", text(&dlx)),
+                ("x-dead-letter-routing-key", text(&t.queue)),
+                // The server's limit stops crash loops; the consumer dead-letters earlier itself.
+                (
+                    "x-delivery-limit",
+                    AMQPValue::LongInt(i32::try_from(t.delivery_limit).unwrap_or(i32::MAX)),
+                ),
+            ]),
+        ),
+    )
+    .await?;
+    for key in &t.routing_keys {
+        super::bounded(
+            "bind queue",
+            ch.queue_bind(
+                t.queue.clone().into(),
+                exchange(&t.system).into(),
+                key.clone().into(),
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            ),
         )
-        .await
-        .map_err(|e| err("bind queue", e))?;
+        .await?;
     }
     let dlq = dead_letter_queue(&t.queue);
-    ch.queue_declare(
-        dlq.clone().into(),
-        durable,
-        args(&[("x-queue-type", text("quorum"))]),
+    super::bounded(
+        "declare dead-letter queue",
+        ch.queue_declare(
+            dlq.clone().into(),
+            durable,
+            args(&[("x-queue-type", text("quorum"))]),
+        ),
+    )
+    .await?;
+    super::bounded(
+        "bind dead-letter queue",
+        ch.queue_bind(
+            dlq.into(),
+            dlx.into(),
+            t.queue.clone().into(),
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        ),
     )
     .await
-    .map_err(|e| err("declare dead-letter queue", e))?;
-    ch.queue_bind(
-        dlq.into(),
-        dlx.into(),
-        t.queue.clone().into(),
-        QueueBindOptions::default(),
-        FieldTable::default(),
-    )
-    .await
-    .map_err(|e| err("bind dead-letter queue", e))
 }
 
 pub(crate) async fn declare_delay_queue(
@@ -195,22 +203,24 @@ pub(crate) async fn declare_delay_queue(
 ) -> Result<String, BusError> {
     let name = delay_queue(queue, delay_ms);
     let ttl = i64::try_from(delay_ms).unwrap_or(i64::MAX);
-    ch.queue_declare(
-        name.clone().into(),
-        QueueDeclareOptions {
-            durable: true,
-            ..Default::default()
-        },
-        args(&[
-            ("x-message-ttl", AMQPValue::LongLongInt(ttl)),
-            ("x-dead-letter-exchange", text("")),
-            ("x-dead-letter-routing-key", text(queue)),
-            // Unused delay queues go away by themselves.
-            ("x-expires", AMQPValue::LongLongInt(ttl + 600_000)),
-        ]),
+    super::bounded(
+        "declare delay queue",
+        ch.queue_declare(
+            name.clone().into(),
+            QueueDeclareOptions {
+                durable: true,
+                ..Default::default()
+            },
+            args(&[
+                ("x-message-ttl", AMQPValue::LongLongInt(ttl)),
+                ("x-dead-letter-exchange", text("")),
+                ("x-dead-letter-routing-key", text(queue)),
+                // Unused delay queues go away by themselves.
+                ("x-expires", AMQPValue::LongLongInt(ttl + 600_000)),
+            ]),
+        ),
     )
-    .await
-    .map_err(|e| err("declare delay queue", e))?;
+    .await?;
     Ok(name)
 }
 

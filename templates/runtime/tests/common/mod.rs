@@ -101,3 +101,17 @@ pub fn unique(prefix: &str) -> String {
         std::process::id() & 0xffff
     )
 }
+
+/// Runs a scenario with a ceiling: a transport that stops answering fails the test with the
+/// scenario's name instead of hanging CI. The ceiling is generous (a healthy run takes a few
+/// seconds); it is a hang detector, not a speed assertion.
+pub async fn within<T>(scenario: &str, run: impl std::future::Future<Output = T>) -> T {
+    const CEILING: Duration = Duration::from_secs(180);
+    match tokio::time::timeout(CEILING, run).await {
+        Ok(v) => v,
+        Err(_) => panic!(
+            "`{scenario}` did not finish within {}s: the transport stopped answering",
+            CEILING.as_secs()
+        ),
+    }
+}

@@ -45,8 +45,8 @@ pub struct AnalyzeArgs {
     /// Let --emit-spec overwrite an existing file.
     #[arg(long)]
     pub force: bool,
-    /// Tuning: layer weights `references,tables,vocabulary,modules,parents`.
-    #[arg(long, hide = true, value_name = "R,T,V,M,P")]
+    /// Tuning: layer weights `references,tables,vocabulary,modules,parents,names`.
+    #[arg(long, hide = true, value_name = "R,T,V,M,P,N")]
     pub layer_weights: Option<String>,
     /// Score the suggestion against a truth file (MoJoFM, ARI) next to the two baselines,
     /// instead of printing the report.
@@ -135,9 +135,9 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             .split(',')
             .filter_map(|x| x.trim().parse().ok())
             .collect();
-        let [r, t, v, m, p] = w.as_slice() else {
+        let [r, t, v, m, p, n] = w.as_slice() else {
             return usage(
-                format!("--layer-weights wants five numbers, not `{text}`"),
+                format!("--layer-weights wants six numbers, not `{text}`"),
                 None,
             );
         };
@@ -147,6 +147,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             vocabulary: *v,
             modules: *m,
             parent: *p,
+            names: *n,
         };
     }
     let progress = super::progress::Progress::start("suggesting domains");

@@ -83,6 +83,62 @@ fn emit_spec_writes_once_and_overwrites_only_with_force() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The contract for a draft spec: it validates, and `check` against the code it came
+/// from passes once a baseline holds what the suggestion left crossing its boundaries.
+#[test]
+fn an_emitted_spec_checks_clean_with_a_generated_baseline() {
+    for fixture in ["fixtures/hotel", "fixtures/shop"] {
+        let dir = temp_dir(&fixture.replace('/', "-"));
+        let spec = dir.join("fissure.yaml");
+        let baseline = dir.join("baseline.json");
+        let (spec_arg, baseline_arg) = (spec.to_str().unwrap(), baseline.to_str().unwrap());
+        let o = fissure(&["analyze", fixture, "--emit-spec", spec_arg]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+        let bare = fissure(&["check", fixture, "--spec", spec_arg, "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_slice(&bare.stdout).expect("JSON");
+        let violations = report["violations"].as_array().expect("violations").len();
+        // A draft split of a monolith has crossings; without a baseline they fail the check.
+        assert!(violations > 0, "{fixture}: {report}");
+        assert_eq!(bare.status.code(), Some(1), "{fixture}");
+
+        let update = Command::new(env!("CARGO_BIN_EXE_fissure"))
+            .args([
+                "check",
+                fixture,
+                "--spec",
+                spec_arg,
+                "--baseline",
+                baseline_arg,
+            ])
+            .arg("--update-baseline")
+            .env_remove("CI")
+            .current_dir(repo())
+            .output()
+            .expect("run fissure");
+        assert!(
+            update.status.success(),
+            "{fixture}: {}",
+            String::from_utf8_lossy(&update.stderr)
+        );
+        let checked = fissure(&[
+            "check",
+            fixture,
+            "--spec",
+            spec_arg,
+            "--baseline",
+            baseline_arg,
+        ]);
+        assert_eq!(
+            checked.status.code(),
+            Some(0),
+            "{fixture}: {}",
+            String::from_utf8_lossy(&checked.stdout)
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
 #[test]
 fn eval_prints_the_suggestion_and_both_baselines() {
     let o = fissure(&[

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod eval;
 pub mod generate;
 pub mod graph;
+pub mod history;
 pub mod pipeline;
 pub mod report;
 pub mod resolve;

@@ -139,6 +139,18 @@ fn an_emitted_spec_checks_clean_with_a_generated_baseline() {
     }
 }
 
+/// `--git` reads the history of the analysed folder (here this repository's, however deep the
+/// clone is) and says what it used or why it left co-change out.
+#[test]
+fn git_reports_the_history_it_used() {
+    let o = fissure(&["analyze", "fixtures/hotel", "--git", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("note: --git: "), "{stderr}");
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert!(!r["domains"].as_array().expect("domains").is_empty());
+}
+
 #[test]
 fn eval_prints_the_suggestion_and_both_baselines() {
     let o = fissure(&[

@@ -48,6 +48,10 @@ pub struct AnalyzeArgs {
     /// Tuning: layer weights `references,tables,vocabulary,modules,parents,names`.
     #[arg(long, hide = true, value_name = "R,T,V,M,P,N")]
     pub layer_weights: Option<String>,
+    /// Add co-change from the git history of PATH as evidence for the suggestion (commits
+    /// touching more than 20 files are skipped; off when fewer than 20 commits qualify).
+    #[arg(long)]
+    pub git: bool,
     /// Score the suggestion against a truth file (MoJoFM, ARI) next to the two baselines,
     /// instead of printing the report.
     #[arg(long, value_name = "TRUTH")]
@@ -130,6 +134,28 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         target_domains: args.domains,
         ..SuggestOptions::default()
     };
+    if args.git {
+        match crate::history::read(&args.path) {
+            Ok(history) => {
+                let co_change = suggest::cochange::co_change(
+                    &history,
+                    &analysis.codebase,
+                    &suggest::cochange::CoChangeRules::default(),
+                );
+                match &co_change.off {
+                    Some(why) => eprintln!("note: --git: co-change left out: {why}"),
+                    None => eprintln!(
+                        "note: --git: {} commits of {} used, {} module pairs change together",
+                        co_change.commits_used,
+                        history.commits.len(),
+                        co_change.pairs.len()
+                    ),
+                }
+                options.co_change = Some(co_change);
+            }
+            Err(e) => return usage(format!("--git: {e}"), None),
+        }
+    }
     if let Some(text) = &args.layer_weights {
         let w: Vec<f64> = text
             .split(',')
@@ -142,6 +168,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             );
         };
         options.weights = suggest::LayerWeights {
+            history: options.weights.history,
             references: *r,
             tables: *t,
             vocabulary: *v,

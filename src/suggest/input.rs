@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::cochange::CoChange;
 use crate::cluster::{ClusterInput, Layer, NodeInfo, VocabConfig, vocabulary_layer};
 use crate::codebase::ModuleId;
 use crate::graph::kind_weight;
@@ -24,6 +25,8 @@ pub struct LayerWeights {
     /// (`api::media`, `service::media`, `db::media`): layered monoliths name a domain's slice
     /// the same way in every layer.
     pub names: f64,
+    /// Items of modules that change in the same commits (`--git`) pulled together.
+    pub history: f64,
 }
 
 impl Default for LayerWeights {
@@ -39,6 +42,7 @@ impl Default for LayerWeights {
             modules: 1.0,
             parent: 1.0,
             names: 2.0,
+            history: 1.0,
         }
     }
 }
@@ -90,7 +94,7 @@ const SQL_WORDS: &[&str] = &[
 ];
 
 /// Builds the cluster input of `analysis`.
-pub fn build(analysis: &Analysis, weights: &LayerWeights) -> Built {
+pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoChange>) -> Built {
     let cb = &analysis.codebase;
     let res = &analysis.resolution;
     let mut items = Vec::new();
@@ -187,6 +191,12 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights) -> Built {
             Layer::undirected("names", weights.names, name_edges),
         ],
     };
+    if let Some(co_change) = co_change {
+        let edges = co_change_edges(analysis, &items, co_change);
+        input
+            .layers
+            .push(Layer::undirected("history", weights.history, edges));
+    }
     if weights.vocabulary > 0.0 {
         let layer = vocabulary_layer(&input.nodes, weights.vocabulary, &VocabConfig::default());
         input.layers.push(layer);
@@ -197,6 +207,43 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights) -> Built {
         node_of,
         tables,
     }
+}
+
+/// Every item of one module linked to every item of a module it changes with, so that each
+/// item gets about the pair's strength in total; pairs of big modules are linked item by item
+/// in a zip to bound the edge count.
+fn co_change_edges(
+    analysis: &Analysis,
+    items: &[ItemId],
+    co_change: &CoChange,
+) -> Vec<(u32, u32, f64)> {
+    let mut by_module: BTreeMap<ModuleId, Vec<u32>> = BTreeMap::new();
+    for (node, &id) in items.iter().enumerate() {
+        by_module
+            .entry(analysis.resolution.item(id).module)
+            .or_default()
+            .push(node as u32);
+    }
+    let mut edges = Vec::new();
+    for &(a, b, strength) in &co_change.pairs {
+        let (Some(xs), Some(ys)) = (by_module.get(&a), by_module.get(&b)) else {
+            continue;
+        };
+        let longest = xs.len().max(ys.len());
+        if xs.len() * ys.len() <= 900 {
+            let w = strength / longest as f64;
+            for &x in xs {
+                for &y in ys {
+                    edges.push((x, y, w));
+                }
+            }
+        } else {
+            for i in 0..longest {
+                edges.push((xs[i % xs.len()], ys[i % ys.len()], strength));
+            }
+        }
+    }
+    edges
 }
 
 /// Module names that say which layer or role code has, not which subject it is about.

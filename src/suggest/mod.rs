@@ -6,6 +6,7 @@
 //!
 //! Everything here is a pure function of the analysis and the options.
 
+pub mod cochange;
 pub mod emit;
 pub mod evaluate;
 pub mod events;
@@ -35,6 +36,8 @@ pub struct SuggestOptions {
     pub seed: u64,
     pub target_domains: Option<usize>,
     pub weights: LayerWeights,
+    /// Module pairs that change together in the history (`--git`), when read.
+    pub co_change: Option<cochange::CoChange>,
 }
 
 impl Default for SuggestOptions {
@@ -44,6 +47,7 @@ impl Default for SuggestOptions {
             seed: cluster::DEFAULT_SEED,
             target_domains: None,
             weights: LayerWeights::default(),
+            co_change: None,
         }
     }
 }
@@ -125,7 +129,7 @@ pub struct Clustered {
 
 /// Clusters the items of `analysis`.
 pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
-    let built = input::build(analysis, &options.weights);
+    let built = input::build(analysis, &options.weights, options.co_change.as_ref());
     let config = SuggestConfig {
         resolution: options.resolution,
         seed: options.seed,

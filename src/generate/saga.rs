@@ -1,0 +1,849 @@
+//! Sagas in the owner's service: the per-saga specifics the runtime's engine
+//! (`fissure_runtime::saga`) runs — the step table, the states enum, the `Steps` trait the
+//! user implements (which command each step sends, with which data), the flow that turns
+//! engine actions into command requests, scripted participants and the generated tests.
+//!
+//! Replies default to the invoked command's declared events: `success_on` to its `emits`,
+//! `failure_on` to its `rejects_with`; a compensation waits for its command's events.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::GenError;
+use super::names::{ident, pascal};
+use crate::spec::{Command, CommandRef, Domain, Event, Saga, SagaOutcome, Spec, StepAction};
+
+/// How long a step or a compensation waits for its reply before it counts as failed.
+pub const STEP_TIMEOUT_SECS: u64 = 30;
+/// Sends of a compensation (or of a step after the pivot) before it is given up.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// A command a saga sends, resolved.
+pub struct Invoked<'a> {
+    pub domain: &'a str,
+    pub command: &'a Command,
+}
+
+pub struct StepPlan<'a> {
+    pub name: &'a str,
+    pub invoke: Option<Invoked<'a>>,
+    pub success: Vec<&'a Event>,
+    pub failure: Vec<&'a Event>,
+    pub compensation: Option<(Invoked<'a>, Vec<&'a Event>)>,
+    pub pivot: bool,
+}
+
+pub enum OutcomePlan<'a> {
+    Command(Invoked<'a>),
+    Event(&'a Event),
+}
+
+pub struct SagaPlan<'a> {
+    pub saga: &'a Saga,
+    pub start: &'a Event,
+    pub steps: Vec<StepPlan<'a>>,
+    pub on_success: Option<OutcomePlan<'a>>,
+    pub on_failure: Option<OutcomePlan<'a>>,
+}
+
+fn missing(what: String, saga: &Saga) -> GenError {
+    GenError {
+        message: format!("saga `{}`: {what}", saga.name),
+        location: Some(saga.location.clone()),
+    }
+}
+
+fn resolve<'a>(spec: &'a Spec, saga: &Saga, r: &CommandRef) -> Result<Invoked<'a>, GenError> {
+    let (domain, command) = spec
+        .domains
+        .get(&r.domain)
+        .and_then(|d| Some((d.name.as_str(), d.commands.get(&r.command)?)))
+        .ok_or_else(|| missing(format!("no command `{}.{}`", r.domain, r.command), saga))?;
+    Ok(Invoked { domain, command })
+}
+
+fn events<'a>(spec: &'a Spec, names: impl IntoIterator<Item = &'a str>) -> Vec<&'a Event> {
+    names
+        .into_iter()
+        .filter_map(|n| spec.events.get(n))
+        .collect()
+}
+
+pub fn plan<'a>(spec: &'a Spec, saga: &'a Saga) -> Result<SagaPlan<'a>, GenError> {
+    let start = spec
+        .events
+        .get(&saga.starts_on.value)
+        .ok_or_else(|| missing(format!("no event `{}`", saga.starts_on.value), saga))?;
+    let mut steps = Vec::new();
+    for step in &saga.steps {
+        let (invoke, mut success, mut failure) = match &step.action {
+            StepAction::Invoke(r) => {
+                let invoked = resolve(spec, saga, r)?;
+                let emits = events(spec, invoked.command.emits.iter().map(|e| e.value.as_str()));
+                let rejects = events(
+                    spec,
+                    invoked
+                        .command
+                        .rejects_with
+                        .iter()
+                        .map(|e| e.value.as_str()),
+                );
+                (Some(invoked), emits, rejects)
+            }
+            StepAction::Await(e) => (None, events(spec, [e.value.as_str()]), Vec::new()),
+        };
+        if let Some(e) = &step.success_on {
+            success = events(spec, [e.value.as_str()]);
+        }
+        if let Some(e) = &step.failure_on {
+            failure = events(spec, [e.value.as_str()]);
+        }
+        let compensation = match &step.compensate {
+            Some(r) => {
+                let invoked = resolve(spec, saga, r)?;
+                let command = invoked.command;
+                let replies = events(
+                    spec,
+                    command
+                        .emits
+                        .iter()
+                        .chain(&command.rejects_with)
+                        .map(|e| e.value.as_str()),
+                );
+                Some((invoked, replies))
+            }
+            None => None,
+        };
+        steps.push(StepPlan {
+            name: &step.name,
+            invoke,
+            success,
+            failure,
+            compensation,
+            pivot: step.pivot,
+        });
+    }
+    let outcome = |o: &'a Option<SagaOutcome>| -> Result<Option<OutcomePlan<'a>>, GenError> {
+        Ok(match o {
+            None => None,
+            Some(SagaOutcome::Command(r)) => Some(OutcomePlan::Command(resolve(spec, saga, r)?)),
+            Some(SagaOutcome::Event(e)) => {
+                Some(OutcomePlan::Event(spec.events.get(&e.value).ok_or_else(
+                    || missing(format!("no event `{}`", e.value), saga),
+                )?))
+            }
+        })
+    };
+    Ok(SagaPlan {
+        saga,
+        start,
+        steps,
+        on_success: outcome(&saga.on_success)?,
+        on_failure: outcome(&saga.on_failure)?,
+    })
+}
+
+/// The sagas `domain` runs.
+pub fn owned<'a>(spec: &'a Spec, domain: &Domain) -> Vec<&'a Saga> {
+    spec.sagas
+        .values()
+        .filter(|s| s.owner.value == domain.name)
+        .collect()
+}
+
+/// The commands of `domain` some saga sends as a request, by name.
+pub fn requested<'a>(spec: &'a Spec, domain: &'a Domain) -> Vec<&'a Command> {
+    let mut names = std::collections::BTreeSet::new();
+    for saga in spec.sagas.values() {
+        let outcomes = [&saga.on_success, &saga.on_failure]
+            .into_iter()
+            .filter_map(|o| match o {
+                Some(SagaOutcome::Command(r)) => Some(r),
+                _ => None,
+            });
+        let steps = saga.steps.iter().flat_map(|s| {
+            let invoke = match &s.action {
+                StepAction::Invoke(r) => Some(r),
+                StepAction::Await(_) => None,
+            };
+            invoke.into_iter().chain(s.compensate.as_ref())
+        });
+        for r in steps.chain(outcomes) {
+            if r.domain == domain.name {
+                names.insert(r.command.as_str());
+            }
+        }
+    }
+    names
+        .into_iter()
+        .filter_map(|n| domain.commands.get(n))
+        .collect()
+}
+
+/// The CloudEvents type of a request to run a command.
+pub fn request_type(system: &str, domain: &str, command: &str) -> String {
+    format!("{system}.{domain}.{command}.request")
+}
+
+/// `booking` -> `booking_saga`, the module of a saga in its owner's generated code.
+pub fn module_name(saga: &str) -> String {
+    format!("{saga}_saga")
+}
+
+/// `events::commands::billing::CapturePayment`.
+pub fn command_path(i: &Invoked<'_>) -> Result<TokenStream, GenError> {
+    let domain = ident(i.domain, None)?;
+    let name = ident(&i.command.name, Some(&i.command.location))?;
+    Ok(quote!(events::commands::#domain::#name))
+}
+
+fn event_path(e: &Event) -> Result<TokenStream, GenError> {
+    let name = ident(&e.name, Some(&e.location))?;
+    Ok(quote!(events::#name))
+}
+
+fn types(list: &[&Event]) -> Result<Vec<TokenStream>, GenError> {
+    list.iter()
+        .map(|e| {
+            let p = event_path(e)?;
+            Ok(quote!(<#p as events::Event>::TYPE))
+        })
+        .collect()
+}
+
+/// The builder methods of the `Steps` trait: `(method, doc, return type)`, in the order
+/// the flow uses them.
+pub fn builders(p: &SagaPlan<'_>) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for s in &p.steps {
+        if let Some(i) = &s.invoke {
+            out.push((
+                s.name.to_owned(),
+                format!("The request of step `{}`.", s.name),
+                format!("{}.{}", i.domain, i.command.name),
+            ));
+        }
+        if let Some((i, _)) = &s.compensation {
+            out.push((
+                format!("undo_{}", s.name),
+                format!("The compensation of step `{}`.", s.name),
+                format!("{}.{}", i.domain, i.command.name),
+            ));
+        }
+    }
+    for (name, o) in [("on_success", &p.on_success), ("on_failure", &p.on_failure)] {
+        match o {
+            Some(OutcomePlan::Command(i)) => out.push((
+                name.to_owned(),
+                format!("What runs when the saga ends ({name})."),
+                format!("{}.{}", i.domain, i.command.name),
+            )),
+            Some(OutcomePlan::Event(e)) => out.push((
+                name.to_owned(),
+                format!("What is published when the saga ends ({name})."),
+                e.name.clone(),
+            )),
+            None => {}
+        }
+    }
+    out
+}
+
+fn return_type(p: &SagaPlan<'_>, method: &str) -> Result<TokenStream, GenError> {
+    for s in &p.steps {
+        if let Some(i) = &s.invoke
+            && method == s.name
+        {
+            return command_path(i);
+        }
+        if let Some((i, _)) = &s.compensation
+            && method == format!("undo_{}", s.name)
+        {
+            return command_path(i);
+        }
+    }
+    let outcome = if method == "on_success" {
+        &p.on_success
+    } else {
+        &p.on_failure
+    };
+    match outcome {
+        Some(OutcomePlan::Command(i)) => command_path(i),
+        Some(OutcomePlan::Event(e)) => event_path(e),
+        None => Err(missing(format!("no builder `{method}`"), p.saga)),
+    }
+}
+
+/// The command requests the saga sends for `expected` actions, as request-type
+/// expressions: what the generated tests assert the participants received.
+fn request_expr(i: &Invoked<'_>) -> Result<TokenStream, GenError> {
+    let path = command_path(i)?;
+    Ok(quote!(<#path as events::Command>::TYPE))
+}
+
+fn outcome_request(o: &Option<OutcomePlan<'_>>) -> Result<Option<TokenStream>, GenError> {
+    match o {
+        Some(OutcomePlan::Command(i)) => request_expr(i).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// The step index of the pivot, if any: steps after it are retried, not compensated.
+fn pivot(p: &SagaPlan<'_>) -> Option<usize> {
+    p.steps.iter().position(|s| s.pivot)
+}
+
+/// The requests a run that fails at step `at` sends, in order.
+fn failing_run(p: &SagaPlan<'_>, at: usize) -> Result<Vec<TokenStream>, GenError> {
+    let mut out = Vec::new();
+    for s in &p.steps[..=at] {
+        if let Some(i) = &s.invoke {
+            out.push(request_expr(i)?);
+        }
+    }
+    for s in p.steps[..at].iter().rev() {
+        if let Some((i, _)) = &s.compensation {
+            out.push(request_expr(i)?);
+        }
+    }
+    out.extend(outcome_request(&p.on_failure)?);
+    Ok(out)
+}
+
+fn happy_run(p: &SagaPlan<'_>, from: usize) -> Result<Vec<TokenStream>, GenError> {
+    let mut out = Vec::new();
+    for s in &p.steps[from..] {
+        if let Some(i) = &s.invoke {
+            out.push(request_expr(i)?);
+        }
+    }
+    out.extend(outcome_request(&p.on_success)?);
+    Ok(out)
+}
+
+/// The module of one saga in its owner's generated code.
+pub fn module(spec: &Spec, p: &SagaPlan<'_>) -> Result<TokenStream, GenError> {
+    let saga = p.saga;
+    let system = &spec.system.value;
+    let module = ident(&module_name(&saga.name), Some(&saga.location))?;
+    let name = &saga.name;
+    let correlate_by = &saga.correlate_by.value;
+    let start = event_path(p.start)?;
+    let source = format!("{system}/{}", saga.owner.value);
+    let timeout = STEP_TIMEOUT_SECS;
+    let attempts = MAX_ATTEMPTS;
+    let doc = super::types::doc_attrs(saga.description.as_deref());
+    let summary = format!(
+        " The `{name}` saga: started by `{}`, one instance per `{correlate_by}`.",
+        p.start.name
+    );
+
+    let mut step_defs = Vec::new();
+    let mut state_variants = Vec::new();
+    let mut state_arms = Vec::new();
+    for (n, s) in p.steps.iter().enumerate() {
+        let step_name = s.name;
+        let invokes = s.invoke.is_some();
+        let success = types(&s.success)?;
+        let failure = types(&s.failure)?;
+        let compensation = match &s.compensation {
+            Some((_, replies)) => {
+                let replies = types(replies)?;
+                quote!(Some(&[#(#replies),*]))
+            }
+            None => quote!(None),
+        };
+        let pivot = s.pivot;
+        step_defs.push(quote! {
+            StepDef {
+                name: #step_name,
+                invokes: #invokes,
+                success_on: &[#(#success),*],
+                failure_on: &[#(#failure),*],
+                compensation: #compensation,
+                pivot: #pivot,
+            }
+        });
+        let variant = ident(&pascal(s.name), None)?;
+        let variant_doc = format!(" Waiting for step `{}`.", s.name);
+        state_variants.push(quote!(#[doc = #variant_doc] #variant));
+        state_arms.push(quote!(SagaStatus::Running { step: #n } => Self::#variant));
+    }
+
+    let mut trait_methods = Vec::new();
+    for (method, doc, _) in builders(p) {
+        let m = ident(&method, None)?;
+        let ret = return_type(p, &method)?;
+        let doc = format!(" {doc}");
+        trait_methods.push(quote! {
+            #[doc = #doc]
+            fn #m(&self, saga: SagaContext<'_>) -> #ret;
+        });
+    }
+
+    let mut invoke_arms = Vec::new();
+    let mut compensate_arms = Vec::new();
+    for (n, s) in p.steps.iter().enumerate() {
+        if s.invoke.is_some() {
+            let m = ident(s.name, None)?;
+            invoke_arms
+                .push(quote!(SagaAction::Invoke(#n) => Some(self.0.#m(saga).to_envelope(SOURCE))));
+        }
+        if s.compensation.is_some() {
+            let m = ident(&format!("undo_{}", s.name), None)?;
+            compensate_arms.push(
+                quote!(SagaAction::Compensate(#n) => Some(self.0.#m(saga).to_envelope(SOURCE))),
+            );
+        }
+    }
+    let outcome_arm = |o: &Option<OutcomePlan<'_>>, action: TokenStream, method: &str| {
+        let m = ident(method, None)?;
+        Ok::<_, GenError>(match o {
+            Some(OutcomePlan::Command(_)) => {
+                quote!(#action => Some(self.0.#m(saga).to_envelope(SOURCE)))
+            }
+            Some(OutcomePlan::Event(_)) => {
+                quote!(#action => Some(self.0.#m(saga).to_envelope(None)))
+            }
+            None => quote!(#action => None),
+        })
+    };
+    let succeed_arm = outcome_arm(&p.on_success, quote!(SagaAction::Succeed), "on_success")?;
+    let fail_arm = outcome_arm(&p.on_failure, quote!(SagaAction::Fail), "on_failure")?;
+
+    // Scripted participants: every request with its success and failure reply.
+    let mut scripts = Vec::new();
+    let mut script = |i: &Invoked<'_>, ok: Option<&Event>, ko: Option<&Event>| {
+        let request = request_expr(i)?;
+        let reply = |e: Option<&Event>| -> Result<TokenStream, GenError> {
+            Ok(match e {
+                Some(e) => {
+                    let path = event_path(e)?;
+                    quote!(Some(fissure_runtime::saga::ScriptedReply {
+                        event_type: <#path as events::Event>::TYPE,
+                        source: <#path as events::Event>::SOURCE,
+                        data: fissure_runtime::serde_json::to_value(#path::example()).unwrap_or_default(),
+                    }))
+                }
+                None => quote!(None),
+            })
+        };
+        let (ok, ko) = (reply(ok)?, reply(ko)?);
+        scripts.push(quote!(fissure_runtime::saga::Script { request_type: #request, success: #ok, failure: #ko }));
+        Ok::<_, GenError>(())
+    };
+    for s in &p.steps {
+        if let Some(i) = &s.invoke {
+            script(i, s.success.first().copied(), s.failure.first().copied())?;
+        }
+        if let Some((i, replies)) = &s.compensation {
+            script(i, replies.first().copied(), None)?;
+        }
+    }
+    for o in [&p.on_success, &p.on_failure] {
+        if let Some(OutcomePlan::Command(i)) = o {
+            script(i, None, None)?;
+        }
+    }
+
+    let sends_commands = p
+        .steps
+        .iter()
+        .any(|s| s.invoke.is_some() || s.compensation.is_some())
+        || [&p.on_success, &p.on_failure]
+            .iter()
+            .any(|o| matches!(o, Some(OutcomePlan::Command(_))));
+    let publishes_events = [&p.on_success, &p.on_failure]
+        .iter()
+        .any(|o| matches!(o, Some(OutcomePlan::Event(_))));
+    let trait_imports = match (sends_commands, publishes_events) {
+        (true, true) => quote!(
+            use events::{Command as _, Event as _};
+        ),
+        (true, false) => quote!(
+            use events::Command as _;
+        ),
+        (false, true) => quote!(
+            use events::Event as _;
+        ),
+        (false, false) => quote!(),
+    };
+    let tests = tests(p)?;
+    Ok(quote! {
+        #doc
+        #[doc = #summary]
+        pub mod #module {
+            use std::time::Duration;
+
+            #trait_imports
+            use fissure_runtime::saga::{
+                SagaAction, SagaContext, SagaDef, SagaEngine, SagaFlow, SagaStatus, SagaStore,
+                StepDef,
+            };
+            use fissure_runtime::{Envelope, Publisher};
+
+            /// The saga's name.
+            pub const NAME: &str = #name;
+            /// The source of the requests it sends.
+            pub const SOURCE: &str = #source;
+
+            /// The flow: steps, replies, compensations, pivot.
+            pub static DEFINITION: SagaDef = SagaDef {
+                name: NAME,
+                starts_on: <#start as events::Event>::TYPE,
+                correlate_by: #correlate_by,
+                steps: &[#(#step_defs),*],
+                step_timeout: Duration::from_secs(#timeout),
+                max_attempts: #attempts,
+            };
+
+            /// Where an instance is: one state per step, then compensating, completed, failed.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub enum State {
+                #(#state_variants,)*
+                /// Undoing the completed steps, last first.
+                Compensating,
+                Completed,
+                Failed,
+            }
+
+            impl State {
+                pub fn of(status: SagaStatus) -> Self {
+                    match status {
+                        #(#state_arms,)*
+                        SagaStatus::Running { .. } | SagaStatus::Compensating { .. } => Self::Compensating,
+                        SagaStatus::Completed => Self::Completed,
+                        SagaStatus::Failed => Self::Failed,
+                    }
+                }
+            }
+
+            /// The business parts, implemented in `src/sagas.rs` (yours): which command each
+            /// step sends, with which data. The flow is generated.
+            pub trait Steps: Send + Sync + 'static {
+                #(#trait_methods)*
+            }
+
+            /// Turns the engine's actions into the requests `Steps` builds.
+            pub struct Flow<U>(pub U);
+
+            impl<U: Steps> SagaFlow for Flow<U> {
+                fn definition(&self) -> &'static SagaDef {
+                    &DEFINITION
+                }
+
+                fn message(&self, action: SagaAction, saga: SagaContext<'_>) -> Option<Envelope> {
+                    match action {
+                        #(#invoke_arms,)*
+                        #(#compensate_arms,)*
+                        #succeed_arm,
+                        #fail_arm,
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+            }
+
+            /// The engine of this saga over `store`, publishing on `publisher`.
+            pub fn engine<U: Steps, S: SagaStore, P: Publisher>(steps: U, store: S, publisher: P) -> SagaEngine<Flow<U>, S, P> {
+                SagaEngine::new(Flow(steps), store, publisher)
+            }
+
+            /// How stand-in participants answer each request (tests, the demo's failure case).
+            pub fn scripts() -> Vec<fissure_runtime::saga::Script> {
+                vec![#(#scripts),*]
+            }
+
+            #tests
+        }
+    })
+}
+
+fn tests(p: &SagaPlan<'_>) -> Result<TokenStream, GenError> {
+    let saga = p.saga;
+    let start = event_path(p.start)?;
+    let correlate_by = &saga.correlate_by.value;
+    let happy = happy_run(p, 0)?;
+    let mut methods = Vec::new();
+    for (method, _, _) in builders(p) {
+        let m = ident(&method, None)?;
+        let ret = return_type(p, &method)?;
+        methods.push(quote! {
+            fn #m(&self, saga: SagaContext<'_>) -> #ret { saga.fill(#ret::example()) }
+        });
+    }
+    let last_open = pivot(p).unwrap_or(p.steps.len() - 1);
+    let mut failing = Vec::new();
+    for (n, s) in p.steps.iter().enumerate().take(last_open + 1) {
+        let Some(i) = &s.invoke else { continue };
+        let request = request_expr(i)?;
+        let expected = failing_run(p, n)?;
+        let test = ident(
+            &format!("a_failure_of_{}_compensates_in_reverse_order", s.name),
+            None,
+        )?;
+        let provoke = if s.failure.is_empty() {
+            quote! {
+                w.participants.silence(#request);
+                w.run().await;
+                tokio::time::advance(DEFINITION.step_timeout + Duration::from_millis(1)).await;
+                w.engine.expire_due().await.expect("the sweep runs");
+                w.bus.drain().await;
+            }
+        } else {
+            quote! {
+                w.participants.fail(#request);
+                w.run().await;
+            }
+        };
+        failing.push(quote! {
+            #[tokio::test(start_paused = true)]
+            async fn #test() {
+                let w = world(MemorySagaStore::new()).await;
+                #provoke
+                assert_eq!(w.status().await, SagaStatus::Failed);
+                assert_eq!(w.participants.received(), [#(#expected),*]);
+            }
+        });
+    }
+    let first_invoke = p.steps.iter().position(|s| s.invoke.is_some());
+    let timeout_test = match first_invoke {
+        Some(n) => {
+            let request = request_expr(
+                p.steps[n]
+                    .invoke
+                    .as_ref()
+                    .ok_or_else(|| missing("internal: no invoke".into(), saga))?,
+            )?;
+            let expected = failing_run(p, n)?;
+            quote! {
+                #[tokio::test(start_paused = true)]
+                async fn a_step_without_reply_times_out_and_the_saga_fails() {
+                    let w = world(MemorySagaStore::new()).await;
+                    w.participants.silence(#request);
+                    w.run().await;
+                    assert_eq!(w.engine.expire_due().await.expect("the sweep runs"), 0, "not due yet");
+                    tokio::time::advance(DEFINITION.step_timeout + Duration::from_millis(1)).await;
+                    assert_eq!(w.engine.expire_due().await.expect("the sweep runs"), 1);
+                    w.bus.drain().await;
+                    assert_eq!(w.status().await, SagaStatus::Failed);
+                    assert_eq!(w.participants.received(), [#(#expected),*]);
+                    let instance = w.instance().await;
+                    assert!(instance.failure.as_deref().is_some_and(|f| f.ends_with("timed out")));
+                }
+            }
+        }
+        None => quote!(),
+    };
+    // Duplicate: the first step's success reply applied twice. Restart: an engine stops at
+    // the last invoking step, a new one over the same store finishes the saga.
+    let duplicate_and_restart = match (
+        first_invoke,
+        p.steps.iter().rposition(|s| s.invoke.is_some()),
+    ) {
+        (Some(first), Some(last)) if !p.steps[first].success.is_empty() => {
+            let first_request = request_expr(
+                p.steps[first]
+                    .invoke
+                    .as_ref()
+                    .ok_or_else(|| missing("internal: no invoke".into(), saga))?,
+            )?;
+            let reply = event_path(p.steps[first].success[0])?;
+            let last_request = request_expr(
+                p.steps[last]
+                    .invoke
+                    .as_ref()
+                    .ok_or_else(|| missing("internal: no invoke".into(), saga))?,
+            )?;
+            let rest = happy_run(p, last)?;
+            quote! {
+                #[tokio::test(start_paused = true)]
+                async fn a_duplicate_reply_changes_nothing() {
+                    let w = world(MemorySagaStore::new()).await;
+                    w.participants.silence(#first_request);
+                    let start = w.run().await;
+                    let reply = Envelope::caused_by(
+                        &start,
+                        <#reply as events::Event>::SOURCE,
+                        <#reply as events::Event>::TYPE,
+                        serde_json::to_value(#reply::example()).expect("the reply serializes"),
+                    );
+                    let before = w.instance().await;
+                    assert!(w.engine.apply(&reply).await.expect("applies"));
+                    let after = w.instance().await;
+                    assert_ne!(after, before);
+                    assert!(!w.engine.apply(&reply).await.expect("applies"), "a duplicate is ignored");
+                    assert_eq!(w.instance().await, after);
+                    assert!(!w.engine.apply(&start).await.expect("applies"), "a second start is ignored");
+                }
+
+                #[tokio::test(start_paused = true)]
+                async fn a_restarted_engine_resumes_the_saga_from_the_store() {
+                    let store = MemorySagaStore::new();
+                    let first = world(store.clone()).await;
+                    first.participants.silence(#last_request);
+                    first.run().await;
+                    assert!(first.instance().await.status.is_open());
+                    first.bus.shutdown().await;
+                    drop(first);
+                    let second = world(store).await;
+                    assert_eq!(second.engine.resume().await.expect("resumes"), 1);
+                    second.bus.drain().await;
+                    assert_eq!(second.status().await, SagaStatus::Completed);
+                    assert_eq!(second.participants.received(), [#(#rest),*]);
+                }
+            }
+        }
+        _ => quote!(),
+    };
+    Ok(quote! {
+        #[cfg(test)]
+        mod tests {
+            use std::sync::Arc;
+
+            use events::Event as _;
+            use fissure_runtime::saga::{MemorySagaStore, Participants, SagaInstance};
+            use fissure_runtime::{MemoryBus, Transport, serde_json};
+
+            use super::*;
+
+            /// The starting implementation of `Steps`, so the flow is tested on its own.
+            struct Examples;
+
+            impl Steps for Examples {
+                #(#methods)*
+            }
+
+            struct World {
+                bus: MemoryBus,
+                engine: Arc<SagaEngine<Flow<Examples>, MemorySagaStore, MemoryBus>>,
+                participants: Participants<MemoryBus>,
+            }
+
+            async fn world(store: MemorySagaStore) -> World {
+                let bus = MemoryBus::new();
+                let engine = Arc::new(engine(Examples, store, bus.clone()));
+                bus.subscribe(engine.subscription(), Arc::clone(&engine)).await.expect("subscribes");
+                let participants = Participants::new(bus.clone(), #correlate_by, scripts());
+                bus.subscribe(participants.subscription(), participants.clone()).await.expect("subscribes");
+                World { bus, engine, participants }
+            }
+
+            impl World {
+                /// Publishes the start event and waits until nothing moves.
+                async fn run(&self) -> Envelope {
+                    let start = #start::example().to_envelope(None);
+                    self.bus.publish(start.clone()).await.expect("publishes");
+                    self.bus.drain().await;
+                    start
+                }
+
+                async fn instance(&self) -> SagaInstance {
+                    let key = fissure_runtime::saga::key_of(
+                        &serde_json::to_value(#start::example()).expect("serializes"),
+                        #correlate_by,
+                    )
+                    .expect("the start event has the correlation field");
+                    self.engine.instance(&key).await.expect("loads").expect("the saga started")
+                }
+
+                async fn status(&self) -> SagaStatus {
+                    self.instance().await.status
+                }
+            }
+
+            #[tokio::test(start_paused = true)]
+            async fn the_happy_path_runs_every_step_then_succeeds() {
+                let w = world(MemorySagaStore::new()).await;
+                w.run().await;
+                assert_eq!(w.status().await, SagaStatus::Completed);
+                assert_eq!(State::of(w.status().await), State::Completed);
+                assert_eq!(w.participants.received(), [#(#happy),*]);
+            }
+
+            #(#failing)*
+
+            #timeout_test
+
+            #duplicate_and_restart
+        }
+    })
+}
+
+/// Lines of a Mermaid `sequenceDiagram` of the saga (without the fence).
+pub fn mermaid(p: &SagaPlan<'_>) -> Vec<String> {
+    let owner = &p.saga.owner.value;
+    let mut lines = vec!["sequenceDiagram".to_owned()];
+    let mut participants = vec![owner.as_str()];
+    for s in &p.steps {
+        let invoked = s.invoke.iter().chain(s.compensation.iter().map(|(i, _)| i));
+        for i in invoked {
+            if !participants.contains(&i.domain) {
+                participants.push(i.domain);
+            }
+        }
+    }
+    for d in &participants {
+        lines.push(format!("    participant {d}"));
+    }
+    lines.push(format!(
+        "    Note over {owner}: {} starts it, keyed by {}",
+        p.start.name, p.saga.correlate_by.value
+    ));
+    let pivot = pivot(p);
+    for (n, s) in p.steps.iter().enumerate() {
+        let from = match &s.invoke {
+            Some(i) => {
+                lines.push(format!("    {owner}->>{}: {}", i.domain, i.command.name));
+                i.domain
+            }
+            None => {
+                lines.push(format!("    Note over {owner}: awaits step {}", s.name));
+                owner.as_str()
+            }
+        };
+        let ok = names(&s.success);
+        let after_pivot = pivot.is_some_and(|v| n > v);
+        if after_pivot || (s.failure.is_empty() && s.invoke.is_none()) {
+            lines.push(format!("    {from}-->>{owner}: {ok}"));
+            continue;
+        }
+        let ko = if s.failure.is_empty() {
+            "timeout".to_owned()
+        } else {
+            format!("{} or timeout", names(&s.failure))
+        };
+        lines.push(format!("    alt {ok}"));
+        lines.push(format!("        {from}-->>{owner}: {ok}"));
+        lines.push(format!("    else {ko}"));
+        for c in p.steps[..n].iter().rev() {
+            if let Some((i, _)) = &c.compensation {
+                lines.push(format!(
+                    "        {owner}->>{}: {} (undo {})",
+                    i.domain, i.command.name, c.name
+                ));
+            }
+        }
+        lines.extend(outcome_line(owner, &p.on_failure, "        "));
+        lines.push("    end".to_owned());
+    }
+    lines.extend(outcome_line(owner, &p.on_success, "    "));
+    lines
+}
+
+fn names(list: &[&Event]) -> String {
+    if list.is_empty() {
+        return "reply".to_owned();
+    }
+    list.iter()
+        .map(|e| e.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+fn outcome_line(owner: &str, o: &Option<OutcomePlan<'_>>, indent: &str) -> Option<String> {
+    Some(match o.as_ref()? {
+        OutcomePlan::Command(i) => format!("{indent}{owner}->>{}: {}", i.domain, i.command.name),
+        OutcomePlan::Event(e) => format!("{indent}Note over {owner}: publishes {}", e.name),
+    })
+}

@@ -93,6 +93,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../templates/runtime/src/postgres/outbox.rs"),
     ),
     (
+        "src/postgres/saga.rs",
+        include_str!("../../templates/runtime/src/postgres/saga.rs"),
+    ),
+    (
         "src/rabbitmq/consume.rs",
         include_str!("../../templates/runtime/src/rabbitmq/consume.rs"),
     ),
@@ -179,6 +183,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     (
         "tests/saga.rs",
         include_str!("../../templates/runtime/tests/saga.rs"),
+    ),
+    (
+        "tests/saga_store.rs",
+        include_str!("../../templates/runtime/tests/saga_store.rs"),
     ),
     (
         "tests/store.rs",

@@ -29,6 +29,8 @@ use crate::envelope::Envelope;
 pub use context::SagaContext;
 pub use engine::{Clock, SagaEngine, SagaFlow};
 pub use scripted::{Participants, Script, ScriptedReply};
+#[cfg(feature = "postgres")]
+pub(crate) use store::conflict as store_conflict;
 pub use store::{MemorySagaStore, SagaStore};
 
 /// The flow of one saga, as declared in the spec.

@@ -288,6 +288,14 @@ fn outcome_request(o: &Option<OutcomePlan<'_>>) -> Result<Option<TokenStream>, G
     }
 }
 
+/// The request type of step `n`, which invokes a command.
+fn step_request(p: &SagaPlan<'_>, n: usize) -> Result<TokenStream, GenError> {
+    match &p.steps[n].invoke {
+        Some(i) => request_expr(i),
+        None => Err(missing(format!("step {n} sends no request"), p.saga)),
+    }
+}
+
 /// The step index of the pivot, if any: steps after it are retried, not compensated.
 fn pivot(p: &SagaPlan<'_>) -> Option<usize> {
     p.steps.iter().position(|s| s.pivot)
@@ -609,12 +617,7 @@ fn tests(p: &SagaPlan<'_>) -> Result<TokenStream, GenError> {
     let first_invoke = p.steps.iter().position(|s| s.invoke.is_some());
     let timeout_test = match first_invoke {
         Some(n) => {
-            let request = request_expr(
-                p.steps[n]
-                    .invoke
-                    .as_ref()
-                    .ok_or_else(|| missing("internal: no invoke".into(), saga))?,
-            )?;
+            let request = step_request(p, n)?;
             let expected = failing_run(p, n)?;
             quote! {
                 #[tokio::test(start_paused = true)]
@@ -642,19 +645,9 @@ fn tests(p: &SagaPlan<'_>) -> Result<TokenStream, GenError> {
         p.steps.iter().rposition(|s| s.invoke.is_some()),
     ) {
         (Some(first), Some(last)) if !p.steps[first].success.is_empty() => {
-            let first_request = request_expr(
-                p.steps[first]
-                    .invoke
-                    .as_ref()
-                    .ok_or_else(|| missing("internal: no invoke".into(), saga))?,
-            )?;
+            let first_request = step_request(p, first)?;
             let reply = event_path(p.steps[first].success[0])?;
-            let last_request = request_expr(
-                p.steps[last]
-                    .invoke
-                    .as_ref()
-                    .ok_or_else(|| missing("internal: no invoke".into(), saga))?,
-            )?;
+            let last_request = step_request(p, last)?;
             let rest = happy_run(p, last)?;
             quote! {
                 #[tokio::test(start_paused = true)]

@@ -258,6 +258,28 @@ async fn a_step_without_reply_times_out_and_is_compensated() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn the_late_success_of_a_timed_out_step_is_compensated_once() {
+    let w = world(MemorySagaStore::new()).await;
+    w.participants.silence("t.Invoice");
+    w.run("o-10").await;
+    tokio::time::advance(DEF.step_timeout + Duration::from_millis(1)).await;
+    w.engine.expire_due().await.unwrap();
+    w.bus.drain().await;
+    assert_eq!(w.status("o-10").await, SagaStatus::Failed);
+    let late = Envelope::new("t/other", "t.InvoiceIssued", json!({ "order_id": "o-10" }));
+    assert!(w.engine.apply(&late).await.unwrap());
+    w.bus.drain().await;
+    let again = Envelope::new("t/other", "t.InvoiceIssued", json!({ "order_id": "o-10" }));
+    assert!(!w.engine.apply(&again).await.unwrap(), "undone once only");
+    w.bus.drain().await;
+    assert_eq!(
+        w.participants.received(),
+        ["t.Reserve", "t.Invoice", "t.Release", "t.Cancel", "t.Void"]
+    );
+    assert_eq!(w.status("o-10").await, SagaStatus::Failed);
+}
+
+#[tokio::test(start_paused = true)]
 async fn an_unanswered_compensation_is_sent_again_then_given_up() {
     let w = world(MemorySagaStore::new()).await;
     w.participants.fail("t.Pay");

@@ -147,8 +147,8 @@ impl<F: SagaFlow, S: SagaStore, P: Publisher> SagaEngine<F, S, P> {
         Ok(true)
     }
 
-    /// The open instance a reply belongs to: by the correlation id the request carried (the
-    /// `correlate_by` field decides between several), else by that field alone.
+    /// The instance a reply belongs to: the open one by the correlation id the request carried
+    /// (the `correlate_by` field decides between several), else the one that field keys.
     async fn find(&self, envelope: &Envelope) -> Result<Option<SagaInstance>, HandlerError> {
         let def = self.definition();
         let field = super::key_of(envelope.data(), def.correlate_by);
@@ -166,8 +166,8 @@ impl<F: SagaFlow, S: SagaStore, P: Publisher> SagaEngine<F, S, P> {
         let Some(key) = field else {
             return Ok(None);
         };
-        let found = self.store.load(def.name, &key).await.map_err(transient)?;
-        Ok(found.filter(|i| i.status.is_open()))
+        // Ended instances too: the late success of a timed-out step still needs undoing.
+        self.store.load(def.name, &key).await.map_err(transient)
     }
 
     /// Applies the timeouts that are due; returns how many instances moved.

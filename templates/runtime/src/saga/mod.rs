@@ -10,7 +10,8 @@
 //! reverse order, one at a time (each compensation waits for its reply, retried on timeout),
 //! then runs `on_failure`; after the pivot a failed step is retried instead. Events already
 //! seen, events the current state does not wait for, and events for ended sagas change
-//! nothing, so duplicate and late replies are harmless.
+//! nothing, so duplicate and late replies are harmless — except the late success of a step
+//! that timed out, whose compensation is then sent (its effect happened after all).
 
 mod context;
 mod engine;
@@ -123,6 +124,9 @@ pub struct SagaInstance {
     pub replies: Vec<Reply>,
     /// Why the saga is compensating or failed.
     pub failure: Option<String>,
+    /// The step that timed out, while its late success would still need undoing.
+    #[serde(default)]
+    pub timed_out: Option<usize>,
     /// Ids of the events that changed this instance (duplicates are ignored).
     pub seen: Vec<Uuid>,
     /// What happened, one line per transition, for logs, demos and tests.
@@ -172,6 +176,7 @@ impl SagaDef {
             started: envelope.data().clone(),
             replies: Vec::new(),
             failure: None,
+            timed_out: None,
             seen: vec![envelope.id()],
             history: vec![format!("started by {}", short(envelope.event_type()))],
             version: 0,
@@ -216,6 +221,18 @@ impl SagaDef {
                     return None;
                 }
             }
+            _ if self.late_success(instance, event_type) => {
+                let step = instance.timed_out.take()?;
+                instance.history.push(format!(
+                    "{} succeeded after its timeout: {}",
+                    self.steps[step].name,
+                    short(event_type)
+                ));
+                instance
+                    .history
+                    .push(format!("compensate {}", self.steps[step].name));
+                vec![SagaAction::Compensate(step)]
+            }
             SagaStatus::Compensating { step } => {
                 let replies = self.steps[step].compensation.unwrap_or_default();
                 if !replies.contains(&event_type) {
@@ -242,6 +259,9 @@ impl SagaDef {
         Some(match instance.status {
             SagaStatus::Running { step } => {
                 let why = format!("{} timed out", self.steps[step].name);
+                if self.steps[step].compensation.is_some() {
+                    instance.timed_out = Some(step);
+                }
                 self.fail_step(instance, step, why, now_ms)
             }
             SagaStatus::Compensating { step } => {
@@ -259,6 +279,19 @@ impl SagaDef {
             }
             SagaStatus::Completed | SagaStatus::Failed => return None,
         })
+    }
+
+    /// Whether `event_type` is the success of a step that timed out and has a compensation:
+    /// its effect happened after all, and is undone (sent once, not waited for).
+    fn late_success(&self, instance: &SagaInstance, event_type: &str) -> bool {
+        let compensating_or_failed = matches!(
+            instance.status,
+            SagaStatus::Compensating { .. } | SagaStatus::Failed
+        );
+        compensating_or_failed
+            && instance
+                .timed_out
+                .is_some_and(|n| self.steps[n].success_on.contains(&event_type))
     }
 
     /// The action that re-sends what an open instance waits for (after a restart).

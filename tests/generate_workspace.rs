@@ -97,6 +97,16 @@ fn builds_lints_formats_and_passes_its_tests(fixture: &str) {
         stdout.contains("a_duplicate_delivery_is_handled_once ... ok"),
         "{stdout}"
     );
+    // Every fixture runs one saga; its generated tests cover each proof the issue asks for.
+    for saga_test in [
+        "the_happy_path_runs_every_step_then_succeeds ... ok",
+        "a_failure_of_payment_compensates_in_reverse_order ... ok",
+        "a_step_without_reply_times_out_and_the_saga_fails ... ok",
+        "a_duplicate_reply_changes_nothing ... ok",
+        "a_restarted_engine_resumes_the_saga_from_the_store ... ok",
+    ] {
+        assert!(stdout.contains(saga_test), "{saga_test} missing:\n{stdout}");
+    }
     let demo = cargo(
         dir.path(),
         &[
@@ -114,7 +124,15 @@ fn builds_lints_formats_and_passes_its_tests(fixture: &str) {
         "{}",
         String::from_utf8_lossy(&demo.stderr)
     );
-    assert!(String::from_utf8_lossy(&demo.stdout).contains("events published:"));
+    let demo_out = String::from_utf8_lossy(&demo.stdout);
+    assert!(demo_out.contains("events published:"), "{demo_out}");
+    // The saga ran twice: completed on the services, failed and compensated when a step's
+    // service declined.
+    assert!(demo_out.contains("success case"), "{demo_out}");
+    assert!(demo_out.contains("  => Completed"), "{demo_out}");
+    assert!(demo_out.contains("failure case"), "{demo_out}");
+    assert!(demo_out.contains("  compensate invoice"), "{demo_out}");
+    assert!(demo_out.contains("  => Failed"), "{demo_out}");
 }
 
 fn app_package(fixture: &str) -> String {

@@ -39,11 +39,20 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
 
     let mut fields = Vec::new();
     let mut inits = Vec::new();
+    let mut lets = Vec::new();
     let mut describe = Vec::new();
     for w in &wired {
         let Wired { krate, service, .. } = w;
-        fields.push(quote!(pub #service: #krate::Service<#krate::Commands, MemoryEventStore, T>));
-        inits.push(quote!(#service: #krate::Service::new(#krate::Commands::default(), MemoryEventStore::new(), bus.clone())));
+        fields.push(
+            quote!(pub #service: Arc<#krate::Service<#krate::Commands, MemoryEventStore, T>>),
+        );
+        lets.push(quote!(let #service = Arc::new(#krate::Service::new(#krate::Commands::default(), MemoryEventStore::new(), bus.clone()));));
+        if !super::saga::requested(spec, w.domain).is_empty() {
+            lets.push(
+                quote!(#krate::serve_requests(&bus, Arc::clone(&#service), retry.clone()).await?;),
+            );
+        }
+        inits.push(quote!(#service));
         let line = format!(
             "{}: {} command(s), {} subscription(s)",
             w.domain.name,
@@ -56,13 +65,23 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
             inits.push(quote!(#dispatcher: #krate::subscribe(&bus, Arc::new(#krate::Handlers::default()), retry.clone()).await?));
         }
     }
-    let retry_param = if wired.iter().any(|w| w.dispatcher.is_some()) {
+    let sagas = super::app_sagas::wiring(spec)?;
+    fields.extend(sagas.fields);
+    lets.extend(sagas.lets);
+    inits.extend(sagas.inits);
+    let uses_retry = wired
+        .iter()
+        .any(|w| w.dispatcher.is_some() || !super::saga::requested(spec, w.domain).is_empty())
+        || !spec.sagas.is_empty();
+    let retry_param = if uses_retry {
         quote!(retry)
     } else {
         quote!(_retry)
     };
 
     let demo_steps = demo_steps(spec, &wired)?;
+    let saga_demo = sagas.demo;
+    let saga_imports = sagas.imports;
     let tests = tests(spec, &wired)?;
     let title = format!(" The `{system}` system: every service wired onto one bus.");
     let usage = format!(
@@ -79,6 +98,7 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
         use std::sync::{Arc, Mutex, PoisonError};
 
         use fissure_runtime::{ALL_TYPES, Bus, BusError, Envelope, HandlerError, MemoryEventStore, RetryPolicy, Subscription, Transport, handler_fn};
+        #saga_imports
 
         /// Every service of the system on one bus `T`.
         pub struct App<T> {
@@ -88,8 +108,10 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
 
         impl<T: Transport + Clone + 'static> App<T> {
             /// Subscribes every service's handlers to `bus` and builds each command service
-            /// (with an in-memory event store).
-            pub async fn start(bus: T, #retry_param: RetryPolicy) -> Result<Self, BusError> {
+            /// (with an in-memory event store), serves the command requests sagas send, and
+            /// starts each saga engine (resuming its open instances).
+            pub async fn start(bus: T, #retry_param: RetryPolicy) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+                #(#lets)*
                 Ok(Self { #(#inits,)* bus })
             }
         }
@@ -147,12 +169,13 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
 
         /// Runs one command per domain, the one whose event most services subscribe to, and
         /// prints the commands, the events published and what each service handled.
-        pub async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+        pub async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             let bus = Bus::from_env().await?;
             let published = tap(&bus).await?;
             let app = App::start(bus.clone(), RetryPolicy::default()).await?;
             #(#demo_steps)*
             app.bus.drain().await;
+            #saga_demo
             println!("events published:");
             for line in published.lock().unwrap_or_else(PoisonError::into_inner).iter() {
                 println!("{line}");

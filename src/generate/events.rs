@@ -124,6 +124,7 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
         }
     });
     all_types.sort();
+    let commands = command_modules(spec)?;
     Ok(quote! {
         //! The event contract of the system: value types, events, one enum per domain, and
         //! the registry that decodes any event from its CloudEvents type.
@@ -216,7 +217,24 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
 
         impl std::error::Error for DecodeError {}
 
+        /// A command of a domain, as data: a saga asks the domain to run it by sending it as a
+        /// request on the bus.
+        pub trait Command: Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
+            /// The domain that runs it.
+            const DOMAIN: &'static str;
+            const NAME: &'static str;
+            /// The CloudEvents type of a request to run it: `<system>.<domain>.<Command>.request`.
+            const TYPE: &'static str;
+
+            /// The request envelope, sent by `source`.
+            fn to_envelope(&self, source: &'static str) -> Envelope {
+                Envelope::new(source, Self::TYPE, serde_json::to_value(self).unwrap_or_default())
+            }
+        }
+
         #(#items)*
+
+        #commands
 
         /// Any event of the system.
         #[derive(Clone, Debug, PartialEq)]
@@ -243,6 +261,60 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
             pub fn from_envelope(envelope: &Envelope) -> Result<Self, DecodeError> {
                 Self::decode(envelope.event_type(), envelope.data())
             }
+        }
+    })
+}
+
+/// `commands::<domain>`: one struct per command of each domain that has commands.
+fn command_modules(spec: &Spec) -> Result<TokenStream, GenError> {
+    let system = &spec.system.value;
+    let prefix = quote!(crate::);
+    let mut modules = Vec::new();
+    for domain in spec.domains.values().filter(|d| !d.commands.is_empty()) {
+        let module = ident(&domain.name, Some(&domain.location))?;
+        let dname = &domain.name;
+        let module_doc = format!(" The commands of the `{dname}` domain.");
+        let mut items = Vec::new();
+        for command in domain.commands.values() {
+            let name = ident(&command.name, Some(&command.location))?;
+            let doc = doc_attrs(command.description.as_deref());
+            let fields = struct_fields(&command.fields, &prefix)?;
+            let example = example_body(&command.fields, &prefix)?;
+            let command_name = &command.name;
+            let t = super::saga::request_type(system, dname, &command.name);
+            items.push(quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+                pub struct #name { #(#fields,)* }
+                impl #name {
+                    /// A command with example data, for tests and demos.
+                    pub fn example() -> Self { #example }
+                }
+                impl Command for #name {
+                    const DOMAIN: &'static str = #dname;
+                    const NAME: &'static str = #command_name;
+                    const TYPE: &'static str = #t;
+                }
+            });
+        }
+        modules.push(quote! {
+            #[doc = #module_doc]
+            pub mod #module {
+                use serde::{Deserialize, Serialize};
+
+                use crate::Command;
+
+                #(#items)*
+            }
+        });
+    }
+    if modules.is_empty() {
+        return Ok(quote!());
+    }
+    Ok(quote! {
+        /// The commands of every domain, one module per domain.
+        pub mod commands {
+            #(#modules)*
         }
     })
 }

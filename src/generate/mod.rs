@@ -5,9 +5,11 @@
 //! verbatim from `templates/runtime/`.
 
 mod app;
+mod app_sagas;
 mod events;
 mod names;
 mod runtime;
+mod saga;
 mod service;
 mod text;
 mod types;

@@ -12,7 +12,15 @@ use crate::diagnostics::Location;
 use crate::spec::Spec;
 
 /// Names the events crate defines next to the spec's events and types.
-const EVENTS_CRATE_NAMES: &[&str] = &["Event", "AnyEvent", "DecodeError", "Date", "Decimal"];
+const EVENTS_CRATE_NAMES: &[&str] = &[
+    "Event",
+    "AnyEvent",
+    "Command",
+    "DecodeError",
+    "Date",
+    "Decimal",
+    "commands",
+];
 
 /// Names each service's generated module defines next to its commands.
 const SERVICE_NAMES: &[&str] = &[

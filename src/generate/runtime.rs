@@ -93,6 +93,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../templates/runtime/src/postgres/outbox.rs"),
     ),
     (
+        "src/postgres/saga.rs",
+        include_str!("../../templates/runtime/src/postgres/saga.rs"),
+    ),
+    (
         "src/rabbitmq/consume.rs",
         include_str!("../../templates/runtime/src/rabbitmq/consume.rs"),
     ),
@@ -107,6 +111,26 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     (
         "src/retry.rs",
         include_str!("../../templates/runtime/src/retry.rs"),
+    ),
+    (
+        "src/saga/context.rs",
+        include_str!("../../templates/runtime/src/saga/context.rs"),
+    ),
+    (
+        "src/saga/engine.rs",
+        include_str!("../../templates/runtime/src/saga/engine.rs"),
+    ),
+    (
+        "src/saga/mod.rs",
+        include_str!("../../templates/runtime/src/saga/mod.rs"),
+    ),
+    (
+        "src/saga/scripted.rs",
+        include_str!("../../templates/runtime/src/saga/scripted.rs"),
+    ),
+    (
+        "src/saga/store.rs",
+        include_str!("../../templates/runtime/src/saga/store.rs"),
     ),
     (
         "src/select.rs",
@@ -155,6 +179,14 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     (
         "tests/rabbitmq.rs",
         include_str!("../../templates/runtime/tests/rabbitmq.rs"),
+    ),
+    (
+        "tests/saga.rs",
+        include_str!("../../templates/runtime/tests/saga.rs"),
+    ),
+    (
+        "tests/saga_store.rs",
+        include_str!("../../templates/runtime/tests/saga_store.rs"),
     ),
     (
         "tests/store.rs",

@@ -98,14 +98,8 @@ pub fn file(spec: &Spec, domain: &Domain) -> Result<TokenStream, GenError> {
             " What `{}` decided: one of the events it may emit.",
             command.name
         );
+        let _ = (doc, fields, example);
         command_items.push(quote! {
-            #doc
-            #[derive(Clone, Debug, PartialEq)]
-            pub struct #name { #(#fields,)* }
-            impl #name {
-                /// A command with example data, for tests and demos.
-                pub fn example() -> Self { #example }
-            }
             #[doc = #outcome_doc]
             #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]
@@ -137,7 +131,7 @@ pub fn file(spec: &Spec, domain: &Domain) -> Result<TokenStream, GenError> {
             pub async fn #method(&self, command: #name) -> Result<#outcome, ServiceError> {
                 let (state, version) = self.state().await?;
                 let outcome = self.decide.#method(&state, command);
-                self.record(version, outcome.clone().into_event()).await?;
+                self.record(version, outcome.clone().into_event(), None).await?;
                 Ok(outcome)
             }
         });
@@ -223,8 +217,10 @@ pub fn file(spec: &Spec, domain: &Domain) -> Result<TokenStream, GenError> {
         quote!()
     } else {
         quote! {
-            async fn record(&self, version: u64, event: #events_enum) -> Result<Envelope, ServiceError> {
-                let envelope = event.to_envelope(None);
+            /// Stores and publishes `event`; with a `parent` (a request), the event carries its
+            /// correlation id and names it as the cause.
+            async fn record(&self, version: u64, event: #events_enum, parent: Option<&Envelope>) -> Result<Envelope, ServiceError> {
+                let envelope = event.to_envelope(parent);
                 self.store.append(STREAM, ExpectedVersion::Exact(version), vec![envelope.clone()]).await?;
                 self.publisher.publish(envelope.clone()).await?;
                 Ok(envelope)
@@ -304,14 +300,30 @@ pub fn file(spec: &Spec, domain: &Domain) -> Result<TokenStream, GenError> {
             }
         }
     };
-    let sync_imports = if methods.is_empty() {
+    let requests = requests(spec, domain)?;
+    let serves_requests = !requests.is_empty();
+    let sagas = super::saga::owned(spec, domain)
+        .into_iter()
+        .map(|saga| super::saga::module(spec, &super::saga::plan(spec, saga)?))
+        .collect::<Result<Vec<_>, GenError>>()?;
+    let commands_import = if domain.commands.is_empty() {
         quote!()
+    } else {
+        let module = ident(&domain.name, Some(&domain.location))?;
+        quote!(pub use events::commands::#module::*;)
+    };
+    let sync_imports = if methods.is_empty() && !serves_requests {
+        quote!()
+    } else if methods.is_empty() {
+        quote!(
+            use std::sync::Arc;
+        )
     } else {
         quote!(
             use std::sync::{Arc, Mutex, PoisonError};
         )
     };
-    let runtime_imports = if methods.is_empty() {
+    let runtime_imports = if methods.is_empty() && !serves_requests {
         quote!(
             use fissure_runtime::{BusError, Envelope, EventStore, Publisher, StoreError};
         )
@@ -380,6 +392,8 @@ pub fn file(spec: &Spec, domain: &Domain) -> Result<TokenStream, GenError> {
         pub const STREAM: &str = #stream;
         /// The name of this service's subscription (and of its dead-letter queue).
         pub const SUBSCRIPTION: &str = #stream;
+
+        #commands_import
 
         #(#command_items)*
 
@@ -479,6 +493,75 @@ pub fn file(spec: &Spec, domain: &Domain) -> Result<TokenStream, GenError> {
             #record
         }
 
+        #requests
+
+        #(#sagas)*
+
         #test_module
+    })
+}
+
+/// The request side of a service: runs the commands sagas send as requests.
+fn requests(spec: &Spec, domain: &Domain) -> Result<TokenStream, GenError> {
+    let requested = super::saga::requested(spec, domain);
+    if requested.is_empty() {
+        return Ok(quote!());
+    }
+    let system = &spec.system.value;
+    let subscription = format!("{system}.{}.requests", domain.name);
+    let mut types = Vec::new();
+    let mut arms = Vec::new();
+    for command in &requested {
+        let name = ident(&command.name, Some(&command.location))?;
+        let method = ident(&command_method(command), Some(&command.location))?;
+        let t = super::saga::request_type(system, &domain.name, &command.name);
+        types.push(t.clone());
+        arms.push(quote! {
+            #t => {
+                let command: #name = request.decode().map_err(|e| HandlerError::permanent(e.to_string()))?;
+                self.decide.#method(&state, command).into_event()
+            }
+        });
+    }
+    Ok(quote! {
+        /// The CloudEvents types of the command requests this service runs (sagas send them).
+        pub const REQUEST_TYPES: &[&str] = &[#(#types),*];
+        /// The subscription that receives them.
+        pub const REQUEST_SUBSCRIPTION: &str = #subscription;
+
+        impl<D: Decide, S: EventStore, P: Publisher> Service<D, S, P> {
+            /// Runs a command request: decides, stores, and publishes the decided event as
+            /// caused by the request (so the saga that sent it recognises the reply). A lost
+            /// optimistic-concurrency race is transient: the bus redelivers the request.
+            pub async fn run_request(&self, request: &Envelope) -> Result<&'static str, HandlerError> {
+                let (state, version) = self.state().await.map_err(|e| HandlerError::transient(e.to_string()))?;
+                let event = match request.event_type() {
+                    #(#arms)*
+                    other => return Err(HandlerError::permanent(format!("{REQUEST_SUBSCRIPTION} does not run `{other}`"))),
+                };
+                let decided = event.event_type();
+                self.record(version, event, Some(request)).await.map_err(|e| HandlerError::transient(e.to_string()))?;
+                Ok(decided)
+            }
+        }
+
+        /// Delivers command requests to a shared service.
+        pub struct Requests<D, S, P>(pub Arc<Service<D, S, P>>);
+
+        impl<D: Decide, S: EventStore + 'static, P: Publisher + 'static> Handler for Requests<D, S, P> {
+            async fn handle(&self, request: &Envelope) -> Result<(), HandlerError> {
+                self.0.run_request(request).await.map(|_| ())
+            }
+        }
+
+        /// Subscribes `service` to its command requests on `bus`.
+        pub async fn serve_requests<D: Decide, S: EventStore + 'static, T: Transport + Clone + 'static>(
+            bus: &T,
+            service: Arc<Service<D, S, T>>,
+            retry: RetryPolicy,
+        ) -> Result<(), BusError> {
+            let subscription = Subscription::new(REQUEST_SUBSCRIPTION, REQUEST_TYPES.iter().copied()).with_retry(retry);
+            bus.subscribe(subscription, Requests(service)).await
+        }
     })
 }

@@ -45,6 +45,18 @@ struct View {
     system: String,
     domains: Vec<DomainView>,
     events: Vec<EventView>,
+    sagas: Vec<SagaView>,
+}
+
+#[derive(Serialize)]
+struct SagaView {
+    name: String,
+    owner: String,
+    description: Option<String>,
+    starts_on: String,
+    correlate_by: String,
+    /// The Mermaid `sequenceDiagram`, one line each.
+    diagram: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -72,7 +84,7 @@ struct EventView {
     subscribers: Vec<String>,
 }
 
-fn view(spec: &Spec) -> View {
+fn view(spec: &Spec) -> Result<View, GenError> {
     let system = spec.system.value.clone();
     let domains = spec
         .domains
@@ -106,11 +118,26 @@ fn view(spec: &Spec) -> View {
                 .collect(),
         })
         .collect();
-    View {
+    let sagas = spec
+        .sagas
+        .values()
+        .map(|saga| {
+            Ok(SagaView {
+                name: saga.name.clone(),
+                owner: saga.owner.value.clone(),
+                description: saga.description.clone(),
+                starts_on: saga.starts_on.value.clone(),
+                correlate_by: saga.correlate_by.value.clone(),
+                diagram: super::saga::mermaid(&super::saga::plan(spec, saga)?),
+            })
+        })
+        .collect::<Result<Vec<_>, GenError>>()?;
+    Ok(View {
         system,
         domains,
         events,
-    }
+        sagas,
+    })
 }
 
 fn engine() -> Result<Tera, GenError> {
@@ -130,7 +157,7 @@ fn template_error(e: tera::Error) -> GenError {
 
 pub fn files(spec: &Spec) -> Result<Vec<GeneratedFile>, GenError> {
     let tera = engine()?;
-    let view = view(spec);
+    let view = view(spec)?;
     let context = Context::from_serialize(&view).map_err(template_error)?;
     let render = |name: &str, ctx: &Context| tera.render(name, ctx).map_err(template_error);
     let mut files = vec![

@@ -8,6 +8,7 @@
 //! Every name in them is a validated identifier (checked by `ident`).
 
 use super::names::{domain_enum, ident, service_crate};
+use super::saga::{builders, module_name, owned, plan};
 use super::service::{command_method, handler_methods, own_events};
 use super::{GenError, GeneratedFile, user};
 use crate::spec::{Domain, Spec};
@@ -15,15 +16,20 @@ use crate::spec::{Domain, Spec};
 const MAX_WIDTH: usize = 100;
 
 pub fn files(spec: &Spec, domain: &Domain, dir: &str) -> Result<Vec<GeneratedFile>, GenError> {
-    Ok(vec![
-        user(format!("{dir}/src/lib.rs"), lib_rs(domain)),
+    let runs_sagas = !owned(spec, domain).is_empty();
+    let mut files = vec![
+        user(format!("{dir}/src/lib.rs"), lib_rs(domain, runs_sagas)),
         user(format!("{dir}/src/handlers.rs"), handlers_rs(spec, domain)?),
         user(format!("{dir}/src/commands.rs"), commands_rs(spec, domain)?),
         user(
             format!("{dir}/tests/handlers.rs"),
             handlers_test(spec, domain)?,
         ),
-    ])
+    ];
+    if runs_sagas {
+        files.push(user(format!("{dir}/src/sagas.rs"), sagas_rs(spec, domain)?));
+    }
+    Ok(files)
 }
 
 /// Checks every name is an identifier before it is spliced into text.
@@ -87,7 +93,7 @@ fn signature(name: &str, params: &[String], ret: &str) -> String {
     out
 }
 
-fn lib_rs(domain: &Domain) -> String {
+fn lib_rs(domain: &Domain, runs_sagas: bool) -> String {
     let mut doc = format!("//! The `{}` service.\n", domain.name);
     if let Some(description) = &domain.description {
         doc.push_str("//!\n");
@@ -100,6 +106,11 @@ fn lib_rs(domain: &Domain) -> String {
             });
         }
     }
+    let (sagas_mod, sagas_use) = if runs_sagas {
+        ("mod sagas;\n", "pub use sagas::Sagas;\n")
+    } else {
+        ("", "")
+    };
     format!(
         "{doc}//!
 //! This file is yours: fissure created it once and never overwrites it. `generated` is
@@ -109,12 +120,79 @@ mod commands;
 #[rustfmt::skip]
 pub mod generated;
 mod handlers;
-
+{sagas_mod}
 pub use commands::{{Commands, State}};
 pub use generated::*;
 pub use handlers::Handlers;
-"
+{sagas_use}"
     )
+}
+
+/// The business parts of the sagas `domain` runs: one `Steps` impl per saga.
+fn sagas_rs(spec: &Spec, domain: &Domain) -> Result<String, GenError> {
+    let mut out = module_doc(&[
+        &format!(
+            "The business parts of the sagas the `{}` service runs: which command each step",
+            checked(&domain.name)?
+        ),
+        "sends, with which data. The flow (order, replies, compensations, timeouts) is generated.",
+        "",
+        "This file is yours: fissure created it once and never overwrites it.",
+    ]);
+    out.push('\n');
+    let mut uses: Vec<String> = Vec::new();
+    let mut modules = Vec::new();
+    let mut impls = String::new();
+    for saga in owned(spec, domain) {
+        let plan = plan(spec, saga)?;
+        let module = module_name(&saga.name);
+        checked(&module)?;
+        modules.push(module.clone());
+        impls.push_str(&format!("\nimpl {module}::Steps for Sagas {{\n"));
+        for (i, (method, _, returns)) in builders(&plan).into_iter().enumerate() {
+            let ty = match returns.split_once('.') {
+                Some((d, c)) => {
+                    uses.push(use_line(
+                        &format!("events::commands::{}", checked(d)?),
+                        &[checked(c)?],
+                    ));
+                    c.to_string()
+                }
+                None => {
+                    uses.push(use_line("events", &[checked(&returns)?]));
+                    returns.clone()
+                }
+            };
+            if i > 0 {
+                impls.push('\n');
+            }
+            impls.push_str(&signature(
+                checked(&method)?,
+                &["&self".into(), "saga: SagaContext<'_>".into()],
+                &ty,
+            ));
+            impls.push_str(&format!("        saga.fill({ty}::example())\n    }}\n"));
+        }
+        impls.push_str("}\n");
+    }
+    uses.push(use_line("fissure_runtime::saga", &["SagaContext"]));
+    uses.sort();
+    uses.dedup();
+    out.push_str(&use_group(&uses));
+    out.push('\n');
+    let modules: Vec<&str> = modules.iter().map(String::as_str).collect();
+    out.push_str(&use_line("crate::generated", &modules));
+    out.push_str(
+        "
+/// The sagas' business parts. This starting version fills each command from the start event
+/// and the replies so far (fields of the same name), the rest from example data; replace the
+/// bodies with the real choices.
+#[derive(Debug, Default)]
+pub struct Sagas;
+",
+    );
+    out.push_str(&impls);
+    Ok(out)
 }
 
 fn handlers_rs(spec: &Spec, domain: &Domain) -> Result<String, GenError> {

@@ -6,6 +6,7 @@
 //! - [`Consumer`] and [`Disposition`]: dedup + handler + retry policy, shared by transports.
 //! - [`MemoryBus`]: the in-process broker; [`Bus`]: the transport chosen from `FISSURE_BUS`.
 //! - [`EventStore`] and [`MemoryEventStore`]: streams per aggregate with optimistic concurrency.
+//! - [`saga`]: persisted saga state machines with compensations, timeouts and resume.
 
 #[cfg(any(feature = "nats", feature = "rabbitmq"))]
 mod binary;
@@ -26,6 +27,7 @@ pub mod postgres;
 #[cfg(feature = "rabbitmq")]
 pub mod rabbitmq;
 pub mod retry;
+pub mod saga;
 pub mod select;
 pub mod store;
 mod subject;

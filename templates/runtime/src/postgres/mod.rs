@@ -11,9 +11,13 @@
 //! - [`PgInbox`]: a consumer records the event id in the same transaction as its writes, so a
 //!   redelivery after a restart finds the id and skips the handler's effects.
 //!
-//! Tables are named `<prefix>_events`, `<prefix>_outbox` and `<prefix>_inbox`.
+//! - [`PgSagaStore`]: saga instances, saved optimistically, reloaded after a restart.
+//!
+//! Tables are named `<prefix>_events`, `<prefix>_outbox`, `<prefix>_inbox` and
+//! `<prefix>_sagas`.
 
 mod outbox;
+mod saga;
 
 use std::sync::Arc;
 
@@ -25,6 +29,7 @@ use crate::envelope::Envelope;
 use crate::handler::HandlerError;
 use crate::store::{EventStore, ExpectedVersion, StoreError, StoredEvent};
 pub use outbox::OutboxRelay;
+pub use saga::PgSagaStore;
 
 /// The client crate, for tests and services that write their own state.
 pub use tokio_postgres;

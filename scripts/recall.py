@@ -1,40 +1,34 @@
 #!/usr/bin/env python3
-"""Recall of fissure's module edges against rust-analyzer's, as printed by cargo-modules.
+"""Recall and precision of fissure's module edges against rust-analyzer's name resolution.
 
-    scripts/recall.py PROJECT [--fissure BIN] [--cargo-modules BIN] [--cache DIR] [--json]
+    scripts/recall.py PROJECT [--fissure BIN] [--rust-analyzer BIN] [--cache DIR] [--json]
 
-For every lib and bin target of every workspace package of PROJECT, runs
+Runs `rust-analyzer scip PROJECT` (the rust-analyzer that rustup ships: `rustup component
+add rust-analyzer`) and `fissure analyze PROJECT --format json`. SCIP lists every name
+occurrence in the workspace's files with the symbol rust-analyzer resolved it to, method
+calls and field accesses resolved through type inference included, and names inside macro
+calls it could expand (it builds build scripts and proc macros first, with `cargo check
+--compile-time-deps`). A reference edge `A -> B` is an occurrence in module A of a symbol
+defined in module B != A, both modules fissure found. Left out: local variables, and a
+module named as a path prefix (`billing` in `billing::Invoice`); a module that a `use`
+imports (`use crate::users;`, `pub use login::*;`) is an edge into it, as in fissure.
 
-    cargo-modules dependencies --manifest-path <package>/Cargo.toml -p <package> \
-        (--lib | --bin NAME) --no-sysroot --layout none
+Modules are located by file (fissure's `file`); inline `mod x { .. }` blocks by a brace scan
+of the file. Occurrences in inline modules fissure does not have (cfg(test): rust-analyzer resolves test
+code, fissure leaves it out) are dropped, and so are files that are no fissure module.
+Items with no definition occurrence (made by a macro: diesel's `table!`) are placed by the
+module path their symbol spells.
 
-(externs are kept so edges into sibling workspace crates count; edges into crates outside
-the workspace are dropped here) and `fissure analyze PROJECT --format json`, maps both to
-module-level edges `from module -> to module` (self-edges dropped) and prints:
+  recall     = |RA & F| / |RA|
+  precision  = |RA & F| / |F|, over fissure's edges leaving files rust-analyzer indexed
 
-  recall     = |RA & F| / |RA|  (the issue's target: >= 0.9)
-  precision  = |RA & F| / |F|, over the edges leaving the modules RA covers; a lower bound,
-               since cargo-modules only records imports, signatures and field types while
-               fissure also follows function bodies. `precision (use/type/impl/bound)` counts
-               only fissure edges that hold one of those kinds.
+and every missed edge with the symbol and the line of its first occurrence, and every
+fissure edge rust-analyzer does not have with fissure's kinds and example.
 
-and the missed edges, each with the item-level edge rust-analyzer reported and the first line
-of the source module that names the target item.
-
-What rust-analyzer's edges are (cargo-modules 0.27 `graph/builder.rs`): a module uses every
-item in its scope (imports, globs) that it does not define; a fn uses the types of its
-parameters and return type; a struct/enum/union the types of its fields; a type alias its
-aliased type; a method (owned by its self type) its signature types.
-
-Mapping: an RA node's module is found through `owns` edges from the crate root (a method
-is owned by its self type, so it maps to the type's module). A target outside the analysed
-crate (another workspace crate) maps to the longest prefix of its path that is a module RA
-found in that crate. RA names a crate by its lib or bin name; fissure by its unique target
-name (a bin named like the lib gets `_bin`); both are matched through the root file.
-
-cargo-modules output is cached per target in --cache (default /tmp/fissure-recall/<name>);
-delete it to rerun. RUSTUP_TOOLCHAIN defaults to `stable` so a project's
-rust-toolchain.toml does not make rustup fetch another toolchain.
+rust-analyzer needs `cargo metadata` to work in PROJECT and writes `target/` there: run it on
+a copy of fetched code. The SCIP index is cached in --cache (default
+/tmp/fissure-recall/<name>.scip); delete it to rerun. RUSTUP_TOOLCHAIN defaults to `stable`
+so a project's rust-toolchain.toml does not make rustup fetch another toolchain.
 """
 
 import argparse
@@ -43,252 +37,348 @@ import os
 import re
 import subprocess
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 
-NODE = re.compile(r'^\s*"([^"]+)" \[label=.*// "([^"]+)" node$')
-EDGE = re.compile(r'^\s*"([^"]+)" -> "([^"]+)" \[.*// "(uses|owns)" edge$')
-LIB_KINDS = {"lib", "rlib", "dylib", "proc-macro", "staticlib", "cdylib"}
-
-
-def run(cmd, cwd=None, env=None):
-    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+def run(cmd, env=None):
+    return subprocess.run(cmd, env=env, capture_output=True, text=True)
 
 
-def metadata(project, env):
-    out = run(["cargo", "metadata", "--no-deps", "--format-version", "1"], cwd=project, env=env)
-    if out.returncode != 0:
-        sys.exit(f"cargo metadata failed in {project}:\n{out.stderr}")
-    meta = json.loads(out.stdout)
-    members = set(meta["workspace_members"])
-    targets = []
-    for pkg in meta["packages"]:
-        if pkg["id"] not in members:
+# --- SCIP (protobuf) reading: just the fields used here -------------------------------------
+
+
+def varint(b, i):
+    r = s = 0
+    while True:
+        x = b[i]
+        i += 1
+        r |= (x & 0x7F) << s
+        s += 7
+        if x < 0x80:
+            return r, i
+
+
+def fields(b):
+    i = 0
+    while i < len(b):
+        key, i = varint(b, i)
+        f, w = key >> 3, key & 7
+        if w == 0:
+            v, i = varint(b, i)
+        elif w == 2:
+            n, i = varint(b, i)
+            v = b[i : i + n]
+            i += n
+        elif w == 1:
+            v, i = b[i : i + 8], i + 8
+        elif w == 5:
+            v, i = b[i : i + 4], i + 4
+        else:
+            raise ValueError(f"wire type {w}")
+        yield f, w, v
+
+
+def scip_occurrences(data):
+    """Yields (relative_path, line, start and end column, symbol, is_definition)."""
+    for f, _, doc in fields(data):
+        if f != 2:  # Index.documents
             continue
-        for t in pkg["targets"]:
-            kinds = set(t["kind"])
-            if kinds & LIB_KINDS:
-                kind = "lib"
-            elif "bin" in kinds:
-                kind = "bin"
-            else:
-                continue  # tests, examples, benches, build scripts: fissure skips them too
-            targets.append(
-                {
-                    "package": pkg["name"],
-                    "manifest": pkg["manifest_path"],
-                    "kind": kind,
-                    "name": t["name"],
-                    "crate": t["name"].replace("-", "_"),
-                    "src_path": os.path.realpath(t["src_path"]),
-                }
-            )
-    return meta["workspace_root"], targets
+        path, occs = None, []
+        for g, _, v in fields(doc):
+            if g == 1:
+                path = bytes(v).decode()
+            elif g == 2:
+                occs.append(v)
+        for occ in occs:
+            rng, symbol, roles = [], "", 0
+            for h, w, v in fields(occ):
+                if h == 1:
+                    if w == 2:
+                        j = 0
+                        while j < len(v):
+                            x, j = varint(v, j)
+                            rng.append(x)
+                    else:
+                        rng.append(v)
+                elif h == 2:
+                    symbol = bytes(v).decode()
+                elif h == 3:
+                    roles = v
+            if symbol and not symbol.startswith("local ") and rng:
+                yield path, rng[0], rng[1], rng[-1], symbol, bool(roles & 1)
 
 
-def cargo_modules_dot(cm, target, cache, env):
-    key = f"{target['package']}.{target['kind']}.{target['name']}.dot"
-    path = os.path.join(cache, key)
-    if os.path.exists(path):
-        with open(path) as f:
-            return f.read(), None
-    cmd = [cm, "dependencies", "--manifest-path", target["manifest"], "-p", target["package"]]
-    cmd += ["--lib"] if target["kind"] == "lib" else ["--bin", target["name"]]
-    cmd += ["--no-sysroot", "--layout", "none"]
-    print(f"  cargo-modules {target['package']} {target['kind']} {target['name']} ...", file=sys.stderr)
-    out = run(cmd, env=env)
-    if out.returncode != 0 or "digraph" not in out.stdout:
-        return None, out.stderr.strip().splitlines()[-3:]
-    os.makedirs(cache, exist_ok=True)
-    with open(path, "w") as f:
-        f.write(out.stdout)
-    return out.stdout, None
+# --- where an occurrence is: file module or inline module ------------------------------------
 
 
-def parse_dot(text):
-    kinds, uses, owner = {}, [], {}
-    for line in text.splitlines():
-        m = EDGE.match(line)
-        if m:
-            src, dst, kind = m.groups()
-            if kind == "uses":
-                uses.append((src, dst))
-            else:
-                owner.setdefault(dst, src)
+def inline_modules(text):
+    """(name chain, first line, last line) of every `mod x { .. }` block, 0-based lines.
+
+    A small lexer skips comments, strings, raw strings and char literals so their braces do
+    not count."""
+    out, stack, line, i, n = [], [], 0, 0, len(text)
+    pending = None  # name of a `mod x` whose `{` comes next
+    depth = 0
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
             continue
-        m = NODE.match(line)
-        if m:
-            kinds[m.group(1)] = m.group(2)
-    return kinds, uses, owner
-
-
-def local_modules(kinds, owner, root):
-    """Module of every node reachable from the crate root through `owns` edges."""
-    children = defaultdict(list)
-    for child, parent in owner.items():
-        children[parent].append(child)
-    module_of = {root: root}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        for child in children[node]:
-            if child in module_of:
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            line += text.count("\n", i, j)
+            i = j
+            continue
+        elif c == '"' or (c in "rb" and re.match(r'(br|r|b)#*"', text[i : i + 4]) and not text[i - 1 : i].isalnum()):
+            m = re.match(r'(b?r)(#*)"', text[i:])
+            if m:
+                end = '"' + m.group(2)
+                j = text.find(end, i + m.end())
+                j = n if j < 0 else j + len(end)
+            else:
+                j = i + (2 if c == "b" else 1)
+                while j < n and text[j] != '"':
+                    j += 2 if text[j] == "\\" else 1
+                j += 1
+            line += text.count("\n", i, j)
+            i = j
+            continue
+        elif c == "'":
+            m = re.match(r"'(\\.[^']*|[^\\'])'", text[i:])
+            if m:
+                i += m.end()
                 continue
-            module_of[child] = child if kinds.get(child) in ("mod", "crate") else module_of[node]
-            stack.append(child)
-    return module_of
+        elif c == "{":
+            depth += 1
+            if pending is not None:
+                stack.append((pending, line, depth))
+                pending = None
+        elif c == "}":
+            if stack and stack[-1][2] == depth:
+                name, start, _ = stack.pop()
+                out.append(([s[0] for s in stack] + [name], start, line))
+            depth -= 1
+        elif c == ";":
+            pending = None
+        elif c == "m" and not text[i - 1 : i].isalnum() and text[i - 1 : i] != "_":
+            m = re.match(r"mod\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*(?=[{;])", text[i:])
+            if m:
+                pending = m.group(1)
+                line += text.count("\n", i, i + m.end())
+                i += m.end()
+                continue
+        i += 1
+    return out
 
 
-def longest_module_prefix(path, modules):
-    parts = path.split("::")
-    for n in range(len(parts), 0, -1):
-        candidate = "::".join(parts[:n])
-        if candidate in modules:
-            return candidate
-    return None
+class Locator:
+    """Maps (file, line) to fissure module paths."""
+
+    def __init__(self, root, modules):
+        self.files = defaultdict(list)  # file -> [module path] (one file can be in two crates)
+        inline = set()
+        for m in modules:
+            if m["inline"]:
+                inline.add(m["path"])
+            else:
+                self.files[m["file"]].append(m["path"])
+        self.blocks = {}  # file -> [(chain, start, end)]
+        for file in self.files:
+            try:
+                with open(os.path.join(root, file), encoding="utf-8") as fh:
+                    self.blocks[file] = inline_modules(fh.read())
+            except OSError:
+                self.blocks[file] = []
+        self.inline = inline
+
+    def modules(self, file, line):
+        """Module paths holding this line; [] when it is in a block fissure leaves out."""
+        best = None
+        for chain, start, end in self.blocks.get(file, []):
+            if start <= line <= end and (best is None or len(chain) > len(best)):
+                best = chain
+        out = []
+        for base in self.files.get(file, []):
+            path = base if best is None else base + "::" + "::".join(best)
+            if best is None or path in self.inline:
+                out.append(path)
+        return out
 
 
-def rename(path, old, new):
-    return new + path[len(old):]
+def is_module_symbol(symbol):
+    # `rust-analyzer cargo pkg 1.0 a/b/` is a module, `.../crate/` the crate root.
+    return symbol.endswith("/")
+
+
+def imports_module(text, start, end):
+    """Whether the module named just before column `end` is what a `use` imports: the leaf of
+    a use tree (`use crate::users;`, `{self, ..}`) or a glob (`pub use login::*;`). fissure
+    counts those as edges into the module; a module named as a path prefix is not an edge,
+    nor is `mod x;` (rust-analyzer reports its name as a reference, not a definition)."""
+    if re.search(r"\bmod\s+(r#)?$", text[:start]):
+        return False
+    return re.match(r"\s*(::\s*\*|;|,|\}|as\b)", text[end:]) is not None
+
+
+def symbol_module(symbol, crates, modules):
+    """The module a workspace symbol lives in, read from the symbol: for module symbols and
+    for items a macro generates (`diesel::table!`'s `comments::table`), which have no
+    definition occurrence. `rust-analyzer cargo <package> <version> a/b/Item#` names the
+    module path. [] for symbols of crates outside the workspace."""
+    parts = symbol.split(" ", 4)
+    if len(parts) < 5 or parts[2].replace("-", "_") not in crates:
+        return []
+    path = [parts[2].replace("-", "_")] + [p for p in parts[4].split("/")[:-1] if p != "crate"]
+    if is_module_symbol(symbol):
+        full = "::".join(path)
+        return [full] if full in modules else []
+    for n in range(len(path), 0, -1):
+        if "::".join(path[:n]) in modules:
+            return ["::".join(path[:n])]
+    return []
+
+
+def symbol_class(symbol):
+    """What kind of name an occurrence is, from its SCIP descriptor: fields and methods
+    (`Type#field.`, `impl#[Type]m().`, `Trait#m().`) need the receiver's type, which fissure
+    only guesses; the rest are paths fissure should resolve."""
+    last = symbol.rsplit("/", 1)[-1]
+    if last.endswith(")."):
+        return "method" if "#" in last or last.startswith("impl") else "fn"
+    if "#" in last and last.endswith(".") and not last.endswith("#"):
+        return "field"
+    if last.endswith("!"):
+        return "macro"
+    if last.endswith("/"):
+        return "module"
+    return "type" if last.endswith("#") else "value"
+
+
+class SourceLines:
+    def __init__(self, root):
+        self.root, self.files = root, {}
+
+    def get(self, file, line):
+        if file not in self.files:
+            try:
+                with open(os.path.join(self.root, file), encoding="utf-8") as fh:
+                    self.files[file] = fh.read().split("\n")
+            except OSError:
+                self.files[file] = []
+        text = self.files[file]
+        return text[line] if line < len(text) else ""
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("project")
     ap.add_argument("--fissure", default=os.environ.get("FISSURE", "fissure"))
-    ap.add_argument("--cargo-modules", default=os.environ.get("CARGO_MODULES", "cargo-modules"))
+    ap.add_argument("--rust-analyzer", default=os.environ.get("RUST_ANALYZER", "rust-analyzer"))
     ap.add_argument("--cache")
     ap.add_argument("--json", action="store_true", help="print the result as JSON")
-    ap.add_argument("--show", type=int, default=100, help="missed edges to list")
+    ap.add_argument("--show", type=int, default=100, help="missed and extra edges to list")
     args = ap.parse_args()
 
     project = os.path.realpath(args.project)
     name = os.path.basename(project)
-    cache = args.cache or os.path.join("/tmp/fissure-recall", name)
+    scip = args.cache or os.path.join("/tmp/fissure-recall", name + ".scip")
     env = dict(os.environ)
     env.setdefault("RUSTUP_TOOLCHAIN", "stable")
 
-    root, targets = metadata(project, env)
+    if not os.path.exists(scip):
+        os.makedirs(os.path.dirname(scip), exist_ok=True)
+        print(f"rust-analyzer scip {project} ...", file=sys.stderr)
+        out = run([args.rust_analyzer, "scip", project, "--output", scip], env)
+        if out.returncode != 0 or not os.path.exists(scip):
+            sys.exit(f"rust-analyzer scip failed:\n{out.stderr[-2000:]}")
+    with open(scip, "rb") as fh:
+        data = fh.read()
 
     fj = run([args.fissure, "analyze", project, "--format", "json"])
     if fj.returncode != 0:
         sys.exit(f"fissure analyze failed:\n{fj.stderr}")
     report = json.loads(fj.stdout)
-    fissure_root = report.get("root", project)
-    by_root = {}
-    for c in report["crates"]:
-        by_root[os.path.realpath(os.path.join(project, c["root_file"]))] = c["name"]
-    module_files = {m["path"]: m["file"] for m in report["modules"]}
+    loc = Locator(project, report["modules"])
 
-    # Pass 1: cargo-modules per target; RA's module set per crate.
-    runs, failed = [], []
-    for t in targets:
-        fname = by_root.get(t["src_path"])
-        if fname is None:
-            failed.append((t, ["fissure found no crate with this root file"]))
-            continue
-        dot, err = cargo_modules_dot(args.cargo_modules, t, cache, env)
-        if dot is None:
-            failed.append((t, err))
-            continue
-        kinds, uses, owner = parse_dot(dot)
-        module_of = local_modules(kinds, owner, t["crate"])
-        runs.append((t, fname, kinds, uses, module_of))
-    # Lib crates other targets can reach: RA name -> (fissure name, RA module paths).
-    libs = {}
-    for t, fname, kinds, uses, module_of in runs:
-        if t["kind"] == "lib":
-            mods = {m for n, m in module_of.items() if n == m}
-            libs[t["crate"]] = (fname, mods)
+    crates = {c["name"] for c in report["crates"]}
+    modules = {m["path"] for m in report["modules"]}
+    lines = SourceLines(project)
+    defs, refs, indexed = {}, [], set()
+    for path, line, start, end, symbol, is_def in scip_occurrences(data):
+        indexed.add(path)
+        if is_def:
+            if not is_module_symbol(symbol):
+                defs.setdefault(symbol, (path, line))
+        elif not is_module_symbol(symbol) or imports_module(lines.get(path, line), start, end):
+            refs.append((path, line, symbol))
 
-    # Pass 2: RA module edges, in fissure's names.
-    ra_edges = {}  # (from, to) -> example (src item, dst item)
-    covered_modules = set()
-    for t, fname, kinds, uses, module_of in runs:
-        for n, m in module_of.items():
-            if n == m:
-                covered_modules.add(rename(m, t["crate"], fname))
-        for src, dst in uses:
-            if src not in module_of:
-                continue
-            from_mod = rename(module_of[src], t["crate"], fname)
-            if dst in module_of:
-                to_mod = rename(module_of[dst], t["crate"], fname)
-            else:
-                krate = dst.split("::")[0]
-                if krate not in libs:
-                    continue  # a crate outside the workspace
-                lib_name, mods = libs[krate]
-                prefix = longest_module_prefix(dst, mods)
-                if prefix is None:
-                    continue
-                to_mod = rename(prefix, krate, lib_name)
-            if from_mod != to_mod:
-                ra_edges.setdefault((from_mod, to_mod), (src, dst))
+    ra_edges = {}  # (from, to) -> (file, line, symbol)
+    for path, line, symbol in refs:
+        if symbol in defs:
+            tos = loc.modules(*defs[symbol])
+        else:
+            tos = symbol_module(symbol, crates, modules)
+        for a in loc.modules(path, line):
+            # A file in two crates (lib and bin both `mod x;`): pair it with the same crate.
+            same = [b for b in tos if b.split("::")[0] == a.split("::")[0]]
+            for b in same or tos[:1]:
+                if a != b:
+                    ra_edges.setdefault((a, b), (path, line, symbol))
 
-    f_edges, f_strict = {}, set()
-    for e in report["edges"]:
-        if e["from"] not in covered_modules:
-            continue
-        key = (e["from"], e["to"])
-        f_edges[key] = e
-        if set(e["kinds"]) & {"use", "type", "impl", "bound"}:
-            f_strict.add(key)
+    covered = {p for f in indexed for p in loc.files.get(f, [])}
+    covered |= {p for p in loc.inline if any(p.startswith(c + "::") for c in covered)}
+    f_edges = {(e["from"], e["to"]): e for e in report["edges"] if e["from"] in covered}
 
-    ra = set(ra_edges)
-    found = ra & set(f_edges)
-    missed = sorted(ra - set(f_edges))
+    ra, fs = set(ra_edges), set(f_edges)
+    found = ra & fs
     recall = len(found) / len(ra) if ra else 1.0
-    precision = len(found) / len(f_edges) if f_edges else 1.0
-    strict_precision = len(ra & f_strict) / len(f_strict) if f_strict else 1.0
-
-    missed_rows = []
-    for a, b in missed:
-        src_item, dst_item = ra_edges[(a, b)]
-        file = module_files.get(a)
-        where = f"{file}" if file else "?"
-        leaf = dst_item.split("::")[-1]
-        if file:
-            try:
-                with open(os.path.join(fissure_root, file), encoding="utf-8") as fh:
-                    for i, line in enumerate(fh, 1):
-                        if re.search(r"\b" + re.escape(leaf) + r"\b", line):
-                            where = f"{file}:{i}: {line.strip()[:100]}"
-                            break
-            except OSError:
-                pass
-        missed_rows.append({"from": a, "to": b, "ra_from_item": src_item, "ra_to_item": dst_item, "where": where})
+    precision = len(found) / len(fs) if fs else 1.0
+    missed = [
+        {"from": a, "to": b, "symbol": ra_edges[(a, b)][2].split(" ", 4)[-1],
+         "class": symbol_class(ra_edges[(a, b)][2]),
+         "where": f"{ra_edges[(a, b)][0]}:{ra_edges[(a, b)][1] + 1}: "
+         + lines.get(*ra_edges[(a, b)][:2]).strip()[:110]}
+        for a, b in sorted(ra - fs)
+    ]
+    extra = []
+    for a, b in sorted(fs - ra):
+        e = f_edges[(a, b)]
+        ex = e["examples"][0] if e["examples"] else {}
+        extra.append({"from": a, "to": b, "kinds": e["kinds"],
+                      "where": f"{ex.get('file')}:{ex.get('line')}: {ex.get('to_item')} ({ex.get('kind')})"})
 
     result = {
         "project": name,
-        "targets": len(targets),
-        "targets_analysed_by_ra": len(runs),
-        "ra_failures": [
-            {"package": t["package"], "kind": t["kind"], "name": t["name"], "error": err} for t, err in failed
-        ],
+        "files_indexed_by_ra": len(indexed),
         "ra_edges": len(ra),
-        "fissure_edges": len(f_edges),
-        "fissure_edges_use_type_impl_bound": len(f_strict),
+        "fissure_edges": len(fs),
         "found": len(found),
         "recall": recall,
         "precision": precision,
-        "precision_use_type_impl_bound": strict_precision,
-        "missed": missed_rows,
+        "missed_by_class": dict(Counter(r["class"] for r in missed).most_common()),
+        "extra_by_kinds": dict(Counter("+".join(sorted(r["kinds"])) for r in extra).most_common()),
+        "missed": missed,
+        "extra": extra,
     }
     if args.json:
         json.dump(result, sys.stdout, indent=2)
         print()
         return
-    print(f"{name}: {len(runs)}/{len(targets)} targets analysed by rust-analyzer")
-    for t, err in failed:
-        print(f"  cargo-modules failed on {t['package']} {t['kind']} {t['name']}: {' | '.join(err or [])}")
-    print(f"rust-analyzer module edges: {len(ra)}; fissure: {len(f_edges)} ({len(f_strict)} with use/type/impl/bound)")
+    print(f"{name}: {len(indexed)} files indexed by rust-analyzer")
+    print(f"rust-analyzer module edges: {len(ra)}; fissure: {len(fs)}")
     print(f"recall    {recall:.3f}  ({len(found)}/{len(ra)})")
-    print(f"precision {precision:.3f}  (use/type/impl/bound only: {strict_precision:.3f})")
-    if missed_rows:
-        print(f"missed ({len(missed_rows)}):")
-        for r in missed_rows[: args.show]:
-            print(f"  {r['from']} -> {r['to']}   [RA: {r['ra_from_item']} -> {r['ra_to_item']}]")
-            print(f"      {r['where']}")
+    print(f"precision {precision:.3f}  ({len(found)}/{len(fs)})")
+    print(f"missed by class: {result['missed_by_class']}")
+    print(f"fissure only, by kinds: {result['extra_by_kinds']}")
+    for title, rows in (("missed", missed), ("fissure only", extra)):
+        if rows:
+            print(f"{title} ({len(rows)}):")
+            for r in rows[: args.show]:
+                detail = f"{r['class']}: {r['symbol']}" if "symbol" in r else r["kinds"]
+                print(f"  {r['from']} -> {r['to']}   [{detail}]\n      {r['where']}")
 
 
 if __name__ == "__main__":

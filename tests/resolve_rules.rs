@@ -603,3 +603,35 @@ fn generics_locals_closures_and_body_uses_shadow_module_items() {
     );
     assert_eq!(a.resolution.stats.unresolved, 0);
 }
+
+#[test]
+fn a_named_import_brings_every_namespace_of_the_name() {
+    // Found by scripts/recall.py on zero-to-production: `use crate::routes::login;` stopped
+    // at the private module `login` and missed the fn re-exported by `pub use login::*`.
+    let a = analyze("resolve/namespaces", false);
+    assert_lines(
+        item_edges(&a),
+        &[
+            // The glob and the re-export name a module and a fn: one edge each.
+            "namespaces::routes -> namespaces::routes::login (use)",
+            "namespaces::routes::login -> namespaces::routes::login::post::login (use)",
+            "namespaces::startup -> namespaces::routes::Unit (use)",
+            // The module too: privacy is not enforced (ARCHITECTURE.md).
+            "namespaces::startup -> namespaces::routes::login (use)",
+            "namespaces::startup -> namespaces::routes::login::post::login (use)",
+            "namespaces::startup::serve -> namespaces::routes::Unit (construct)",
+            "namespaces::startup::serve -> namespaces::routes::Unit (type)",
+        ],
+    );
+    assert_lines(
+        module_edges(&a),
+        &[
+            "namespaces::routes -> namespaces::routes::login [use:1]",
+            "namespaces::routes::login -> namespaces::routes::login::post [use:1]",
+            "namespaces::startup -> namespaces::routes [use:1 type:1 construct:1]",
+            "namespaces::startup -> namespaces::routes::login [use:1]",
+            "namespaces::startup -> namespaces::routes::login::post [use:1]",
+        ],
+    );
+    assert_eq!(a.resolution.stats.unresolved, 0);
+}

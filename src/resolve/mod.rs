@@ -254,22 +254,52 @@ pub fn resolve(cb: &Codebase) -> Resolution {
         };
         for u in &module.facts.uses {
             let local = body_uses.get(&u.owner).unwrap_or(&empty);
-            let found = match u.kind {
-                UseKind::Glob => scopes.resolve_in(mid, &u.path, Namespace::Type, local),
-                UseKind::Named { .. } if u.path.segments.is_empty() => continue,
-                UseKind::Named { .. } => [Namespace::Type, Namespace::Value, Namespace::Macro]
+            let found: Vec<Binding> = match u.kind {
+                UseKind::Glob => scopes
+                    .resolve_in(mid, &u.path, Namespace::Type, local)
                     .into_iter()
-                    .find_map(|ns| scopes.resolve_in(mid, &u.path, ns, &[])),
+                    .collect(),
+                UseKind::Named { .. } if u.path.segments.is_empty() => continue,
+                // A named import brings the name in every namespace it has: `use
+                // routes::login;` can import both a module `login` and, through a glob
+                // re-export, a fn `login` defined elsewhere; the fn is what callers use.
+                // An external name is counted once, as before.
+                UseKind::Named { .. } => {
+                    let mut all = Vec::new();
+                    for ns in [Namespace::Type, Namespace::Value, Namespace::Macro] {
+                        if let Some(b) = scopes.resolve_in(mid, &u.path, ns, &[])
+                            && !all.contains(&b)
+                            && (all.is_empty()
+                                || !matches!(b, Binding::External(_) | Binding::ExternalCrate(_)))
+                        {
+                            all.push(b);
+                        }
+                    }
+                    all
+                }
             };
-            record(
-                &mut res,
-                &mut scopes,
-                found,
-                u.owner,
-                RefKind::Use,
-                u.pos,
-                &|| u.path.to_string(),
-            );
+            if found.is_empty() {
+                record(
+                    &mut res,
+                    &mut scopes,
+                    None,
+                    u.owner,
+                    RefKind::Use,
+                    u.pos,
+                    &|| u.path.to_string(),
+                );
+            }
+            for b in found {
+                record(
+                    &mut res,
+                    &mut scopes,
+                    Some(b),
+                    u.owner,
+                    RefKind::Use,
+                    u.pos,
+                    &|| u.path.to_string(),
+                );
+            }
         }
         for r in &module.facts.refs {
             let first = r.path.segments[0].as_str();

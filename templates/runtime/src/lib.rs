@@ -7,7 +7,7 @@
 //! - [`MemoryBus`]: the in-process broker; [`Bus`]: the transport chosen from `FISSURE_BUS`.
 //! - [`EventStore`] and [`MemoryEventStore`]: streams per aggregate with optimistic concurrency.
 
-#[cfg(any(feature = "nats", feature = "rabbitmq"))]
+#[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
 mod binary;
 pub mod bus;
 pub mod consumer;
@@ -16,7 +16,9 @@ pub mod envelope;
 pub mod handler;
 mod hash;
 mod ids;
-#[cfg(any(feature = "nats", feature = "rabbitmq"))]
+#[cfg(feature = "kafka")]
+pub mod kafka;
+#[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
 mod lanes;
 pub mod memory;
 #[cfg(feature = "nats")]

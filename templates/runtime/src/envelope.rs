@@ -211,7 +211,7 @@ impl Envelope {
     }
 
     /// Every extension attribute, by name.
-    pub(crate) fn extensions(&self) -> &BTreeMap<String, Value> {
+    pub fn extensions(&self) -> &BTreeMap<String, Value> {
         &self.extensions
     }
 

@@ -291,8 +291,12 @@ impl KafkaBus {
             }
             sub.lanes.abort();
         }
-        // Closing a consumer leaves its group, a blocking round trip.
-        drop(tokio::task::spawn_blocking(move || drop(subs)));
+        // Closing a consumer leaves its group, a blocking round trip: off the async workers
+        // when there are some.
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => drop(runtime.spawn_blocking(move || drop(subs))),
+            Err(_) => drop(subs),
+        }
     }
 }
 

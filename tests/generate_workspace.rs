@@ -4,8 +4,12 @@
 //! handler method still to write. Slow (minutes): every run shares one target folder,
 //! `$FISSURE_GENERATED_TARGET_DIR` or `$CARGO_TARGET_DIR/generated-ws`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
+
+use common::generated_target_dir as target_dir;
 
 /// Generated workspaces of both fixtures have packages of the same names (`events`, `app`),
 /// and cargo keys a path package's artifacts by name, not by folder: two of them building
@@ -16,16 +20,6 @@ fn take_turn() -> std::sync::MutexGuard<'static, ()> {
     SHARED_TARGET
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn target_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("FISSURE_GENERATED_TARGET_DIR") {
-        return PathBuf::from(dir);
-    }
-    let base = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
-    base.join("generated-ws")
 }
 
 fn generate(spec: &Path, out: &Path) {

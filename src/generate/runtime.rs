@@ -53,6 +53,22 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../templates/runtime/src/ids.rs"),
     ),
     (
+        "src/kafka/consume.rs",
+        include_str!("../../templates/runtime/src/kafka/consume.rs"),
+    ),
+    (
+        "src/kafka/mod.rs",
+        include_str!("../../templates/runtime/src/kafka/mod.rs"),
+    ),
+    (
+        "src/kafka/naming.rs",
+        include_str!("../../templates/runtime/src/kafka/naming.rs"),
+    ),
+    (
+        "src/kafka/offsets.rs",
+        include_str!("../../templates/runtime/src/kafka/offsets.rs"),
+    ),
+    (
         "src/lanes.rs",
         include_str!("../../templates/runtime/src/lanes.rs"),
     ),
@@ -163,6 +179,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     (
         "tests/envelope.rs",
         include_str!("../../templates/runtime/tests/envelope.rs"),
+    ),
+    (
+        "tests/kafka.rs",
+        include_str!("../../templates/runtime/tests/kafka.rs"),
     ),
     (
         "tests/memory_bus.rs",

@@ -8,6 +8,18 @@ use std::path::{Path, PathBuf};
 use fissure::pipeline::{self, Analysis, AnalyzeOptions};
 use fissure::resolve::Target;
 
+/// The target folder that every generated workspace of the tests shares, so their
+/// dependencies build once: `$FISSURE_GENERATED_TARGET_DIR`, else `$CARGO_TARGET_DIR/generated-ws`.
+pub fn generated_target_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("FISSURE_GENERATED_TARGET_DIR") {
+        return PathBuf::from(dir);
+    }
+    let base = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    base.join("generated-ws")
+}
+
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")

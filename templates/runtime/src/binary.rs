@@ -5,6 +5,7 @@
 //! a string travels as JSON text and is parsed back; a string extension that itself parses as
 //! a non-string JSON value (`"true"`, `"42"`) comes back as that value.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -35,10 +36,9 @@ pub(crate) fn encode(envelope: &Envelope) -> (Vec<(String, String)>, Vec<u8>) {
     if let Some(c) = envelope.causation_id() {
         h.push((format!("{PREFIX}causationid"), c.to_string()));
     }
-    let parts_ext = envelope.clone().into_parts().extensions;
-    for (name, value) in parts_ext {
+    for (name, value) in envelope.extensions() {
         let text = match value {
-            Value::String(s) => s,
+            Value::String(s) => s.clone(),
             other => other.to_string(),
         };
         h.push((format!("{PREFIX}{name}"), text));
@@ -53,14 +53,25 @@ pub(crate) fn decode<'a>(
     headers: impl IntoIterator<Item = (&'a str, &'a str)>,
     body: &[u8],
 ) -> Result<Envelope, String> {
-    let mut attrs: BTreeMap<String, String> = BTreeMap::new();
+    // Borrowed names and values: this runs once per delivered event, and the names are
+    // lower-case already unless another producer wrote them.
+    let mut attrs: BTreeMap<Cow<'a, str>, &'a str> = BTreeMap::new();
     for (name, value) in headers {
-        let lower = name.to_ascii_lowercase();
-        if let Some(attr) = lower.strip_prefix(PREFIX) {
-            attrs.insert(attr.to_owned(), value.to_owned());
-        }
+        let Some(attr) = name
+            .get(..PREFIX.len())
+            .filter(|p| p.eq_ignore_ascii_case(PREFIX))
+            .map(|_| &name[PREFIX.len()..])
+        else {
+            continue;
+        };
+        let attr = if attr.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(attr.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(attr)
+        };
+        attrs.insert(attr, value);
     }
-    let mut take = |name: &str| attrs.remove(name);
+    let mut take = |name: &str| attrs.remove(name).map(str::to_owned);
     let spec = take("specversion").ok_or("missing ce-specversion header")?;
     if spec != SPEC_VERSION {
         return Err(format!("unsupported CloudEvents specversion `{spec}`"));
@@ -91,11 +102,11 @@ pub(crate) fn decode<'a>(
     let extensions = attrs
         .into_iter()
         .map(|(name, text)| {
-            let value = match serde_json::from_str::<Value>(&text) {
+            let value = match serde_json::from_str::<Value>(text) {
                 Ok(v) if !v.is_string() => v,
-                _ => Value::String(text),
+                _ => Value::String(text.to_owned()),
             };
-            (name, value)
+            (name.into_owned(), value)
         })
         .collect();
     Envelope::from_parts(EnvelopeParts {

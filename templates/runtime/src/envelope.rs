@@ -210,6 +210,11 @@ impl Envelope {
         self.extensions.get(name)
     }
 
+    /// Every extension attribute, by name.
+    pub fn extensions(&self) -> &BTreeMap<String, Value> {
+        &self.extensions
+    }
+
     /// The CloudEvents JSON structured form.
     pub fn to_json(&self) -> String {
         // Serializing a tree of strings, UUIDs and an owned `Value` into a String cannot fail.

@@ -8,7 +8,7 @@
 //! - [`EventStore`] and [`MemoryEventStore`]: streams per aggregate with optimistic concurrency.
 //! - [`saga`]: persisted saga state machines with compensations, timeouts and resume.
 
-#[cfg(any(feature = "nats", feature = "rabbitmq"))]
+#[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
 mod binary;
 pub mod bus;
 pub mod consumer;
@@ -17,7 +17,9 @@ pub mod envelope;
 pub mod handler;
 mod hash;
 mod ids;
-#[cfg(any(feature = "nats", feature = "rabbitmq"))]
+#[cfg(feature = "kafka")]
+pub mod kafka;
+#[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
 mod lanes;
 pub mod memory;
 #[cfg(feature = "nats")]

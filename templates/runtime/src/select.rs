@@ -58,6 +58,8 @@ pub enum Bus {
     Nats(crate::nats::NatsBus),
     #[cfg(feature = "rabbitmq")]
     RabbitMq(crate::rabbitmq::RabbitBus),
+    #[cfg(feature = "kafka")]
+    Kafka(crate::kafka::KafkaBus),
 }
 
 /// Runs `$body` with `$b` bound to the transport inside a [`Bus`].
@@ -69,6 +71,8 @@ macro_rules! each {
             Bus::Nats($b) => $body,
             #[cfg(feature = "rabbitmq")]
             Bus::RabbitMq($b) => $body,
+            #[cfg(feature = "kafka")]
+            Bus::Kafka($b) => $body,
         }
     };
 }
@@ -85,6 +89,12 @@ impl Bus {
             TransportKind::RabbitMq(url) => Ok(Self::RabbitMq(
                 crate::rabbitmq::RabbitBus::connect(&url).await?,
             )),
+            #[cfg(feature = "kafka")]
+            TransportKind::Kafka(url) => {
+                Ok(Self::Kafka(crate::kafka::KafkaBus::connect(&url).await?))
+            }
+            // Reached only by a transport whose feature this build does not have.
+            #[allow(unreachable_patterns, reason = "every feature on makes it unreachable")]
             other => Err(BusError::FeatureDisabled {
                 transport: url.trim().to_owned(),
                 feature: other.feature().unwrap_or("memory"),
@@ -150,12 +160,16 @@ mod tests {
             ))
         );
         assert_eq!(
+            TransportKind::parse("kafka://a:9092,b:9092"),
+            Ok(TransportKind::Kafka("kafka://a:9092,b:9092".into()))
+        );
+        assert_eq!(
             TransportKind::parse("redis://x"),
             Err(BusError::UnknownTransport("redis://x".into()))
         );
     }
 
-    #[cfg(not(any(feature = "nats", feature = "rabbitmq")))]
+    #[cfg(not(any(feature = "nats", feature = "rabbitmq", feature = "kafka")))]
     #[tokio::test]
     async fn broker_urls_without_their_feature_are_refused_by_name() {
         let Err(e) = Bus::connect("nats://127.0.0.1:4222").await else {
@@ -169,6 +183,10 @@ mod tests {
             panic!("amqp connected without the feature");
         };
         assert!(e.to_string().contains("`rabbitmq` feature"), "{e}");
+        let Err(e) = Bus::connect("kafka://127.0.0.1:9092").await else {
+            panic!("kafka connected without the feature");
+        };
+        assert!(e.to_string().contains("`kafka` feature"), "{e}");
         assert!(matches!(Bus::connect("memory").await, Ok(Bus::Memory(_))));
     }
 }

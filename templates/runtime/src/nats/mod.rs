@@ -251,31 +251,34 @@ impl Publisher for NatsBus {
     }
 
     /// Sends every event before waiting for the confirmations (pipelined), then retries any
-    /// that failed one by one.
+    /// that failed one by one (rebuilding its message: the happy path copies nothing).
     async fn publish_all(&self, envelopes: Vec<Envelope>) -> Result<(), BusError> {
         self.check_open()?;
         let mut pending = Vec::with_capacity(envelopes.len());
+        let mut last_system = None;
         for e in &envelopes {
             let system = naming::system_of(e.event_type())?;
-            self.ensure_system(system).await?;
+            if last_system != Some(system) {
+                self.ensure_system(system).await?;
+                last_system = Some(system);
+            }
             let (headers, body) = headers_of(e);
-            let body: bytes::Bytes = body.into();
-            let id = e.id().to_string();
-            let subject = e.event_type().to_owned();
             let msg = Publish::build()
-                .payload(body.clone())
-                .headers(headers.clone())
-                .message_id(&id);
-            let sent = self.inner.js.send_publish(subject.clone(), msg).await.ok();
-            pending.push((sent, subject, id, headers, body));
+                .payload(body.into())
+                .headers(headers)
+                .message_id(e.id().to_string());
+            let subject = e.event_type().to_owned();
+            pending.push(self.inner.js.send_publish(subject, msg).await.ok());
         }
-        for (sent, subject, id, headers, body) in pending {
+        for (sent, e) in pending.into_iter().zip(&envelopes) {
             let confirmed = match sent {
                 Some(ack) => ack.await.is_ok(),
                 None => false,
             };
             if !confirmed {
-                publish_confirmed(&self.inner.js, subject, id, headers, body).await?;
+                let (headers, body) = headers_of(e);
+                let (subject, id) = (e.event_type().to_owned(), e.id().to_string());
+                publish_confirmed(&self.inner.js, subject, id, headers, body.into()).await?;
             }
         }
         Ok(())

@@ -19,6 +19,8 @@ pub async fn kill(bus: &Bus) {
         Bus::Nats(b) => b.abort(),
         #[cfg(feature = "rabbitmq")]
         Bus::RabbitMq(b) => b.abort().await,
+        #[cfg(feature = "kafka")]
+        Bus::Kafka(b) => b.abort(),
         other => other.shutdown().await,
     }
 }

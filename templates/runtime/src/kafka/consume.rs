@@ -1,0 +1,531 @@
+//! Subscribing, settling, dead letters and draining on Kafka (see the parent module for the
+//! mapping of a [`Disposition`] onto topics and commits).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rdkafka::consumer::{
+    BaseConsumer, CommitMode, Consumer as KafkaConsumer, ConsumerContext, Rebalance, StreamConsumer,
+};
+use rdkafka::error::KafkaResult;
+use rdkafka::message::Message as _;
+use rdkafka::{ClientContext, Offset, TopicPartitionList};
+use tokio::task::JoinHandle;
+
+use super::naming::Topics;
+use super::offsets::Offsets;
+use super::*;
+use crate::bus::{DeadLetter, Subscription, Transport};
+use crate::consumer::{Consumer, Disposition};
+use crate::dedup::MemoryDedup;
+use crate::handler::Handler;
+use crate::lanes::{Delivery, Lanes};
+use crate::time::Timestamp;
+
+/// How often settled positions are committed.
+const COMMIT_EVERY: Duration = Duration::from_millis(20);
+
+type GroupConsumer = StreamConsumer<Ctx>;
+
+pub(super) struct Sub {
+    topics: Topics,
+    dlq: String,
+    consumer: Arc<GroupConsumer>,
+    lanes: Arc<Lanes<KafkaDelivery>>,
+    offsets: Arc<Mutex<Offsets>>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+pub(super) fn consumer_config(settings: &KafkaSettings, group: &str) -> ClientConfig {
+    let mut c = client_config(settings);
+    c.set("group.id", group)
+        .set("enable.auto.commit", "false")
+        // Only a partition without a committed position starts here: a group's positions are
+        // set to the end of its topics when it subscribes, so this covers topics created later
+        // (an `ALL_TYPES` subscription's), whose every record came after the subscription.
+        .set("auto.offset.reset", "earliest")
+        // New topics of an `ALL_TYPES` subscription are found within a second, not 5 minutes.
+        .set("topic.metadata.refresh.interval.ms", "1000");
+    c
+}
+
+/// The consumer's callbacks: commits answered, partitions taken away.
+pub(super) struct Ctx {
+    offsets: Arc<Mutex<Offsets>>,
+}
+
+impl ClientContext for Ctx {}
+
+impl ConsumerContext for Ctx {
+    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Revoke(partitions) = rebalance {
+            // Hand over what is settled, so the next owner does not redo it.
+            let settled = lock(&self.offsets).take_commits();
+            if !settled.is_empty() {
+                let _ = consumer.commit(&list_of(&settled), CommitMode::Sync);
+            }
+            let mut offsets = lock(&self.offsets);
+            for p in partitions.elements() {
+                offsets.revoke(p.topic(), p.partition());
+            }
+        }
+    }
+
+    fn commit_callback(&self, result: KafkaResult<()>, committed: &TopicPartitionList) {
+        let mut offsets = lock(&self.offsets);
+        for p in committed.elements() {
+            if let Offset::Offset(n) = p.offset() {
+                let ok = result.is_ok() && p.error().is_ok();
+                offsets.commit_answered(p.topic(), p.partition(), n, ok);
+            }
+        }
+    }
+}
+
+fn list_of(positions: &[(String, i32, i64)]) -> TopicPartitionList {
+    let mut list = TopicPartitionList::new();
+    for (topic, partition, offset) in positions {
+        // Only fails for a negative offset, which a position never is.
+        let _ = list.add_partition_offset(topic, *partition, Offset::Offset(*offset));
+    }
+    list
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Every partition of the topics `topics` reads, as the cluster knows them now.
+fn partitions(
+    consumer: &impl KafkaConsumer<Ctx>,
+    topics: &Topics,
+) -> KafkaResult<TopicPartitionList> {
+    let metadata = consumer.fetch_metadata(None, STEP)?;
+    let mut list = TopicPartitionList::new();
+    for t in metadata.topics().iter().filter(|t| topics.reads(t.name())) {
+        for p in t.partitions() {
+            list.add_partition(t.name(), p.id());
+        }
+    }
+    Ok(list)
+}
+
+/// Sets the position of every partition the group never committed to its end: a new
+/// subscription receives the events published from now on, as on the other transports.
+fn start_at_end(consumer: &impl KafkaConsumer<Ctx>, topics: &Topics) -> KafkaResult<()> {
+    let committed = consumer.committed_offsets(partitions(consumer, topics)?, STEP)?;
+    let mut ends = Vec::new();
+    for p in committed.elements() {
+        if !matches!(p.offset(), Offset::Offset(_)) {
+            let (_, high) = consumer.fetch_watermarks(p.topic(), p.partition(), STEP)?;
+            ends.push((p.topic().to_owned(), p.partition(), high));
+        }
+    }
+    if !ends.is_empty() {
+        consumer.commit(&list_of(&ends), CommitMode::Sync)?;
+    }
+    Ok(())
+}
+
+/// Whether the group's committed positions reached the end of every partition it reads.
+fn caught_up(consumer: &impl KafkaConsumer<Ctx>, topics: &Topics) -> KafkaResult<bool> {
+    let committed = consumer.committed_offsets(partitions(consumer, topics)?, STEP)?;
+    for p in committed.elements() {
+        let (low, high) = consumer.fetch_watermarks(p.topic(), p.partition(), STEP)?;
+        let at = match p.offset() {
+            Offset::Offset(n) => n,
+            _ => low,
+        };
+        if at < high {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+impl Transport for KafkaBus {
+    async fn subscribe<H: Handler>(
+        &self,
+        subscription: Subscription,
+        handler: H,
+    ) -> Result<(), BusError> {
+        self.check_open()?;
+        let name = subscription.name().to_owned();
+        if self.subs().contains_key(&name) {
+            return Err(BusError::DuplicateSubscription(name));
+        }
+        let s = &self.inner.settings;
+        let topics = Topics::of(&name, subscription.types(), s.system.as_deref())?;
+        let group = group_id(&topics.system, &name);
+        let dlq = dead_letter_topic(&topics.system, &name);
+        let mut create: Vec<&str> = topics.exact.iter().map(String::as_str).collect();
+        create.extend([topics.retry.as_str(), dlq.as_str()]);
+        self.ensure_topics(&create).await?;
+
+        let offsets = Arc::new(Mutex::new(Offsets::default()));
+        let ctx = Ctx {
+            offsets: Arc::clone(&offsets),
+        };
+        let consumer: GroupConsumer = consumer_config(s, &group)
+            .create_with_context(ctx)
+            .map_err(|e| BusError::Transport(format!("consumer group `{group}`: {e}")))?;
+        let consumer = Arc::new(consumer);
+        let (c, t) = (Arc::clone(&consumer), topics.clone());
+        blocking(move || start_at_end(c.as_ref(), &t))
+            .await
+            .map_err(|e| BusError::Transport(format!("positions of group `{group}`: {e}")))?;
+        let patterns = topics.patterns();
+        let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        consumer
+            .subscribe(&patterns)
+            .map_err(|e| BusError::Transport(format!("subscribe group `{group}`: {e}")))?;
+
+        let dedup = subscription
+            .dedup
+            .clone()
+            .unwrap_or_else(|| Arc::new(MemoryDedup::default()));
+        let handler = Arc::new(Consumer::new(handler, dedup, subscription.retry().clone()));
+        let lanes = Arc::new(Lanes::start(subscription.lanes(), handler));
+        let settle = Arc::new(SettleContext {
+            producer: self.inner.producer.clone(),
+            topics: topics.clone(),
+            retry_topic: topics.retry.clone(),
+            dlq_topic: dlq.clone(),
+            subscription: name.clone(),
+            offsets: Arc::clone(&offsets),
+            bus: Arc::downgrade(&self.inner),
+        });
+        let tasks = vec![
+            tokio::spawn(pump(Arc::clone(&consumer), Arc::clone(&lanes), settle)),
+            tokio::spawn(commit_loop(Arc::clone(&consumer), Arc::clone(&offsets))),
+        ];
+        self.subs().insert(
+            name,
+            Sub {
+                topics,
+                dlq,
+                consumer,
+                lanes,
+                offsets,
+                tasks,
+            },
+        );
+        Ok(())
+    }
+
+    async fn dead_letters(&self, subscription: &str) -> Result<Vec<DeadLetter>, BusError> {
+        let dlq = self
+            .subs()
+            .get(subscription)
+            .map(|s| s.dlq.clone())
+            .ok_or_else(|| BusError::UnknownSubscription(subscription.to_owned()))?;
+        let mut config = client_config(&self.inner.settings);
+        // A group of its own that never commits: librdkafka wants one even for assign().
+        config
+            .set("group.id", format!("{dlq}.reader"))
+            .set("enable.auto.commit", "false");
+        let name = subscription.to_owned();
+        match tokio::task::spawn_blocking(move || read_dead_letters(&config, &dlq, &name)).await {
+            Ok(read) => read.map_err(BusError::Transport),
+            Err(e) => Err(BusError::Transport(e.to_string())),
+        }
+    }
+
+    /// Polls the cluster until every subscription of this bus has committed the end of every
+    /// partition it reads and no lane or retry timer holds a record.
+    async fn drain(&self) {
+        loop {
+            let subs: Vec<_> = self
+                .subs()
+                .values()
+                .map(|s| {
+                    (
+                        Arc::clone(&s.consumer),
+                        s.topics.clone(),
+                        Arc::clone(&s.lanes),
+                        Arc::clone(&s.offsets),
+                    )
+                })
+                .collect();
+            let mut idle = true;
+            for (consumer, topics, lanes, offsets) in subs {
+                if lanes.inflight() > 0 || lock(&offsets).pending() > 0 {
+                    idle = false;
+                    break;
+                }
+                let done = blocking(move || caught_up(consumer.as_ref(), &topics)).await;
+                if done != Ok(true) {
+                    idle = false;
+                    break;
+                }
+            }
+            if idle {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn shutdown(&self) {
+        self.drain().await;
+        self.abort();
+        let producer = self.inner.producer.clone();
+        let _ = blocking(move || producer.flush(STEP)).await;
+    }
+}
+
+impl KafkaBus {
+    /// Stops the consumers at once, without settling or committing what they hold: what a
+    /// crash does. The group's next member starts from the last committed positions.
+    pub fn abort(&self) {
+        self.inner.closed.store(true, Ordering::SeqCst);
+        let subs: Vec<Sub> = self.subs().drain().map(|(_, s)| s).collect();
+        for sub in &subs {
+            for t in &sub.tasks {
+                t.abort();
+            }
+            sub.lanes.abort();
+        }
+        // Closing a consumer leaves its group, a blocking round trip: off the async workers
+        // when there are some.
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => drop(runtime.spawn_blocking(move || drop(subs))),
+            Err(_) => drop(subs),
+        }
+    }
+}
+
+/// Reads every record of the dead-letter topic, from its start to its current end.
+fn read_dead_letters(
+    config: &ClientConfig,
+    topic: &str,
+    subscription: &str,
+) -> Result<Vec<DeadLetter>, String> {
+    let text = |e: KafkaError| e.to_string();
+    let reader: BaseConsumer = config.create().map_err(text)?;
+    let metadata = reader.fetch_metadata(Some(topic), STEP).map_err(text)?;
+    let mut ends = HashMap::new();
+    let mut list = TopicPartitionList::new();
+    for t in metadata.topics() {
+        for p in t.partitions() {
+            let (low, high) = reader.fetch_watermarks(topic, p.id(), STEP).map_err(text)?;
+            if high > low {
+                ends.insert(p.id(), high);
+                list.add_partition_offset(topic, p.id(), Offset::Offset(low))
+                    .map_err(text)?;
+            }
+        }
+    }
+    reader.assign(&list).map_err(text)?;
+    let deadline = std::time::Instant::now() + STEP;
+    let mut out = Vec::new();
+    while !ends.is_empty() && std::time::Instant::now() < deadline {
+        let Some(message) = reader.poll(Duration::from_millis(100)) else {
+            continue;
+        };
+        let m = message.map_err(text)?;
+        if ends
+            .get(&m.partition())
+            .is_some_and(|end| m.offset() + 1 >= *end)
+        {
+            ends.remove(&m.partition());
+        }
+        let headers = header_map(m.headers());
+        let envelope = envelope_of(&headers, m.payload().unwrap_or_default())?;
+        let at = m.timestamp().to_millis().unwrap_or_else(now_ms);
+        out.push(DeadLetter {
+            subscription: subscription.to_owned(),
+            envelope,
+            attempts: headers
+                .get(ATTEMPTS)
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(0),
+            reason: headers.get(REASON).cloned().unwrap_or_default(),
+            dead_lettered_at: Timestamp::from_unix(
+                at.div_euclid(1_000),
+                u32::try_from(at.rem_euclid(1_000) * 1_000_000).unwrap_or(0),
+            ),
+        });
+    }
+    Ok(out)
+}
+
+/// Commits the settled positions every [`COMMIT_EVERY`].
+async fn commit_loop(consumer: Arc<GroupConsumer>, offsets: Arc<Mutex<Offsets>>) {
+    let mut tick = tokio::time::interval(COMMIT_EVERY);
+    loop {
+        tick.tick().await;
+        let settled = lock(&offsets).take_commits();
+        if !settled.is_empty() {
+            // The answer arrives in `Ctx::commit_callback`; a failed one is sent again.
+            let _ = consumer.commit(&list_of(&settled), CommitMode::Async);
+        }
+    }
+}
+
+/// Receives records forever (librdkafka reconnects and rejoins the group by itself) and hands
+/// them to the lanes; a retry is held until its due time.
+async fn pump(
+    consumer: Arc<GroupConsumer>,
+    lanes: Arc<Lanes<KafkaDelivery>>,
+    ctx: Arc<SettleContext>,
+) {
+    loop {
+        let (delivery, headers, decoded, raw) = match consumer.recv().await {
+            Ok(m) => {
+                let headers = header_map(m.headers());
+                let value = m.payload().unwrap_or_default();
+                let decoded = envelope_of(&headers, value);
+                let raw = decoded.is_err().then(|| value.to_vec());
+                let delivery = KafkaDelivery {
+                    topic: m.topic().to_owned(),
+                    partition: m.partition(),
+                    offset: m.offset(),
+                    attempt: headers
+                        .get(ATTEMPT)
+                        .and_then(|a| a.parse().ok())
+                        .unwrap_or(1),
+                    ctx: Arc::clone(&ctx),
+                };
+                (delivery, headers, decoded, raw)
+            }
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        lock(&ctx.offsets).received(&delivery.topic, delivery.partition, delivery.offset);
+        match decoded {
+            Ok(envelope) if !ctx.topics.wants(envelope.event_type()) => delivery.settle_here(),
+            Ok(envelope) => {
+                let wait = headers
+                    .get(DUE)
+                    .and_then(|d| d.parse::<i64>().ok())
+                    .map(|due| due - now_ms())
+                    .filter(|ms| *ms > 0);
+                match wait {
+                    Some(ms) => {
+                        let lanes = Arc::clone(&lanes);
+                        tokio::spawn(async move {
+                            tokio::time::sleep(Duration::from_millis(ms.unsigned_abs())).await;
+                            lanes.dispatch(envelope, delivery);
+                        });
+                    }
+                    None => lanes.dispatch(envelope, delivery),
+                }
+            }
+            Err(reason) => {
+                // Not a CloudEvent we can read: keep it, unreadable, on the dead-letter topic.
+                let mut out = OwnedHeaders::new();
+                for (k, v) in headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .chain([
+                        (REASON, format!("undecodable: {reason}").as_str()),
+                        (SUBSCRIPTION, ctx.subscription.as_str()),
+                    ])
+                {
+                    out = out.insert(Header {
+                        key: k,
+                        value: Some(v),
+                    });
+                }
+                let value = raw.unwrap_or_default();
+                let dlq = ctx.dlq_topic.clone();
+                delivery.send_then_settle(&dlq, "", out, &value).await;
+            }
+        }
+    }
+}
+
+struct SettleContext {
+    producer: FutureProducer,
+    topics: Topics,
+    retry_topic: String,
+    dlq_topic: String,
+    subscription: String,
+    offsets: Arc<Mutex<Offsets>>,
+    bus: std::sync::Weak<Inner>,
+}
+
+struct KafkaDelivery {
+    topic: String,
+    partition: i32,
+    offset: i64,
+    attempt: u32,
+    ctx: Arc<SettleContext>,
+}
+
+impl KafkaDelivery {
+    /// Publishes the record's next place (retry or dead-letter topic), retrying while the
+    /// bus is open, then lets its position be committed. A bus that closes first leaves the
+    /// record uncommitted: the group's next member receives it again.
+    async fn send_then_settle(self, topic: &str, key: &str, headers: OwnedHeaders, value: &[u8]) {
+        let mut delay = Duration::from_millis(20);
+        loop {
+            if produce(&self.ctx.producer, topic, key, headers.clone(), value)
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            let open = self
+                .ctx
+                .bus
+                .upgrade()
+                .is_some_and(|b| !b.closed.load(Ordering::SeqCst));
+            if !open {
+                return;
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(1));
+        }
+        self.settle_here();
+    }
+
+    fn settle_here(self) {
+        lock(&self.ctx.offsets).settled(&self.topic, self.partition, self.offset);
+    }
+}
+
+impl Delivery for KafkaDelivery {
+    fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    async fn settle(self, envelope: Envelope, disposition: Disposition) {
+        let key = record_key(&envelope);
+        match disposition {
+            Disposition::Ack | Disposition::Duplicate => self.settle_here(),
+            Disposition::Retry(delay) => {
+                let due = now_ms().saturating_add(i64::try_from(delay.as_millis()).unwrap_or(0));
+                let (headers, value) = record_of(
+                    &envelope,
+                    &[
+                        (ATTEMPT, (self.attempt + 1).to_string()),
+                        (DUE, due.to_string()),
+                    ],
+                );
+                let topic = self.ctx.retry_topic.clone();
+                self.send_then_settle(&topic, &key, headers, &value).await;
+            }
+            Disposition::DeadLetter(reason) => {
+                let (headers, value) = record_of(
+                    &envelope,
+                    &[
+                        (REASON, reason),
+                        (ATTEMPTS, self.attempt.to_string()),
+                        (SUBSCRIPTION, self.ctx.subscription.clone()),
+                    ],
+                );
+                let topic = self.ctx.dlq_topic.clone();
+                self.send_then_settle(&topic, &key, headers, &value).await;
+            }
+        }
+    }
+}

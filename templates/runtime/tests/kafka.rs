@@ -1,0 +1,67 @@
+//! The Kafka transport through the shared broker scenarios. No Kafka server runs here, so each
+//! test starts librdkafka's in-process mock cluster (the real Kafka protocol for produce,
+//! fetch, consumer groups and offset commits), unless `FISSURE_KAFKA_URL` names a real cluster.
+//! The mock does not answer CreateTopics: the test creates the scenario's topics on the mock
+//! and tells the bus `create_topics=false`. Every test uses its own system, so its topics and
+//! groups are fresh.
+#![cfg(feature = "kafka")]
+
+mod common;
+
+use common::{scenarios, unique};
+use fissure_runtime::kafka::rdkafka::mocking::MockCluster;
+use fissure_runtime::kafka::rdkafka::producer::DefaultProducerContext;
+use fissure_runtime::kafka::{dead_letter_topic, retry_topic};
+
+type Mock = MockCluster<'static, DefaultProducerContext>;
+
+/// The cluster of one test and its system: `FISSURE_KAFKA_URL`, or a mock cluster (alive as
+/// long as the returned guard) holding the topics the scenario's `subscription` uses.
+fn cluster(subscription: &str) -> (String, String, Option<Mock>) {
+    let system = unique("k");
+    if let Ok(url) = std::env::var("FISSURE_KAFKA_URL") {
+        return (url, system, None);
+    }
+    let mock = MockCluster::new(1).expect("librdkafka mock cluster");
+    for topic in [
+        format!("{system}.orders"),
+        retry_topic(&system, subscription),
+        dead_letter_topic(&system, subscription),
+    ] {
+        mock.create_topic(&topic, 6, 1).expect("mock topic");
+    }
+    let url = format!("kafka://{}?create_topics=false", mock.bootstrap_servers());
+    (url, system, Some(mock))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_trip_keeps_cloudevents_attributes_correlation_and_causation() {
+    let (url, system, _cluster) = cluster("audit.round-trip");
+    common::within("round_trip", scenarios::round_trip(&url, &system)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_handler_is_retried_with_backoff_then_dead_lettered() {
+    let (url, system, _cluster) = cluster("ledger.retry");
+    common::within(
+        "retry_then_dead_letter",
+        scenarios::retry_then_dead_letter(&url, &system),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_of_one_key_are_handled_in_order_under_concurrency() {
+    let (url, system, _cluster) = cluster("ledger.order");
+    common::within("per_key_order", scenarios::per_key_order(&url, &system)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_killed_mid_stream_and_restarted_handles_every_event_once() {
+    let (url, system, _cluster) = cluster("ledger.kill-restart");
+    common::within(
+        "kill_and_restart",
+        scenarios::kill_and_restart(&url, &system, 10_000),
+    )
+    .await;
+}

@@ -149,8 +149,19 @@ fn every_output_format_is_stable() {
 
 #[test]
 fn sarif_validates_against_the_oasis_schema() {
-    // The OASIS SARIF 2.1.0 schema, shipped beside the repository in ../shared/schemas/.
-    let schema_path = repo().join("../shared/schemas/sarif-schema-2.1.0.json");
+    // The OASIS SARIF 2.1.0 schema, shipped beside the repository in ../shared/schemas/
+    // (`FISSURE_SARIF_SCHEMA` names it when the clone lives elsewhere, e.g. a git worktree).
+    const NAME: &str = "shared/schemas/sarif-schema-2.1.0.json";
+    let candidates = [
+        std::env::var_os("FISSURE_SARIF_SCHEMA").map(std::path::PathBuf::from),
+        Some(repo().join("..").join(NAME)),
+        Some(std::path::Path::new("/work").join(NAME)),
+    ];
+    let schema_path = candidates
+        .into_iter()
+        .flatten()
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("the SARIF schema: set FISSURE_SARIF_SCHEMA or put ../{NAME}"));
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&schema_path).expect("shared SARIF schema"))
             .expect("schema is JSON");

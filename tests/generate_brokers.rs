@@ -1,6 +1,7 @@
-//! The generated hotel app runs its `demo` on NATS JetStream and on RabbitMQ and prints the
-//! same flow as on the in-memory bus. The broker URLs come from `FISSURE_NATS_URL` and
-//! `FISSURE_AMQP_URL`; an unreachable broker is skipped with a message, unless
+//! The generated hotel app runs its `demo` on NATS JetStream, on RabbitMQ, and with its saga
+//! state in PostgreSQL (`FISSURE_SAGA_STORE`), and prints the same flow as on the in-memory
+//! bus. The server addresses come from `FISSURE_NATS_URL`, `FISSURE_AMQP_URL` and
+//! `FISSURE_POSTGRES_URL`; an unreachable server is skipped with a message, unless
 //! `FISSURE_REQUIRE_BROKERS=1`. Slow (minutes): the app is built with both transports in the
 //! shared target folder of the generated workspaces (`$CARGO_TARGET_DIR/generated-ws`).
 //!
@@ -30,7 +31,12 @@ fn host_port(url: &str) -> String {
 /// `FISSURE_REQUIRE_BROKERS=1`.
 fn broker(name: &str, env: &str, default: &str) -> Option<String> {
     let url = std::env::var(env).unwrap_or_else(|_| default.to_owned());
-    let reachable = host_port(&url)
+    let address = if url.contains("://") {
+        host_port(&url)
+    } else {
+        pg_host_port(&url)
+    };
+    let reachable = address
         .parse()
         .ok()
         .and_then(|a| TcpStream::connect_timeout(&a, Duration::from_secs(2)).ok())
@@ -44,6 +50,20 @@ fn broker(name: &str, env: &str, default: &str) -> Option<String> {
     );
     eprintln!("skipped: no {name} at {url} (set {env}; FISSURE_REQUIRE_BROKERS=1 makes this fail)");
     None
+}
+
+/// `host=... port=...` (libpq key/value form) -> `host:port`.
+fn pg_host_port(conninfo: &str) -> String {
+    let get = |k: &str| {
+        conninfo
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(k)?.strip_prefix('='))
+    };
+    format!(
+        "{}:{}",
+        get("host").unwrap_or("127.0.0.1"),
+        get("port").unwrap_or("5432")
+    )
 }
 
 /// A snake_case system name unique to this run: `hotel_` and letters.
@@ -74,8 +94,12 @@ fn ok(what: &str, out: &Output) {
 
 /// Runs the demo with `bus`; a demo that hangs is killed and fails the test (a hang detector,
 /// not a speed assertion).
-fn demo(binary: &Path, bus: &str) -> String {
-    let mut child = Command::new(binary)
+fn demo(binary: &Path, bus: &str, saga_store: Option<&str>) -> String {
+    let mut command = Command::new(binary);
+    if let Some(store) = saga_store {
+        command.env("FISSURE_SAGA_STORE", store);
+    }
+    let mut child = command
         .arg("demo")
         .env("FISSURE_BUS", bus)
         .stdout(Stdio::piped())
@@ -157,14 +181,19 @@ fn delete_nats_streams(url: &str, system: &str) {
 }
 
 #[test]
-fn the_generated_demo_prints_the_same_flow_on_nats_and_rabbitmq_as_in_memory() {
+fn the_generated_demo_prints_the_same_flow_on_brokers_and_postgres_as_in_memory() {
     let nats = broker("NATS", "FISSURE_NATS_URL", "nats://127.0.0.1:4222");
     let amqp = broker(
         "RabbitMQ",
         "FISSURE_AMQP_URL",
         "amqp://guest:guest@127.0.0.1:5672/%2f",
     );
-    if nats.is_none() && amqp.is_none() {
+    let postgres = broker(
+        "PostgreSQL",
+        "FISSURE_POSTGRES_URL",
+        "host=127.0.0.1 port=5432 user=postgres dbname=test",
+    );
+    if nats.is_none() && amqp.is_none() && postgres.is_none() {
         return;
     }
     let system = unique_system();
@@ -185,31 +214,58 @@ fn the_generated_demo_prints_the_same_flow_on_nats_and_rabbitmq_as_in_memory() {
     );
     let app = format!("{system}_app");
     ok(
-        "cargo build of the app with nats and rabbitmq",
+        "cargo build of the app with nats, rabbitmq and postgres",
         &run(Command::new(env!("CARGO"))
             .args(["build", "--offline", "-q", "-p", &app])
-            .args(["--features", "nats,rabbitmq"])
+            .args(["--features", "nats,rabbitmq,postgres"])
             .current_dir(&ws)
             .env("CARGO_TARGET_DIR", target_dir())
             .env_remove("RUSTFLAGS")),
     );
     let binary = target_dir().join("debug").join(&system);
 
-    let memory = flow(&demo(&binary, "memory"));
+    let memory = flow(&demo(&binary, "memory", None));
     assert!(
         memory.keys().any(|l| l.contains(".UserRegistered.v1")),
         "the demo prints the events it published: {memory:#?}"
     );
     if let Some(url) = nats {
-        let on_nats = flow(&demo(&binary, &format!("{url}?system={system}")));
+        let on_nats = flow(&demo(&binary, &format!("{url}?system={system}"), None));
         delete_nats_streams(&url, &system);
         assert_eq!(on_nats, memory, "NATS flow differs from the in-memory one");
     }
     if let Some(url) = amqp {
-        let on_rabbit = flow(&demo(&binary, &format!("{url}?system={system}")));
+        let on_rabbit = flow(&demo(&binary, &format!("{url}?system={system}"), None));
         assert_eq!(
             on_rabbit, memory,
             "RabbitMQ flow differs from the in-memory one"
         );
+    }
+    if let Some(conninfo) = postgres {
+        // Saga state in PostgreSQL (`<system>_sagas`) instead of memory: same flow.
+        let with_pg = flow(&demo(&binary, "memory", Some(&conninfo)));
+        let table = format!("{system}_sagas");
+        let dropped = Command::new("psql")
+            .arg(&conninfo)
+            .args([
+                "-Atc",
+                &format!("SELECT count(*) FROM {table}; DROP TABLE {table}"),
+            ])
+            .output();
+        assert_eq!(with_pg, memory, "the flow with sagas in PostgreSQL differs");
+        // Without psql on the machine the table is left behind and not inspected.
+        if let Ok(out) = dropped {
+            let rows = String::from_utf8_lossy(&out.stdout);
+            let count: u64 = rows
+                .lines()
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            assert!(
+                out.status.success() && count > 0,
+                "the demo's sagas are in {table}: {rows}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
     }
 }

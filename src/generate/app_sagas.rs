@@ -1,5 +1,6 @@
-//! The app side of sagas: one engine per saga on the app's bus (in-memory saga store,
-//! resumed on start, timeouts swept every second), and the demo's two runs of each saga —
+//! The app side of sagas: one engine per saga on the app's bus (saga store chosen by
+//! `FISSURE_SAGA_STORE`: memory by default, PostgreSQL with the `postgres` feature; resumed on
+//! start, timeouts swept every second), and the demo's two runs of each saga —
 //! the success case on the real services, and a failure case against scripted participants
 //! where one step's service answers with its failure event.
 
@@ -26,14 +27,15 @@ pub fn wiring(spec: &Spec) -> Result<AppSagas, GenError> {
     }
     let mut out = AppSagas::default();
     let mut demo = Vec::new();
+    let system = spec.system.value.as_str();
     for (n, saga) in spec.sagas.values().enumerate() {
         let p = plan(spec, saga)?;
         let krate = ident(&service_crate(&saga.owner.value), None)?;
         let module = ident(&module_name(&saga.name), Some(&saga.location))?;
         let field = module.clone();
-        out.fields.push(quote!(pub #field: Arc<SagaEngine<#krate::#module::Flow<#krate::Sagas>, MemorySagaStore, T>>));
+        out.fields.push(quote!(pub #field: Arc<SagaEngine<#krate::#module::Flow<#krate::Sagas>, AnySagaStore, T>>));
         out.lets.push(quote! {
-            let #field = Arc::new(#krate::#module::engine(#krate::Sagas::default(), MemorySagaStore::new(), bus.clone()));
+            let #field = Arc::new(#krate::#module::engine(#krate::Sagas::default(), AnySagaStore::from_env(#system).await?, bus.clone()));
             bus.subscribe(#field.subscription().with_retry(retry.clone()), Arc::clone(&#field)).await?;
             #field.resume().await?;
             timeouts.push(SagaEngine::spawn_timeouts(Arc::clone(&#field), Duration::from_secs(1)));
@@ -49,7 +51,7 @@ pub fn wiring(spec: &Spec) -> Result<AppSagas, GenError> {
         use std::time::Duration;
 
         use events::Event as _;
-        use fissure_runtime::saga::{MemorySagaStore, Participants, SagaEngine, SagaInstance};
+        use fissure_runtime::saga::{AnySagaStore, MemorySagaStore, Participants, SagaEngine, SagaInstance};
         use fissure_runtime::{MemoryBus, Publisher};
 
         /// Prints what a saga instance went through.

@@ -129,6 +129,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../templates/runtime/src/retry.rs"),
     ),
     (
+        "src/saga/choice.rs",
+        include_str!("../../templates/runtime/src/saga/choice.rs"),
+    ),
+    (
         "src/saga/context.rs",
         include_str!("../../templates/runtime/src/saga/context.rs"),
     ),

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use fissure_runtime::postgres::PgSagaStore;
 use fissure_runtime::saga::{
-    Participants, SagaAction, SagaContext, SagaDef, SagaEngine, SagaFlow, SagaStatus, SagaStore,
-    Script, ScriptedReply, StepDef,
+    AnySagaStore, Participants, SagaAction, SagaContext, SagaDef, SagaEngine, SagaFlow, SagaStatus,
+    SagaStore, SagaStoreKind, Script, ScriptedReply, StepDef,
 };
 use fissure_runtime::{Envelope, MemoryBus, Publisher, StoreError, Transport};
 use serde_json::json;
@@ -227,4 +227,29 @@ async fn a_new_process_resumes_the_open_saga_from_postgres() {
     assert_eq!(done.status, SagaStatus::Completed);
     assert_eq!(done.replies.len(), 2);
     store.drop_table().await.unwrap();
+}
+
+/// What the generated app does with `FISSURE_SAGA_STORE=<conninfo>`: the run-time choice opens
+/// the PostgreSQL store, and a second process opening it the same way sees the saved saga.
+#[tokio::test]
+async fn a_connection_string_in_the_environment_value_chooses_postgres() {
+    let Some(url) = common::postgres_url() else {
+        return;
+    };
+    let prefix = common::unique("s");
+    let open = || async {
+        let kind = SagaStoreKind::parse(Some(&url)).expect("a connection string");
+        AnySagaStore::open(kind, &prefix).await.expect("opens")
+    };
+    let first = open().await;
+    assert!(matches!(first, AnySagaStore::Postgres(_)));
+    let (mut instance, _) = DEF.start(&requested("b-9"), 0).expect("has a key");
+    instance.version = 1;
+    first.save(&instance).await.unwrap();
+    let second = open().await;
+    assert_eq!(second.load("booking", "b-9").await.unwrap(), Some(instance));
+    assert_eq!(second.open("booking").await.unwrap().len(), 1);
+    if let AnySagaStore::Postgres(pg) = second {
+        pg.drop_table().await.unwrap();
+    }
 }

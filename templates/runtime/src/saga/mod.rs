@@ -13,6 +13,7 @@
 //! nothing, so duplicate and late replies are harmless — except the late success of a step
 //! that timed out, whose compensation is then sent (its effect happened after all).
 
+mod choice;
 mod context;
 mod engine;
 mod scripted;
@@ -27,6 +28,7 @@ use uuid::Uuid;
 
 use crate::envelope::Envelope;
 
+pub use choice::{AnySagaStore, SAGA_STORE_ENV, SagaStoreKind};
 pub use context::SagaContext;
 pub use engine::{Clock, SagaEngine, SagaFlow};
 pub use scripted::{Participants, Script, ScriptedReply};

@@ -16,8 +16,8 @@ use fissure::pipeline::{self, AnalyzeOptions};
 use fissure::report::analysis::{self, AnalysisReport, Format};
 use fissure::resolve;
 
-/// A measured phase. `check` and `suggest` get their own variant when those commands exist;
-/// the parent treats every phase alike (spawn, read JSON, keep `ms` and `peak_rss_kb`).
+/// A measured phase; `check` is timed inside `--stages`, the suggestion by `suggest-bench`.
+/// The parent treats every phase alike (spawn, read JSON, keep `ms` and `peak_rss_kb`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Phase {
     /// Read + `syn::parse_file` of a given list of files (stdin, one path per line).

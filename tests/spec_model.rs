@@ -148,6 +148,7 @@ fn sagas_resolve_commands_and_events() {
     assert!(matches!(&saga.steps[1].action, StepAction::Await(e) if e.value == "LoanClosed"));
     assert!(matches!(&saga.on_failure, Some(SagaOutcome::Command(c)) if c.command == "CancelLoan"));
     assert_eq!(saga.on_success, None);
+    assert_eq!(saga.timeout, std::time::Duration::from_secs(120));
 }
 
 #[test]
@@ -197,4 +198,33 @@ fn owner_of_follows_the_most_specific_pattern_across_domains_and_the_kernel() {
     );
     assert_eq!(spec.owner_of("shop", &crates), ModuleOwner::Unassigned);
     assert_eq!(spec.owner_of("serde::de", &crates), ModuleOwner::Unassigned);
+}
+
+#[test]
+fn a_saga_timeout_defaults_to_30_s_and_must_be_a_duration() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/specs/good/fissure.library.yaml"),
+    )
+    .expect("fixture");
+    let (spec, _) = load("x.yaml", &text.replace("    timeout: 2m\n", ""));
+    assert_eq!(
+        spec.expect("valid").sagas["borrowing"].timeout,
+        fissure::spec::DEFAULT_SAGA_TIMEOUT
+    );
+    let bad = text.replace("timeout: 2m", "timeout: soon");
+    let (spec, diagnostics) = load("x.yaml", &bad);
+    assert!(spec.is_none());
+    let line = bad
+        .lines()
+        .position(|l| l.contains("timeout: soon"))
+        .unwrap()
+        + 1;
+    let found: Vec<(String, u32, u32)> = diagnostics
+        .iter()
+        .map(|d| {
+            let l = d.location.as_ref().expect("located");
+            (d.code.as_str().to_owned(), l.line, l.column)
+        })
+        .collect();
+    assert_eq!(found, [("wrong-type".to_owned(), line as u32, 14)]);
 }

@@ -297,6 +297,9 @@ impl<'a> Decoder<'a> {
             on_failure: object
                 .get("on_failure")
                 .and_then(|n| self.string(n, "`on_failure`")),
+            timeout: object
+                .get("timeout")
+                .and_then(|n| self.string(n, "`timeout`")),
         };
         for (key, help) in [
             ("owner", "name the domain that runs it: `owner: <domain>`"),

@@ -287,7 +287,12 @@ pub struct Saga {
     pub steps: Vec<SagaStep>,
     pub on_success: Option<SagaOutcome>,
     pub on_failure: Option<SagaOutcome>,
+    /// How long a step or a compensation waits for its reply.
+    pub timeout: std::time::Duration,
 }
+
+/// A saga step's wait when the spec does not say.
+pub const DEFAULT_SAGA_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SagaStep {

@@ -250,6 +250,9 @@ pub struct RawSaga {
     pub on_success: Option<At<String>>,
     /// When a step failed and the compensations ran: a command or an event.
     pub on_failure: Option<At<String>>,
+    /// How long a step or a compensation waits for its reply before it counts as failed:
+    /// `500ms`, `30s`, `5m`, `2h` (default `30s`).
+    pub timeout: Option<At<String>>,
 }
 
 /// One step: invoke a command (or await an event), and how to undo it.
@@ -309,6 +312,7 @@ pub mod keys {
         "steps",
         "on_success",
         "on_failure",
+        "timeout",
     ];
     pub const STEP: &[&str] = &[
         "name",

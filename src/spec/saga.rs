@@ -65,7 +65,25 @@ impl Validator<'_, '_> {
                 .on_failure
                 .as_ref()
                 .and_then(|o| self.outcome(o, "on_failure")),
+            timeout: raw
+                .timeout
+                .as_ref()
+                .and_then(|t| self.timeout(t))
+                .unwrap_or(DEFAULT_SAGA_TIMEOUT),
         }
+    }
+
+    fn timeout(&mut self, at: &At<String>) -> Option<std::time::Duration> {
+        let parsed = parse_duration(&at.value);
+        if parsed.is_none() {
+            self.error(
+                Code::WrongType,
+                at,
+                format!("`timeout: {}` is not a duration", at.value),
+                Some("write a positive number and a unit: `500ms`, `30s`, `5m`, `2h`".to_owned()),
+            );
+        }
+        parsed
     }
 
     fn step(
@@ -154,5 +172,47 @@ impl Validator<'_, '_> {
         }
         self.event_ref(at)
             .then(|| SagaOutcome::Event(self.located(at)))
+    }
+}
+
+/// `500ms`, `30s`, `5m`, `2h` → a positive duration; anything else → `None`.
+pub(crate) fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().ok().filter(|&n| n > 0)?;
+    let millis = match unit.trim() {
+        "ms" => n,
+        "s" => n.checked_mul(1_000)?,
+        "m" | "min" => n.checked_mul(60_000)?,
+        "h" => n.checked_mul(3_600_000)?,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_millis(millis))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_take_a_positive_number_and_a_unit() {
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration(" 5m "), Some(Duration::from_secs(300)));
+        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7_200)));
+        for bad in [
+            "",
+            "30",
+            "s",
+            "0s",
+            "-5s",
+            "1.5s",
+            "3d",
+            "99999999999999999999h",
+        ] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
     }
 }

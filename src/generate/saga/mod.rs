@@ -18,8 +18,6 @@ mod mermaid;
 
 pub use mermaid::mermaid;
 
-/// How long a step or a compensation waits for its reply before it counts as failed.
-pub const STEP_TIMEOUT_SECS: u64 = 30;
 /// Sends of a compensation (or of a step after the pivot) before it is given up.
 pub const MAX_ATTEMPTS: u32 = 3;
 
@@ -315,7 +313,14 @@ pub fn module(spec: &Spec, p: &SagaPlan<'_>) -> Result<TokenStream, GenError> {
     let correlate_by = &saga.correlate_by.value;
     let start = event_path(p.start)?;
     let source = format!("{system}/{}", saga.owner.value);
-    let timeout = STEP_TIMEOUT_SECS;
+    // The spec's `timeout` (30 s by default), written in whole seconds when it is one.
+    let millis = u64::try_from(saga.timeout.as_millis()).unwrap_or(u64::MAX);
+    let timeout = if millis % 1_000 == 0 {
+        let secs = millis / 1_000;
+        quote!(Duration::from_secs(#secs))
+    } else {
+        quote!(Duration::from_millis(#millis))
+    };
     let attempts = MAX_ATTEMPTS;
     let doc = super::types::doc_attrs(saga.description.as_deref());
     let summary = format!(
@@ -478,7 +483,7 @@ pub fn module(spec: &Spec, p: &SagaPlan<'_>) -> Result<TokenStream, GenError> {
                 starts_on: <#start as events::Event>::TYPE,
                 correlate_by: #correlate_by,
                 steps: &[#(#step_defs),*],
-                step_timeout: Duration::from_secs(#timeout),
+                step_timeout: #timeout,
                 max_attempts: #attempts,
             };
 

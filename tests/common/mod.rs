@@ -10,14 +10,38 @@ use fissure::resolve::Target;
 
 /// The target folder that every generated workspace of the tests shares, so their
 /// dependencies build once: `$FISSURE_GENERATED_TARGET_DIR`, else `$CARGO_TARGET_DIR/generated-ws`.
+///
+/// Every run generates into a fresh temporary folder, so cargo keeps a new copy of each
+/// generated crate per run and the folder only grows; past [`GENERATED_TARGET_LIMIT`] it is
+/// emptied once per test process (the next build is cold, the disk does not fill up).
 pub fn generated_target_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("FISSURE_GENERATED_TARGET_DIR") {
-        return PathBuf::from(dir);
-    }
-    let base = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
-    base.join("generated-ws")
+    let dir = match std::env::var_os("FISSURE_GENERATED_TARGET_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+            .join("generated-ws"),
+    };
+    static PRUNED: std::sync::Once = std::sync::Once::new();
+    PRUNED.call_once(|| {
+        if folder_size(&dir) > GENERATED_TARGET_LIMIT {
+            eprintln!("note: emptying {} (over 4 GiB)", dir.display());
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    });
+    dir
+}
+
+pub const GENERATED_TARGET_LIMIT: u64 = 4 << 30;
+
+fn folder_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
 }
 
 pub fn fixture(rel: &str) -> PathBuf {

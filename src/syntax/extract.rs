@@ -142,7 +142,15 @@ fn fn_sig(sig: &syn::Signature) -> FnSig {
             }
         }
     }
-    FnSig { receiver, params }
+    let ret = match &sig.output {
+        syn::ReturnType::Type(_, ty) => super::types::type_paths(ty),
+        syn::ReturnType::Default => Vec::new(),
+    };
+    FnSig {
+        receiver,
+        params,
+        ret,
+    }
 }
 
 /// Extracts the facts of a module from its items.
@@ -206,6 +214,7 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
             variants: Vec::new(),
             sig: None,
             macro_export: false,
+            fields: Vec::new(),
         });
         Owner::Item(facts.items.len() as u32 - 1)
     };
@@ -246,6 +255,17 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
         }),
         syn::Item::Struct(s) => {
             let owner = define(facts, &s.ident, ItemKind::Struct, &s.vis);
+            if let (Some(last), syn::Fields::Named(named)) = (facts.items.last_mut(), &s.fields) {
+                last.fields = named
+                    .named
+                    .iter()
+                    .filter_map(|f| {
+                        let paths = super::types::type_paths(&f.ty);
+                        let name = f.ident.as_ref()?.to_string();
+                        (!paths.is_empty()).then_some((name, paths))
+                    })
+                    .collect();
+            }
             collect(facts, owner, options, |c| c.visit_item_struct(s));
         }
         syn::Item::Union(s) => {

@@ -704,6 +704,14 @@ fn method_calls_and_fields_are_typed_through_declared_types() {
             "typed_calls::api::through_option -> typed_calls::users::Users (call)",
         ],
     );
+    // A `dyn Trait` value: the call names the trait's declaration.
+    assert_lines(
+        of("through_dyn"),
+        &[
+            "typed_calls::api::through_dyn -> typed_calls::Count (bound)",
+            "typed_calls::api::through_dyn -> typed_calls::Count (call)",
+        ],
+    );
     // `all[0].count()`: an index is no chain, and two impls define `count`: dropped.
     assert_lines(
         of("untyped"),
@@ -723,7 +731,7 @@ fn method_calls_and_fields_are_typed_through_declared_types() {
         ]
     );
     let stats = a.resolution.stats;
-    assert_eq!(stats.method_typed, 8, "{stats:?}");
+    assert_eq!(stats.method_typed, 9, "{stats:?}");
     assert_eq!(stats.field_typed, 8, "{stats:?}");
     assert_eq!(stats.method_guess, 1, "{stats:?}");
     assert_eq!(stats.unresolved, 0);

@@ -36,6 +36,8 @@ pub struct Item {
     pub sig: Option<FnSig>,
     /// A struct's named fields and their types, for the typer.
     pub fields: Vec<(String, TypePaths)>,
+    /// A trait's methods and their return types, for the typer.
+    pub trait_fns: Vec<(String, TypePaths)>,
 }
 
 /// What a reference points at.
@@ -439,6 +441,7 @@ fn collect_items(cb: &Codebase) -> Vec<Item> {
                 macro_export: def.macro_export,
                 sig: def.sig.clone(),
                 fields: def.fields.clone(),
+                trait_fns: def.trait_fns.clone(),
             });
         }
     }

@@ -62,8 +62,16 @@ impl<'r> Typer<'r> {
         }
     }
 
+    /// Whether `ty` has the method: an impl block of the type defines it, or `ty` is a
+    /// trait (a `dyn Trait` value) that declares it.
     pub fn has_method(&self, ty: ItemId, name: &str) -> bool {
-        self.methods.contains_key(&(ty, name))
+        self.methods.contains_key(&(ty, name)) || self.trait_fn(ty, name).is_some()
+    }
+
+    fn trait_fn(&self, ty: ItemId, name: &str) -> Option<&'r TypePaths> {
+        let item = &self.items[ty.0 as usize];
+        let (_, ret) = item.trait_fns.iter().find(|(f, _)| f == name)?;
+        Some(ret)
     }
 
     pub fn has_field(&self, ty: ItemId, name: &str) -> bool {
@@ -125,10 +133,11 @@ impl<'r> Typer<'r> {
         None
     }
 
+    /// A type a value can have: a struct, enum or union, or a trait for `dyn Trait`.
     fn data_type(&self, id: ItemId) -> Option<ItemId> {
         matches!(
             self.items[id.0 as usize].kind,
-            ItemKind::Struct | ItemKind::Enum | ItemKind::Union
+            ItemKind::Struct | ItemKind::Enum | ItemKind::Union | ItemKind::Trait
         )
         .then_some(id)
     }

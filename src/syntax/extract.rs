@@ -142,10 +142,7 @@ fn fn_sig(sig: &syn::Signature) -> FnSig {
             }
         }
     }
-    let ret = match &sig.output {
-        syn::ReturnType::Type(_, ty) => super::types::type_paths(ty),
-        syn::ReturnType::Default => Vec::new(),
-    };
+    let ret = super::types::return_paths(&sig.output);
     FnSig {
         receiver,
         params,
@@ -215,6 +212,7 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
             sig: None,
             macro_export: false,
             fields: Vec::new(),
+            trait_fns: Vec::new(),
         });
         Owner::Item(facts.items.len() as u32 - 1)
     };
@@ -281,6 +279,19 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
         }
         syn::Item::Trait(t) => {
             let owner = define(facts, &t.ident, ItemKind::Trait, &t.vis);
+            if let Some(last) = facts.items.last_mut() {
+                last.trait_fns = t
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        syn::TraitItem::Fn(f) => Some((
+                            f.sig.ident.to_string(),
+                            super::types::return_paths(&f.sig.output),
+                        )),
+                        _ => None,
+                    })
+                    .collect();
+            }
             collect(facts, owner, options, |c| c.visit_item_trait(t));
         }
         syn::Item::TraitAlias(t) => {

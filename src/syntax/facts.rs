@@ -97,7 +97,7 @@ pub struct FnSig {
 /// path with exactly one generic type argument is kept and followed into that argument, and
 /// the resolver passes over the paths that resolve outside the workspace (`web::Data<T>`,
 /// `State<T>`). Collections and channels (`Vec<T>`, `HashSet<T>`, `Sender<T>`) end the
-/// list: a `Vec<Order>` is no `Order`.
+/// list: a `Vec<Order>` is no `Order`. `dyn Trait` and `impl Trait` end it with the trait.
 pub type TypePaths = Vec<PathText>;
 
 /// Where a receiver chain starts.
@@ -144,6 +144,8 @@ pub struct ItemDef {
     pub macro_export: bool,
     /// A struct's named fields with their types, for the typer.
     pub fields: Vec<(String, TypePaths)>,
+    /// A trait's methods with their return types: calls through `dyn Trait`.
+    pub trait_fns: Vec<(String, TypePaths)>,
 }
 
 /// Who, inside a module, wrote a reference: an item, an impl block, or the module itself

@@ -76,10 +76,36 @@ pub(super) fn type_paths(ty: &syn::Type) -> TypePaths {
                     None => break,
                 }
             }
+            syn::Type::TraitObject(t) => {
+                out.extend(first_trait(&t.bounds));
+                break;
+            }
+            syn::Type::ImplTrait(t) => {
+                out.extend(first_trait(&t.bounds));
+                break;
+            }
             _ => break,
         }
     }
     out
+}
+
+/// The trait of `dyn Trait + Send` or `impl Trait`: its first trait bound.
+fn first_trait(
+    bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
+) -> Option<PathText> {
+    bounds.iter().find_map(|b| match b {
+        syn::TypeParamBound::Trait(t) => Some(path_text(&t.path)),
+        _ => None,
+    })
+}
+
+/// [`type_paths`] of a fn's return type; `()` when it has none.
+pub(super) fn return_paths(output: &syn::ReturnType) -> TypePaths {
+    match output {
+        syn::ReturnType::Type(_, ty) => type_paths(ty),
+        syn::ReturnType::Default => Vec::new(),
+    }
 }
 
 /// The names a function body binds to chains: typed parameters, `let x = chain;`. `None`

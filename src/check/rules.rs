@@ -197,7 +197,11 @@ fn boundary(
         target: target_path.to_string(),
         edge_kind: r.kind.as_str(),
         location: inp.location(r),
-        message: format!("`{a}` names `{target_path}` of domain `{b}`: {why}"),
+        // A field read or method call on a value reaches the type without naming it.
+        message: format!(
+            "`{a}` {} `{target_path}` of domain `{b}`: {why}",
+            if r.via_value { "uses" } else { "names" }
+        ),
         help,
     }
 }

@@ -12,12 +12,23 @@ use crate::syntax::{Chain, ChainBase, Hop, ItemKind, Namespace, PathText, TypePa
 use super::scope::{Binding, Scopes};
 use super::{Item, ItemId, Method};
 
-/// Methods that hand back (a view of) their receiver: `x.lock().unwrap().m()` is typed as
-/// `x.m()`, matching [`TypePaths`], which leaves the std wrappers out. A workspace method of
-/// the same name wins.
+/// Methods that hand back (a view of) their receiver, or of the value inside its `Option`
+/// or `Result`: `x.lock().unwrap().m()` is typed as `x.m()` and `f().map_err(..)?.ok_or(..)?`
+/// as `f()`'s `T`, matching [`TypePaths`], which leaves the std wrappers out. A workspace
+/// method of the same name wins.
 const TRANSPARENT: &[&str] = &[
     "unwrap",
     "expect",
+    "unwrap_or",
+    "unwrap_or_else",
+    "unwrap_or_default",
+    "map_err",
+    "ok_or",
+    "ok_or_else",
+    "context",
+    "with_context",
+    "cloned",
+    "copied",
     "clone",
     "as_ref",
     "as_mut",

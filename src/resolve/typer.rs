@@ -97,10 +97,8 @@ impl<'r> Typer<'r> {
         let mut ty = match &chain.base {
             ChainBase::SelfValue => site.self_ty?,
             ChainBase::Typed(paths) => {
-                if paths.first().is_some_and(|p| {
-                    site.locals
-                        .is_some_and(|l| l.contains(p.segments[0].as_str()))
-                }) {
+                let first = paths.first().and_then(|p| p.segments.first());
+                if first.is_some_and(|f| site.locals.is_some_and(|l| l.contains(f.as_str()))) {
                     return None;
                 }
                 self.resolve_type(scopes, site.module, paths, site.self_ty, site.local_uses)?

@@ -12,7 +12,7 @@ use super::extract::{
 };
 use super::facts::*;
 use super::sql;
-use super::types::{Env, bound_ident, chain_of, member_name, type_paths};
+use super::types::{Env, bound_ident, chain_of, member_name, type_paths, typed_name};
 
 /// Runs a reference collector for one owner and moves what it found into `facts`.
 pub(super) fn collect(
@@ -400,7 +400,7 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
         }
         visit::visit_fn_arg(self, a);
         if let syn::FnArg::Typed(pt) = a
-            && let Some((name, _)) = bound_ident(&pt.pat)
+            && let Some(name) = typed_name(&pt.pat)
         {
             let paths = type_paths(&pt.ty);
             if !paths.is_empty() {

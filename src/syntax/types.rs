@@ -170,23 +170,25 @@ pub(super) fn chain_of(e: &syn::Expr, env: &Env) -> Option<Chain> {
 }
 
 /// The name a parameter or `let` pattern binds as a whole, with its declared type when it
-/// has one: `x`, `mut x`, `x: T`, and the newtype extractors `State(s): State<T>`,
-/// `web::Data(s): web::Data<T>` (whose [`TypePaths`] reach `T`). An untyped destructuring
-/// pattern binds a part of the value, never the whole: `None`.
+/// has one: `x`, `mut x`, `x: T`. An untyped destructuring pattern binds a part of the
+/// value, never the whole: `None`.
 pub(super) fn bound_ident(pat: &syn::Pat) -> Option<(String, Option<&syn::Type>)> {
-    let ident = |p: &syn::Pat| match p {
-        syn::Pat::Ident(pi) if pi.subpat.is_none() => Some(pi.ident.to_string()),
-        _ => None,
-    };
     match pat {
-        syn::Pat::Ident(_) => ident(pat).map(|name| (name, None)),
-        syn::Pat::Type(pt) => {
-            let name = match &*pt.pat {
-                syn::Pat::TupleStruct(ts) if ts.elems.len() == 1 => ident(&ts.elems[0]),
-                inner => ident(inner),
-            }?;
-            Some((name, Some(&pt.ty)))
-        }
+        syn::Pat::Ident(pi) if pi.subpat.is_none() => Some((pi.ident.to_string(), None)),
+        syn::Pat::Type(pt) => Some((typed_name(&pt.pat)?, Some(&pt.ty))),
+        _ => None,
+    }
+}
+
+/// The name bound by the pattern of a typed binding: `x`, or the newtype extractors
+/// `State(s): State<T>`, `web::Data(s): web::Data<T>` (whose [`TypePaths`] reach `T`).
+pub(super) fn typed_name(pat: &syn::Pat) -> Option<String> {
+    match pat {
+        syn::Pat::Ident(pi) if pi.subpat.is_none() => Some(pi.ident.to_string()),
+        syn::Pat::TupleStruct(ts) if ts.elems.len() == 1 => match &ts.elems[0] {
+            syn::Pat::Ident(pi) if pi.subpat.is_none() => Some(pi.ident.to_string()),
+            _ => None,
+        },
         _ => None,
     }
 }

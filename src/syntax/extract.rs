@@ -253,8 +253,8 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
         }),
         syn::Item::Struct(s) => {
             let owner = define(facts, &s.ident, ItemKind::Struct, &s.vis);
-            // Tuple fields (`.0`) are left out: counted as edges, the `.0` of the
-            // kernel's newtypes (dates, money) pulled shop's pricing into the kernel.
+            // Tuple fields (`.0`) are left out: counted as edges, the `.0` of the kernel's
+            // newtypes (dates, money) helped pull shop's pricing into the kernel.
             if let (Some(last), syn::Fields::Named(named)) = (facts.items.last_mut(), &s.fields) {
                 last.fields = named
                     .named

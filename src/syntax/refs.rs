@@ -12,7 +12,7 @@ use super::extract::{
 };
 use super::facts::*;
 use super::sql;
-use super::types::{Env, bound_ident, chain_of, member_name, type_paths, typed_name};
+use super::types::{Env, bound_ident, chain_of, type_paths, typed_name};
 
 /// Runs a reference collector for one owner and moves what it found into `facts`.
 pub(super) fn collect(
@@ -451,15 +451,13 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
     }
 
     fn visit_expr_field(&mut self, f: &'ast syn::ExprField) {
-        if let Some(receiver) = chain_of(&f.base, &self.env) {
-            let at = match &f.member {
-                syn::Member::Named(id) => id.span(),
-                syn::Member::Unnamed(i) => i.span,
-            };
+        if let syn::Member::Named(id) = &f.member
+            && let Some(receiver) = chain_of(&f.base, &self.env)
+        {
             self.facts.field_accesses.push(FieldAccess {
                 owner: self.owner,
-                name: member_name(&f.member),
-                pos: pos(at),
+                name: id.to_string(),
+                pos: pos(id.span()),
                 receiver,
             });
         }

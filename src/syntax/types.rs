@@ -128,10 +128,14 @@ pub(super) fn chain_of(e: &syn::Expr, env: &Env) -> Option<Chain> {
             syn::Expr::Try(t) => cur = &t.expr,
             syn::Expr::Await(a) => cur = &a.base,
             syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => cur = &u.expr,
-            syn::Expr::Field(f) => {
-                hops.push(Hop::Field(member_name(&f.member)));
-                cur = &f.base;
-            }
+            // Tuple fields (`.0`) are not typed (see `ItemDef::fields`).
+            syn::Expr::Field(f) => match &f.member {
+                syn::Member::Named(id) => {
+                    hops.push(Hop::Field(id.to_string()));
+                    cur = &f.base;
+                }
+                syn::Member::Unnamed(_) => return None,
+            },
             syn::Expr::MethodCall(m) => {
                 hops.push(Hop::Method(m.method.to_string()));
                 cur = &m.receiver;
@@ -190,13 +194,5 @@ pub(super) fn typed_name(pat: &syn::Pat) -> Option<String> {
             _ => None,
         },
         _ => None,
-    }
-}
-
-/// A field's name as [`ItemDef::fields`] keeps it: `name`, or the index of a tuple field.
-pub(super) fn member_name(m: &syn::Member) -> String {
-    match m {
-        syn::Member::Named(id) => id.to_string(),
-        syn::Member::Unnamed(i) => i.index.to_string(),
     }
 }

@@ -397,7 +397,7 @@ fn method_calls_are_guessed_only_when_one_impl_defines_the_name() {
             "method_guess::Cart -> method_guess::Cart (impl)",
             "method_guess::Order -> method_guess::Order (impl)",
             "method_guess::checkout -> method_guess::Cart (type)",
-            // `o.confirm()`: only `impl Order` defines `confirm`.
+            // `o[0].confirm()`: only `impl Order` defines `confirm`.
             "method_guess::checkout -> method_guess::Order (method-guess)",
             "method_guess::checkout -> method_guess::Order (type)",
         ],
@@ -410,7 +410,7 @@ fn method_calls_are_guessed_only_when_one_impl_defines_the_name() {
         .count();
     assert_eq!(guesses, 1);
     assert_eq!(a.resolution.stats.method_guess, 1);
-    // `o.total()` and `c.total()` (two impls define it) and `v.len()` (a std name).
+    // `o[0].total()` and `c[0].total()` (two impls define it) and `v.len()` (a std name).
     assert_eq!(a.resolution.stats.methods_dropped, 3);
     // A guessed edge still reaches the graph, with the lowest weight.
     let checkout = a
@@ -634,4 +634,105 @@ fn a_named_import_brings_every_namespace_of_the_name() {
         ],
     );
     assert_eq!(a.resolution.stats.unresolved, 0);
+}
+
+#[test]
+fn method_calls_and_fields_are_typed_through_declared_types() {
+    let a = analyze("resolve/typed_calls", false);
+    let edges = item_edges(&a);
+    let of = |from: &str| -> Vec<String> {
+        edges
+            .iter()
+            .filter(|e| e.starts_with(&format!("typed_calls::api::{from} -> ")))
+            .cloned()
+            .collect()
+    };
+    // `services().rooms.state_cache.is_joined(..)`: the fn's return type, then two fields
+    // (each an edge to the struct declaring it), then the method of the last field's type.
+    assert_lines(
+        of("joined"),
+        &[
+            "typed_calls::api::joined -> typed_calls::rooms::Rooms (type)",
+            "typed_calls::api::joined -> typed_calls::rooms::StateCache (call)",
+            "typed_calls::api::joined -> typed_calls::services::Services (type)",
+            "typed_calls::api::joined -> typed_calls::services::services (call)",
+        ],
+    );
+    // `count` is implemented (trait `Count`) by both `StateCache` and `Users`: the name
+    // guess refuses it, the typed receivers pick each impl's self type.
+    assert_lines(
+        of("totals"),
+        &[
+            "typed_calls::api::totals -> typed_calls::rooms::Rooms (type)",
+            "typed_calls::api::totals -> typed_calls::rooms::StateCache (call)",
+            "typed_calls::api::totals -> typed_calls::services::Services (type)",
+            "typed_calls::api::totals -> typed_calls::services::services (call)",
+            // `users: Arc<Users>`: the std wrapper is looked through.
+            "typed_calls::api::totals -> typed_calls::users::Users (call)",
+        ],
+    );
+    // A typed parameter; `Type::new()` typed by its `-> Self`.
+    assert_lines(
+        of("with_param"),
+        &[
+            "typed_calls::api::with_param -> typed_calls::users::Users (call)",
+            "typed_calls::api::with_param -> typed_calls::users::Users (type)",
+        ],
+    );
+    assert_lines(
+        of("fresh"),
+        &["typed_calls::api::fresh -> typed_calls::users::Users (call)"],
+    );
+    // `let s = services();` then `s.users.find(..)`; `u` in the closure is untyped, so
+    // `u.greeting()` falls back to the unique-name guess.
+    assert_lines(
+        of("with_let"),
+        &[
+            "typed_calls::api::with_let -> typed_calls::services::Services (type)",
+            "typed_calls::api::with_let -> typed_calls::services::services (call)",
+            "typed_calls::api::with_let -> typed_calls::users::User (method-guess)",
+            "typed_calls::api::with_let -> typed_calls::users::Users (call)",
+        ],
+    );
+    // `find(..) -> Option<User>`, `.unwrap()` looked through, then the field `name`.
+    assert_lines(
+        of("through_option"),
+        &[
+            "typed_calls::api::through_option -> typed_calls::services::Services (type)",
+            "typed_calls::api::through_option -> typed_calls::services::services (call)",
+            "typed_calls::api::through_option -> typed_calls::users::User (type)",
+            "typed_calls::api::through_option -> typed_calls::users::Users (call)",
+        ],
+    );
+    // A `dyn Trait` value: the call names the trait's declaration.
+    assert_lines(
+        of("through_dyn"),
+        &[
+            "typed_calls::api::through_dyn -> typed_calls::Count (bound)",
+            "typed_calls::api::through_dyn -> typed_calls::Count (call)",
+        ],
+    );
+    // `all[0].count()`: an index is no chain, and two impls define `count`: dropped.
+    assert_lines(
+        of("untyped"),
+        &["typed_calls::api::untyped -> typed_calls::users::Users (type)"],
+    );
+    // `self.users.lock().unwrap().count()`; the access to its own field `users` is no edge.
+    let handler: Vec<&String> = edges
+        .iter()
+        .filter(|e| e.starts_with("typed_calls::api::Handler -> "))
+        .collect();
+    assert_eq!(
+        handler,
+        [
+            "typed_calls::api::Handler -> typed_calls::api::Handler (impl)",
+            "typed_calls::api::Handler -> typed_calls::users::Users (call)",
+            "typed_calls::api::Handler -> typed_calls::users::Users (type)",
+        ]
+    );
+    let stats = a.resolution.stats;
+    assert_eq!(stats.method_typed, 9, "{stats:?}");
+    assert_eq!(stats.field_typed, 8, "{stats:?}");
+    assert_eq!(stats.method_guess, 1, "{stats:?}");
+    assert_eq!(stats.unresolved, 0);
 }

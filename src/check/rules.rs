@@ -89,12 +89,16 @@ pub fn check(inp: &Inputs<'_>) -> Vec<Violation> {
                 let domain = &inp.spec.domains[a];
                 let target_domain = &inp.spec.domains[b];
                 let allowed_dep = domain.depends_on.iter().any(|d| &d.value == b);
-                let public = is_public(
-                    &target_domain.public,
-                    &item.path,
-                    &inp.cb.module(item.module).path,
-                    &crates,
-                );
+                // `public` lists what other domains may name; a value handed out by the
+                // domain's API (its fields read, its methods called) is used, not named, so
+                // only `depends_on` applies to it.
+                let public = r.via_value
+                    || is_public(
+                        &target_domain.public,
+                        &item.path,
+                        &inp.cb.module(item.module).path,
+                        &crates,
+                    );
                 if allowed_dep && public {
                     used.entry((a.clone(), b.clone())).or_insert(idx);
                     continue;
@@ -118,6 +122,7 @@ pub fn check(inp: &Inputs<'_>) -> Vec<Violation> {
                 kind: RefKind::Use,
                 file: module.file,
                 pos: t.pos,
+                via_value: false,
             };
             let how = match t.access {
                 TableAccess::Write => "SQL write",
@@ -192,7 +197,11 @@ fn boundary(
         target: target_path.to_string(),
         edge_kind: r.kind.as_str(),
         location: inp.location(r),
-        message: format!("`{a}` names `{target_path}` of domain `{b}`: {why}"),
+        // A field read or method call on a value reaches the type without naming it.
+        message: format!(
+            "`{a}` {} `{target_path}` of domain `{b}`: {why}",
+            if r.via_value { "uses" } else { "names" }
+        ),
         help,
     }
 }

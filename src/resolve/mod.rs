@@ -6,13 +6,17 @@ mod prelude;
 mod scope;
 #[cfg(test)]
 pub(crate) mod tests;
+mod typer;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::codebase::{Codebase, FileId, ModuleId};
-use crate::syntax::{FnSig, ItemKind, Namespace, Owner, Pos, RefKind, UseKind, Visibility};
+use crate::syntax::{
+    FnSig, ItemKind, Namespace, Owner, Pos, RefKind, TypePaths, UseKind, Visibility,
+};
 
 use scope::{Binding, Scopes};
+use typer::{Site, Typer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ItemId(pub u32);
@@ -30,6 +34,10 @@ pub struct Item {
     pub variants: Vec<String>,
     pub macro_export: bool,
     pub sig: Option<FnSig>,
+    /// A struct's named fields and their types, for the typer.
+    pub fields: Vec<(String, TypePaths)>,
+    /// A trait's methods and their return types, for the typer.
+    pub trait_fns: Vec<(String, TypePaths)>,
 }
 
 /// What a reference points at.
@@ -51,6 +59,9 @@ pub struct Reference {
     pub kind: RefKind,
     pub file: FileId,
     pub pos: Pos,
+    /// Found by the typer through a value (`shipment.id`, `services().rooms.get(..)`), not
+    /// by a path: the code uses the target without naming it.
+    pub via_value: bool,
 }
 
 /// A method defined in an impl block of a workspace type.
@@ -69,7 +80,12 @@ pub struct ResolveStats {
     pub unresolved: u64,
     pub external: u64,
     pub method_guess: u64,
-    /// Method calls whose name no workspace impl, or more than one, defines.
+    /// Method calls whose receiver the typer typed to a workspace type defining the method.
+    pub method_typed: u64,
+    /// Field accesses typed to the workspace struct declaring the field.
+    pub field_typed: u64,
+    /// Method calls left without an edge: typed to a type without the method, or untyped
+    /// with a name no workspace impl, or more than one, defines.
     pub methods_dropped: u64,
 }
 
@@ -166,6 +182,10 @@ pub fn resolve(cb: &Codebase) -> Resolution {
             }
         }
     }
+    // The typer reads items and methods while references are pushed into `res`.
+    let items = std::mem::take(&mut res.items);
+    let methods = std::mem::take(&mut res.methods);
+    let typer = Typer::new(&items, &methods);
     for (m, module) in cb.modules.iter().enumerate() {
         let mid = ModuleId(m as u32);
         let first_item = res.first_item[m];
@@ -209,6 +229,7 @@ pub fn resolve(cb: &Codebase) -> Resolution {
                         kind,
                         file: module.file,
                         pos,
+                        via_value: false,
                     });
                 }
                 Some(Binding::Module(target)) => {
@@ -220,6 +241,7 @@ pub fn resolve(cb: &Codebase) -> Resolution {
                         kind,
                         file: module.file,
                         pos,
+                        via_value: false,
                     });
                 }
                 Some(Binding::External(name)) => {
@@ -326,28 +348,81 @@ pub fn resolve(cb: &Codebase) -> Resolution {
                 &|| r.path.to_string(),
             );
         }
+        let self_ty = |owner: Owner| match owner {
+            Owner::Impl(i) => impl_owner.get(&(mid, i)).copied().flatten(),
+            _ => None,
+        };
+        let site = |owner: Owner| Site {
+            module: mid,
+            self_ty: self_ty(owner),
+            local_uses: body_uses.get(&owner).map_or(&empty[..], |u| &u[..]),
+            locals: locals.get(&owner),
+        };
         for call in &module.facts.method_calls {
-            let candidates = if prelude::COMMON_METHODS.contains(&call.name.as_str()) {
-                None
-            } else {
-                methods_by_name.get(&call.name).filter(|s| s.len() == 1)
-            };
-            match candidates.and_then(|s| s.iter().next()) {
-                Some(&target) => {
-                    res.stats.method_guess += 1;
-                    res.refs.push(Reference {
-                        from_module: mid,
-                        from_item: from_item(call.owner),
-                        target: Target::Item(target),
-                        kind: RefKind::MethodGuess,
-                        file: module.file,
-                        pos: call.pos,
-                    });
+            let typed = call
+                .receiver
+                .as_ref()
+                .and_then(|c| typer.type_of(&mut scopes, c, &site(call.owner)));
+            let (target, kind) = match typed {
+                // The receiver's type is known: the method is its own, or none is found
+                // (a trait default method, a method reached through `Deref`) and the name
+                // guess would only point at some other type.
+                Some(ty) if typer.has_method(ty, &call.name) => (Some(ty), RefKind::Call),
+                Some(_) => (None, RefKind::Call),
+                None if prelude::COMMON_METHODS.contains(&call.name.as_str()) => {
+                    (None, RefKind::MethodGuess)
                 }
-                None => res.stats.methods_dropped += 1,
+                None => (
+                    methods_by_name
+                        .get(&call.name)
+                        .filter(|s| s.len() == 1)
+                        .and_then(|s| s.iter().next().copied()),
+                    RefKind::MethodGuess,
+                ),
+            };
+            let Some(target) = target else {
+                res.stats.methods_dropped += 1;
+                continue;
+            };
+            if kind == RefKind::Call {
+                res.stats.method_typed += 1;
+            } else {
+                res.stats.method_guess += 1;
             }
+            res.refs.push(Reference {
+                from_module: mid,
+                from_item: from_item(call.owner),
+                target: Target::Item(target),
+                kind,
+                file: module.file,
+                pos: call.pos,
+                via_value: kind == RefKind::Call,
+            });
+        }
+        for access in &module.facts.field_accesses {
+            let Some(ty) = typer.type_of(&mut scopes, &access.receiver, &site(access.owner)) else {
+                continue;
+            };
+            // A type's own fields are no dependency; another struct's fields are, like
+            // naming the struct (rust-analyzer counts the field's struct, not its type).
+            if !typer.has_field(ty, &access.name) || from_item(access.owner) == Some(ty) {
+                continue;
+            }
+            res.stats.field_typed += 1;
+            res.refs.push(Reference {
+                from_module: mid,
+                from_item: from_item(access.owner),
+                target: Target::Item(ty),
+                kind: RefKind::Type,
+                file: module.file,
+                pos: access.pos,
+                via_value: true,
+            });
         }
     }
+    drop(typer);
+    res.items = items;
+    res.methods = methods;
     res
 }
 
@@ -365,6 +440,8 @@ fn collect_items(cb: &Codebase) -> Vec<Item> {
                 variants: def.variants.clone(),
                 macro_export: def.macro_export,
                 sig: def.sig.clone(),
+                fields: def.fields.clone(),
+                trait_fns: def.trait_fns.clone(),
             });
         }
     }

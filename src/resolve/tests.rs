@@ -232,7 +232,7 @@ fn method_calls_are_guessed_only_when_unique() {
 pub struct Order; pub struct Cart; pub struct Shelf;
 impl Order { pub fn confirm(&mut self) {} pub fn total(&self) {} }
 impl Cart { pub fn total(&self) {} }
-fn f(o: Order, c: Cart) { o.confirm(); c.total(); o.clone(); }
+fn f(o: &[Order], c: &[Cart]) { o[0].confirm(); c[0].total(); o[0].clone(); }
 ",
     );
     let guesses: Vec<_> = res

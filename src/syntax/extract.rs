@@ -142,7 +142,12 @@ fn fn_sig(sig: &syn::Signature) -> FnSig {
             }
         }
     }
-    FnSig { receiver, params }
+    let ret = super::types::return_paths(&sig.output);
+    FnSig {
+        receiver,
+        params,
+        ret,
+    }
 }
 
 /// Extracts the facts of a module from its items.
@@ -206,6 +211,8 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
             variants: Vec::new(),
             sig: None,
             macro_export: false,
+            fields: Vec::new(),
+            trait_fns: Vec::new(),
         });
         Owner::Item(facts.items.len() as u32 - 1)
     };
@@ -246,6 +253,19 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
         }),
         syn::Item::Struct(s) => {
             let owner = define(facts, &s.ident, ItemKind::Struct, &s.vis);
+            // Tuple fields (`.0`) are left out: counted as edges, the `.0` of the kernel's
+            // newtypes (dates, money) helped pull shop's pricing into the kernel.
+            if let (Some(last), syn::Fields::Named(named)) = (facts.items.last_mut(), &s.fields) {
+                last.fields = named
+                    .named
+                    .iter()
+                    .filter_map(|f| {
+                        let paths = super::types::type_paths(&f.ty);
+                        let name = f.ident.as_ref()?.to_string();
+                        (!paths.is_empty()).then_some((name, paths))
+                    })
+                    .collect();
+            }
             collect(facts, owner, options, |c| c.visit_item_struct(s));
         }
         syn::Item::Union(s) => {
@@ -261,6 +281,19 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
         }
         syn::Item::Trait(t) => {
             let owner = define(facts, &t.ident, ItemKind::Trait, &t.vis);
+            if let Some(last) = facts.items.last_mut() {
+                last.trait_fns = t
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        syn::TraitItem::Fn(f) => Some((
+                            f.sig.ident.to_string(),
+                            super::types::return_paths(&f.sig.output),
+                        )),
+                        _ => None,
+                    })
+                    .collect();
+            }
             collect(facts, owner, options, |c| c.visit_item_trait(t));
         }
         syn::Item::TraitAlias(t) => {

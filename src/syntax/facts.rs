@@ -86,7 +86,48 @@ pub struct FnSig {
     pub receiver: Option<Receiver>,
     /// Parameter name (or `_`) and its type as written, tokens joined by spaces removed.
     pub params: Vec<(String, String)>,
+    /// The return type reduced to the paths its value is reached through ([`TypePaths`]).
+    pub ret: TypePaths,
 }
+
+/// A type reduced to the paths a value of it is reached through, outermost first, for the
+/// typer: `&web::Data<Arc<AppState>>` is [`web::Data`, `AppState`]. References are
+/// stripped; the std wrappers a value is used through (`Arc`, `Rc`, `Box`, `Option`,
+/// `Cell`, `RefCell`, `Mutex`, `RwLock`, `Result`'s `T`) are left out by name; any other
+/// path with exactly one generic type argument is kept and followed into that argument, and
+/// the resolver passes over the paths that resolve outside the workspace (`web::Data<T>`,
+/// `State<T>`). Collections and channels (`Vec<T>`, `HashSet<T>`, `Sender<T>`) end the
+/// list: a `Vec<Order>` is no `Order`. `dyn Trait` and `impl Trait` end it with the trait.
+pub type TypePaths = Vec<PathText>;
+
+/// Where a receiver chain starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainBase {
+    /// `f()`, `Type::f()`, `Self::f()`, `Tuple(..)`.
+    Call(PathText),
+    /// `self`.
+    SelfValue,
+    /// A value of a declared type: a typed parameter or `let`, a struct literal.
+    Typed(TypePaths),
+}
+
+/// One step after the base of a chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hop {
+    Field(String),
+    Method(String),
+}
+
+/// The receiver of a method call or field access as the typer sees it:
+/// `services().rooms.state_cache` is `Call(services)` then fields `rooms`, `state_cache`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chain {
+    pub base: ChainBase,
+    pub hops: Vec<Hop>,
+}
+
+/// Hops kept in a chain; a longer chain is left untyped (it is rare and costs facts).
+pub const MAX_HOPS: usize = 8;
 
 /// A named item defined at module level (or an enum with its variants).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +142,10 @@ pub struct ItemDef {
     pub sig: Option<FnSig>,
     /// `macro_rules!` with `#[macro_export]`: lives at the crate root.
     pub macro_export: bool,
+    /// A struct's named fields with their types, for the typer.
+    pub fields: Vec<(String, TypePaths)>,
+    /// A trait's methods with their return types: calls through `dyn Trait`.
+    pub trait_fns: Vec<(String, TypePaths)>,
 }
 
 /// Who, inside a module, wrote a reference: an item, an impl block, or the module itself
@@ -254,12 +299,26 @@ pub struct PathRef {
     pub pos: Pos,
 }
 
-/// `value.method(...)`: resolvable only by guessing from the method name.
+/// `value.method(...)`: resolved through the receiver's type when the typer finds it,
+/// else guessed from the method name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MethodCall {
     pub owner: Owner,
     pub name: String,
     pub pos: Pos,
+    /// `None` when the receiver is no chain the typer can follow (a closure's result, an
+    /// index, a local bound by a pattern).
+    pub receiver: Option<Chain>,
+}
+
+/// `value.field` whose receiver is a chain: an edge to the struct that declares the field,
+/// when the typer finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldAccess {
+    pub owner: Owner,
+    pub name: String,
+    pub pos: Pos,
+    pub receiver: Chain,
 }
 
 /// A database table touched by the code: a diesel `table!` definition, a `schema::t` path,
@@ -290,6 +349,7 @@ pub struct ModuleFacts {
     pub impls: Vec<ImplDef>,
     pub refs: Vec<PathRef>,
     pub method_calls: Vec<MethodCall>,
+    pub field_accesses: Vec<FieldAccess>,
     pub tables: Vec<TableRef>,
     /// `#[cfg(test)] mod x;` declarations left out of the analysis: their files still belong
     /// to the crate, so they are not orphans.

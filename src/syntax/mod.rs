@@ -5,6 +5,7 @@ mod extract;
 pub mod facts;
 mod refs;
 pub mod sql;
+mod types;
 
 pub use extract::{ExtractOptions, type_text};
 pub use facts::*;

@@ -12,6 +12,7 @@ use super::extract::{
 };
 use super::facts::*;
 use super::sql;
+use super::types::{Env, bound_ident, chain_of, type_paths, typed_name};
 
 /// Runs a reference collector for one owner and moves what it found into `facts`.
 pub(super) fn collect(
@@ -24,6 +25,7 @@ pub(super) fn collect(
         owner,
         options,
         facts,
+        env: Env::new(),
     };
     f(&mut c);
 }
@@ -33,6 +35,8 @@ pub(super) struct RefCollector<'a> {
     owner: Owner,
     options: ExtractOptions,
     facts: &'a mut ModuleFacts,
+    /// Names bound to receiver chains in the body being visited (see [`Env`]).
+    env: Env,
 }
 
 fn is_primitive(name: &str) -> bool {
@@ -119,7 +123,16 @@ impl RefCollector<'_> {
     /// A variable: it lives in the value namespace, so it hides `name(..)` but not the
     /// module in `name::Item` (`fn save(order: order::Order)` names the module `order`).
     fn value_local(&mut self, name: String) {
+        self.env.insert(name.clone(), None);
         self.facts.value_locals.push((self.owner, name));
+    }
+
+    /// Visits `f` with the bindings of the enclosing scope restored afterwards: a body,
+    /// block or closure's names do not outlive it.
+    fn scoped(&mut self, f: impl FnOnce(&mut Self)) {
+        let saved = self.env.clone();
+        f(self);
+        self.env = saved;
     }
 
     fn string_literal(&mut self, s: &syn::LitStr) {
@@ -352,8 +365,33 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
     }
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
+        // The initializer runs before the binding exists: `let x = x.get()` reads the
+        // outer `x`, so it is typed and visited with the bindings from before.
+        let before = self.env.clone();
+        let bound = bound_ident(&l.pat).and_then(|(name, ty)| {
+            let chain = match ty {
+                Some(ty) => Some(Chain {
+                    base: ChainBase::Typed(type_paths(ty)),
+                    hops: Vec::new(),
+                })
+                .filter(|c| !matches!(&c.base, ChainBase::Typed(p) if p.is_empty())),
+                None => l.init.as_ref().and_then(|i| chain_of(&i.expr, &before)),
+            };
+            chain.map(|c| (name, c))
+        });
         self.bind_pattern(&l.pat);
-        visit::visit_local(self, l);
+        let after = std::mem::replace(&mut self.env, before);
+        if let Some(init) = &l.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
+            }
+        }
+        self.env = after;
+        self.visit_pat(&l.pat);
+        if let Some((name, chain)) = bound {
+            self.env.insert(name, Some(chain));
+        }
     }
 
     fn visit_fn_arg(&mut self, a: &'ast syn::FnArg) {
@@ -361,13 +399,45 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
             self.bind_pattern(&pt.pat);
         }
         visit::visit_fn_arg(self, a);
+        if let syn::FnArg::Typed(pt) = a
+            && let Some(name) = typed_name(&pt.pat)
+        {
+            let paths = type_paths(&pt.ty);
+            if !paths.is_empty() {
+                let chain = Chain {
+                    base: ChainBase::Typed(paths),
+                    hops: Vec::new(),
+                };
+                self.env.insert(name, Some(chain));
+            }
+        }
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
-        for p in &c.inputs {
-            self.bind_pattern(p);
-        }
-        visit::visit_expr_closure(self, c);
+        self.scoped(|this| {
+            for p in &c.inputs {
+                this.bind_pattern(p);
+            }
+            visit::visit_expr_closure(this, c);
+        });
+    }
+
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        self.scoped(|this| visit::visit_block(this, b));
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.scoped(|this| {
+            this.env.clear();
+            visit::visit_item_fn(this, f);
+        });
+    }
+
+    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+        self.scoped(|this| {
+            this.env.clear();
+            visit::visit_trait_item_fn(this, f);
+        });
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
@@ -375,8 +445,23 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
             owner: self.owner,
             name: m.method.to_string(),
             pos: pos(m.method.span()),
+            receiver: chain_of(&m.receiver, &self.env),
         });
         visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_expr_field(&mut self, f: &'ast syn::ExprField) {
+        if let syn::Member::Named(id) = &f.member
+            && let Some(receiver) = chain_of(&f.base, &self.env)
+        {
+            self.facts.field_accesses.push(FieldAccess {
+                owner: self.owner,
+                name: id.to_string(),
+                pos: pos(id.span()),
+                receiver,
+            });
+        }
+        visit::visit_expr_field(self, f);
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
@@ -396,6 +481,9 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
         if !self.options.include_tests && is_cfg_test(&f.attrs) {
             return;
         }
-        visit::visit_impl_item_fn(self, f);
+        self.scoped(|this| {
+            this.env.clear();
+            visit::visit_impl_item_fn(this, f);
+        });
     }
 }

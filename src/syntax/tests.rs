@@ -287,3 +287,101 @@ fn cfg_attr_path_attributes_name_the_module_file() {
     );
     assert_eq!(m.mods[0].path_attr.as_deref(), Some("unix.rs"));
 }
+
+/// Each method call's receiver chain as text: `base.hop.hop()`, or `-` when untyped.
+fn receivers(m: &ModuleFacts) -> Vec<String> {
+    m.method_calls
+        .iter()
+        .map(|c| {
+            let Some(chain) = &c.receiver else {
+                return format!("{}: -", c.name);
+            };
+            let mut s = match &chain.base {
+                ChainBase::Call(p) => format!("{p}()"),
+                ChainBase::SelfValue => "self".into(),
+                ChainBase::Typed(ps) => {
+                    let ps: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
+                    format!("<{}>", ps.join(","))
+                }
+            };
+            for hop in &chain.hops {
+                match hop {
+                    Hop::Field(f) => s.push_str(&format!(".{f}")),
+                    Hop::Method(m) => s.push_str(&format!(".{m}()")),
+                }
+            }
+            format!("{}: {s}", c.name)
+        })
+        .collect()
+}
+
+#[test]
+fn receivers_are_chains_from_declared_types() {
+    let m = facts(
+        "fn f(d: web::Data<Arc<AppState>>, v: Vec<Order>, State(s): State<App>) {
+            services().rooms.cache.get(1);
+            d.repo.find()?.save();
+            v.first();
+            s.run();
+            let x = Svc::new();
+            x.go();
+            let x = v;
+            x.go();
+            |c: Order| c.total();
+            (1, 2).0.f();
+            a.b.c.d.e.f.g.h.i.j.k();
+        }
+        impl T { fn g(&self) { self.inner.lock().unwrap().m(); } }",
+    );
+    assert_eq!(
+        receivers(&m),
+        [
+            "get: services().rooms.cache",
+            "save: <web::Data,AppState>.repo.find()",
+            "find: <web::Data,AppState>.repo",
+            // `Vec<Order>` ends its paths: a `Vec` is no `Order`.
+            "first: -",
+            "run: <State,App>",
+            "go: Svc::new()",
+            // Rebound to an untyped value: the earlier binding is hidden.
+            "go: -",
+            "total: -",
+            "f: -",
+            // Longer than `MAX_HOPS`.
+            "k: -",
+            "m: self.inner.lock().unwrap()",
+            "unwrap: self.inner.lock()",
+            "lock: self.inner",
+        ]
+    );
+}
+
+#[test]
+fn struct_fields_and_return_types_keep_their_principal_paths() {
+    let m = facts(
+        "struct S { a: &'static Arc<Mutex<Rooms>>, b: Option<Box<dyn Store + Send>>, c: u32, d: Vec<X> }
+        fn f() -> Result<Rc<crate::Services>, E> { todo!() }",
+    );
+    let s = &m.items[0];
+    let fields: Vec<(String, String)> = s
+        .fields
+        .iter()
+        .map(|(n, ps)| {
+            let ps: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
+            (n.clone(), ps.join(","))
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("a".to_string(), "Rooms".to_string()),
+            ("b".to_string(), "Store".to_string()),
+            ("c".to_string(), "u32".to_string()),
+        ]
+    );
+    let ret = &m.items[1].sig.as_ref().unwrap().ret;
+    assert_eq!(
+        ret,
+        &[PathText::new(vec!["crate".into(), "Services".into()])]
+    );
+}

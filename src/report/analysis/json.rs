@@ -29,7 +29,8 @@
 //!                           "subscribers": [..], "call_sites": [ { "file", "line" } ] } ],
 //!   "suggestion": { "resolution", "seed" },
 //!   "stats": { "crates", "modules", "files", "lines", "items", "resolved_refs",
-//!              "unresolved_refs", "external_refs", "method_guess", "methods_dropped" } }
+//!              "unresolved_refs", "external_refs", "method_guess", "method_typed",
+//!              "field_typed", "methods_dropped" } }
 //! ```
 
 use std::collections::BTreeMap;
@@ -146,6 +147,8 @@ struct WireStats {
     unresolved_refs: u64,
     external_refs: u64,
     method_guess: u64,
+    method_typed: u64,
+    field_typed: u64,
     methods_dropped: u64,
 }
 
@@ -260,6 +263,8 @@ pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
             unresolved_refs: s.unresolved_refs,
             external_refs: s.external_refs,
             method_guess: s.method_guess,
+            method_typed: s.method_typed,
+            field_typed: s.field_typed,
             methods_dropped: s.methods_dropped,
         },
     };

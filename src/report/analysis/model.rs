@@ -67,6 +67,8 @@ pub struct Stats {
     pub unresolved_refs: u64,
     pub external_refs: u64,
     pub method_guess: u64,
+    pub method_typed: u64,
+    pub field_typed: u64,
     pub methods_dropped: u64,
 }
 
@@ -180,10 +182,15 @@ impl AnalysisReport {
             files: cb.files.len() as u64,
             lines: cb.files.iter().map(|f| u64::from(f.lines)).sum(),
             items: res.items.len() as u64,
-            resolved_refs: res.stats.resolved + res.stats.method_guess,
+            resolved_refs: res.stats.resolved
+                + res.stats.method_guess
+                + res.stats.method_typed
+                + res.stats.field_typed,
             unresolved_refs: res.stats.unresolved,
             external_refs: res.stats.external,
             method_guess: res.stats.method_guess,
+            method_typed: res.stats.method_typed,
+            field_typed: res.stats.field_typed,
             methods_dropped: res.stats.methods_dropped,
         };
         AnalysisReport {

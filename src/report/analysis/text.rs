@@ -52,8 +52,8 @@ pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "  method calls: {} guessed from a unique impl, {} left out",
-        s.method_guess, s.methods_dropped
+        "  method calls: {} typed, {} guessed from a unique impl, {} left out; field accesses: {} typed",
+        s.method_typed, s.method_guess, s.methods_dropped, s.field_typed
     )?;
 
     writeln!(out, "\ncrates")?;

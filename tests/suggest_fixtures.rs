@@ -135,7 +135,7 @@ fn pinning_the_hotel_spec_keeps_the_declared_domain_names() {
 
 /// Scores measured when the suggestion was wired in (MoJoFM, ARI); CI fails if they drop by
 /// more than the tolerance. Raise them when the suggestion improves.
-const MEASURED: &[(&str, f64, f64)] = &[("hotel", 88.2, 0.770), ("shop", 100.0, 1.000)];
+const MEASURED: &[(&str, f64, f64)] = &[("hotel", 94.1, 0.848), ("shop", 100.0, 1.000)];
 const TOLERANCE_MOJO: f64 = 3.0;
 const TOLERANCE_ARI: f64 = 0.05;
 

@@ -106,7 +106,7 @@ pub fn unique(prefix: &str) -> String {
 /// scenario's name instead of hanging CI. The ceiling is generous (a healthy run takes a few
 /// seconds); it is a hang detector, not a speed assertion.
 pub async fn within<T>(scenario: &str, run: impl std::future::Future<Output = T>) -> T {
-    const CEILING: Duration = Duration::from_secs(180);
+    const CEILING: Duration = Duration::from_secs(300);
     match tokio::time::timeout(CEILING, run).await {
         Ok(v) => v,
         Err(_) => panic!(

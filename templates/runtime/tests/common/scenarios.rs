@@ -135,8 +135,14 @@ pub async fn kill_and_restart(url: &str, system: &str, events: u64) {
             p.publish_all(chunk.to_vec()).await.unwrap();
         }
     });
+    // The first delivery can wait for a consumer-group join (Kafka) on a loaded machine; the
+    // kill is timed from the first handled event, so it lands mid-stream either way.
     let started = Instant::now();
-    while ledger.handled() < (events / 3) as usize && started.elapsed() < Duration::from_secs(30) {
+    while ledger.handled() == 0 && started.elapsed() < Duration::from_secs(120) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let flowing = Instant::now();
+    while ledger.handled() < (events / 3) as usize && flowing.elapsed() < Duration::from_secs(30) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let at_kill = ledger.handled();

@@ -8,12 +8,14 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+fn command(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fissure"));
+    c.args(args).current_dir(repo());
+    c
+}
+
 fn fissure(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fissure"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("run fissure")
+    command(args).output().expect("run fissure")
 }
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -102,18 +104,18 @@ fn an_emitted_spec_checks_clean_with_a_generated_baseline() {
         assert!(violations > 0, "{fixture}: {report}");
         assert_eq!(bare.status.code(), Some(1), "{fixture}");
 
-        let update = Command::new(env!("CARGO_BIN_EXE_fissure"))
-            .args([
-                "check",
-                fixture,
-                "--spec",
-                spec_arg,
-                "--baseline",
-                baseline_arg,
-            ])
+        let baseline_args = [
+            "check",
+            fixture,
+            "--spec",
+            spec_arg,
+            "--baseline",
+            baseline_arg,
+        ];
+        // Under `CI` the baseline may only shrink; creating it is a developer's step.
+        let update = command(&baseline_args)
             .arg("--update-baseline")
             .env_remove("CI")
-            .current_dir(repo())
             .output()
             .expect("run fissure");
         assert!(
@@ -121,14 +123,7 @@ fn an_emitted_spec_checks_clean_with_a_generated_baseline() {
             "{fixture}: {}",
             String::from_utf8_lossy(&update.stderr)
         );
-        let checked = fissure(&[
-            "check",
-            fixture,
-            "--spec",
-            spec_arg,
-            "--baseline",
-            baseline_arg,
-        ]);
+        let checked = fissure(&baseline_args);
         assert_eq!(
             checked.status.code(),
             Some(0),
@@ -149,6 +144,24 @@ fn git_reports_the_history_it_used() {
     assert!(stderr.contains("note: --git: "), "{stderr}");
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert!(!r["domains"].as_array().expect("domains").is_empty());
+}
+
+/// Outside a git repository `--git` is a usage error naming the flag, not a silent no-op.
+#[test]
+fn git_outside_a_repository_is_a_usage_error() {
+    let dir = temp_dir("nogit");
+    std::fs::create_dir_all(dir.join("src")).expect("src");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"lone\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    )
+    .expect("manifest");
+    std::fs::write(dir.join("src/lib.rs"), "pub struct Lone;\n").expect("lib");
+    let o = fissure(&["analyze", dir.to_str().expect("utf-8"), "--git"]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("--git: git log failed"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

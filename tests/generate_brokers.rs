@@ -17,7 +17,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::generated_target_dir as target_dir;
+use common::{generated_target_dir as target_dir, take_turn};
 
 /// `scheme://[user:pass@]host:port[/path][?query]` -> `host:port`.
 fn host_port(url: &str) -> String {
@@ -197,6 +197,8 @@ fn the_generated_demo_prints_the_same_flow_on_brokers_and_postgres_as_in_memory(
         return;
     }
     let system = unique_system();
+    // Held to the end: the demo binary lives in the shared target folder.
+    let _turn = take_turn();
     let dir = tempfile::tempdir().expect("temp dir");
     let spec = std::fs::read_to_string("fixtures/hotel/fissure.yaml").expect("reads the spec");
     let renamed = spec.replacen("\nsystem: hotel\n", &format!("\nsystem: {system}\n"), 1);

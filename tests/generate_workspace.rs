@@ -9,34 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::generated_target_dir as target_dir;
-
-/// Generated workspaces of both fixtures have packages of the same names (`events`, `app`),
-/// and cargo keys a path package's artifacts by name, not by folder: two of them building
-/// at once in the shared target folder overwrite each other. The tests take turns: a mutex
-/// between the threads of `cargo test`, and a file lock in the target folder between the
-/// processes of `cargo nextest` (one per test), where the mutex alone let the shop build
-/// pick up the hotel's `events` crate.
-static SHARED_TARGET: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-struct Turn {
-    _thread: std::sync::MutexGuard<'static, ()>,
-    _process: std::fs::File,
-}
-
-fn take_turn() -> Turn {
-    let thread = SHARED_TARGET
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let dir = target_dir();
-    std::fs::create_dir_all(&dir).expect("target folder");
-    let file = std::fs::File::create(dir.join(".fissure-tests.lock")).expect("lock file");
-    file.lock().expect("lock the shared target folder");
-    Turn {
-        _thread: thread,
-        _process: file,
-    }
-}
+use common::{generated_target_dir as target_dir, take_turn};
 
 fn generate(spec: &Path, out: &Path) {
     let result = Command::new(env!("CARGO_BIN_EXE_fissure"))

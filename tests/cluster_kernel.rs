@@ -2,10 +2,11 @@
 //! apart instead of being forced into a domain.
 
 use fissure::cluster::kernel::{
-    INFRA_CONTAINERS, INFRA_SEGMENTS, KernelRules, hubs, infrastructure_by_name,
+    INFRA_CONTAINERS, INFRA_SEGMENTS, KernelRules, hubs, infrastructure_by_name, kernel_neighbours,
 };
 use fissure::cluster::{
-    ClusterInput, KernelReason, Layer, LeidenClusterer, NodeInfo, SuggestConfig, suggest,
+    ClusterInput, KernelReason, Layer, LeidenClusterer, NodeInfo, SuggestConfig, WeightedGraph,
+    suggest,
 };
 
 fn node(id: &str) -> NodeInfo {
@@ -164,4 +165,70 @@ fn suggestion_sets_hub_and_infrastructure_apart() {
         assert!(first.is_some());
         assert!(s.domain[g * 6..g * 6 + 6].iter().all(|d| *d == first));
     }
+}
+
+#[test]
+fn a_node_wired_only_to_infrastructure_and_roots_joins_them() {
+    let named = Some(KernelReason::InfrastructureName {
+        segment: "config".into(),
+    });
+    let root = Some(KernelReason::CompositionRoot {
+        fan_out: 9,
+        spread: 4,
+    });
+    let hub = Some(KernelReason::Hub {
+        fan_in: 9,
+        spread: 4,
+    });
+    // 0: root, 1: config, 2: hub. 3 (`main`) is linked to the root and the config; 4 (a
+    // storage trait) only to the hub; 5 to the root and to 6, a domain node; 7 to nothing.
+    let reasons = vec![root, named, hub, None, None, None, None, None];
+    let graph = WeightedGraph::from_edges(
+        8,
+        vec![
+            (3, 0, 1.0),
+            (3, 1, 0.5),
+            (4, 2, 1.0),
+            (5, 0, 1.0),
+            (5, 6, 1.0),
+        ],
+    );
+    let attached = kernel_neighbours(&graph, &reasons);
+    assert_eq!(
+        attached[3],
+        Some(KernelReason::KernelNeighbours { neighbours: 2 })
+    );
+    assert_eq!(
+        attached[4], None,
+        "a hub's own storage stays with its domain"
+    );
+    assert_eq!(attached[5], None, "one domain neighbour is enough to stay");
+    assert_eq!(attached[7], None, "an unlinked node is not wiring either");
+    assert!(
+        attached[..3].iter().all(Option::is_none),
+        "rules 1-3 keep theirs"
+    );
+}
+
+#[test]
+fn suggestion_puts_the_wiring_of_a_composition_root_in_the_kernel() {
+    let mut input = hub_input();
+    // `main` calls only `run`, which wires one item of each community.
+    input.nodes.push(node("shop_bin::run"));
+    input.nodes.push(node("shop_bin::main"));
+    let mut wiring: Vec<(u32, u32, f64)> = (0..4).map(|g| (26, g * 6 + 3, 1.0)).collect();
+    wiring.push((27, 26, 1.0));
+    input.layers.push(Layer::directed("wiring", 1.0, wiring));
+    let s = suggest(&input, &LeidenClusterer, &SuggestConfig::default());
+    assert!(
+        matches!(s.kernel[26], Some(KernelReason::CompositionRoot { .. })),
+        "{:?}",
+        s.kernel[26]
+    );
+    assert_eq!(
+        s.kernel[27],
+        Some(KernelReason::KernelNeighbours { neighbours: 1 })
+    );
+    assert_eq!(s.domain[27], None);
+    assert_eq!(s.domain_count, 4, "no one-item domain for `main`");
 }

@@ -183,10 +183,11 @@ fn report(label: &str, elapsed: f64, s: &fissure::cluster::Suggestion, truth: &[
     let expected: Vec<u32> = placed.iter().map(|&i| truth[i]).collect();
     let count = |f: fn(&KernelReason) -> bool| s.kernel.iter().flatten().filter(|k| f(k)).count();
     let kernel = format!(
-        "{} named + {} hubs + {} roots",
+        "{} named + {} hubs + {} roots + {} attached",
         count(|k| matches!(k, KernelReason::InfrastructureName { .. })),
         count(|k| matches!(k, KernelReason::Hub { .. })),
         count(|k| matches!(k, KernelReason::CompositionRoot { .. })),
+        count(|k| matches!(k, KernelReason::KernelNeighbours { .. })),
     );
     let mean_confidence = s.confidence.iter().sum::<f64>() / s.confidence.len().max(1) as f64;
     println!(

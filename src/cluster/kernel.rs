@@ -1,7 +1,7 @@
 //! Shared-kernel detection: infrastructure that every domain uses is set apart instead of
 //! being forced into one domain (where it would also glue unrelated domains together).
 //!
-//! Three explicit rules, applied in this order:
+//! Four explicit rules, applied in this order:
 //!
 //! 1. **Infrastructure name.** A node is kernel when its own module (the last path segment,
 //!    the first being the crate) is one of [`KernelRules::infra_segments`] (`config`,
@@ -20,8 +20,12 @@
 //! 3. **Composition root.** The same rule on the referees: a node that refers to many nodes
 //!    (`fan_out`, same percentile and floor) spread over at least `min_spread` communities is
 //!    wiring (route table, dependency container, `main`) rather than a domain.
+//! 4. **Kernel neighbours.** A node linked to other nodes, all of them kernel by rule 1 or 3,
+//!    is wiring too: left out, it would be a one-item domain. Nodes linked only to hubs stay:
+//!    a storage trait only its hub service uses is that service's domain, and its module
+//!    should follow it (conduit's `service::account_data::data`).
 
-use super::input::NodeInfo;
+use super::input::{NodeInfo, WeightedGraph};
 
 /// Why a node is in the shared kernel.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,6 +49,12 @@ pub enum KernelReason {
         fan_out: usize,
         /// Distinct communities of the referees.
         spread: usize,
+    },
+    /// Rule 4: every node it is linked to is infrastructure or a composition root (a `fn main`
+    /// that only calls the wiring), so it is part of the wiring too.
+    KernelNeighbours {
+        /// Its linked nodes.
+        neighbours: usize,
     },
 }
 
@@ -242,6 +252,33 @@ pub fn hubs(
                 });
             }
             None
+        })
+        .collect()
+}
+
+/// Rule 4 for every node of `graph` (all layers combined), given the reasons of rules 1-3.
+pub fn kernel_neighbours(
+    graph: &WeightedGraph,
+    reasons: &[Option<KernelReason>],
+) -> Vec<Option<KernelReason>> {
+    (0..graph.node_count())
+        .map(|v| {
+            let neighbours = graph.neighbors(v as u32);
+            let wiring = |u: u32| {
+                matches!(
+                    reasons[u as usize],
+                    Some(
+                        KernelReason::InfrastructureName { .. }
+                            | KernelReason::CompositionRoot { .. }
+                    )
+                )
+            };
+            (reasons[v].is_none()
+                && !neighbours.is_empty()
+                && neighbours.iter().all(|&(u, _)| wiring(u)))
+            .then_some(KernelReason::KernelNeighbours {
+                neighbours: neighbours.len(),
+            })
         })
         .collect()
 }

@@ -6,7 +6,8 @@
 //! 1. combine the evidence layers into one weighted undirected graph;
 //! 2. set apart nodes with infrastructure names (kernel rule 1, see [`kernel`]);
 //! 3. cluster once without the hub candidates (high fan-in or fan-out), then set apart those
-//!    whose neighbours span several of the communities found (kernel rules 2 and 3);
+//!    whose neighbours span several of the communities found (kernel rules 2 and 3), and the
+//!    nodes linked only to the kernel (rule 4);
 //! 4. if a target number of domains is given, search the resolution that approaches it;
 //! 5. consensus clustering of the remaining graph, with a confidence per node.
 
@@ -22,7 +23,7 @@ pub use algo::{Clusterer, LeidenClusterer, LouvainClusterer, canonical_labels, c
 pub use consensus::{Consensus, ConsensusConfig, confidence, consensus, derive_seed};
 pub use input::{ClusterInput, Layer, NodeInfo, WeightedGraph};
 pub use kernel::{KernelReason, KernelRules};
-pub use modules::{ModuleDomains, module_domains};
+pub use modules::{ModuleDomains, module_domains, module_domains_of};
 pub use naming::domain_names;
 pub use vocab::{DEFAULT_VOCABULARY_WEIGHT, VocabConfig, split_identifier, vocabulary_layer};
 
@@ -107,6 +108,12 @@ pub fn suggest<C: Clusterer + ?Sized>(
     for (slot, hub) in reasons.iter_mut().zip(hub_reasons) {
         if slot.is_none() {
             *slot = hub;
+        }
+    }
+    let attached = kernel::kernel_neighbours(&graph, &reasons);
+    for (slot, attached) in reasons.iter_mut().zip(attached) {
+        if slot.is_none() {
+            *slot = attached;
         }
     }
     let is_kernel: Vec<bool> = reasons.iter().map(Option::is_some).collect();

@@ -43,8 +43,21 @@ pub fn module_domains(
     input: &ClusterInput,
     suggestion: &Suggestion,
 ) -> BTreeMap<String, ModuleDomains> {
+    module_domains_of(input, suggestion, |_| true)
+}
+
+/// [`module_domains`] over the nodes (by index) that `counted` accepts; a module none of whose
+/// nodes count is left out.
+pub fn module_domains_of(
+    input: &ClusterInput,
+    suggestion: &Suggestion,
+    counted: impl Fn(usize) -> bool,
+) -> BTreeMap<String, ModuleDomains> {
     let mut raw: BTreeMap<&str, (BTreeMap<Option<u32>, usize>, f64)> = BTreeMap::new();
     for (i, node) in input.nodes.iter().enumerate() {
+        if !counted(i) {
+            continue;
+        }
         let entry = raw.entry(node.module.as_str()).or_default();
         let domain = suggestion.domain.get(i).copied().flatten();
         *entry.0.entry(domain).or_default() += 1;

@@ -16,7 +16,8 @@ pub mod pin;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::cluster::{
-    self, LeidenClusterer, ModuleDomains, SuggestConfig, Suggestion, domain_names, module_domains,
+    self, ClusterInput, KernelReason, LeidenClusterer, ModuleDomains, SuggestConfig, Suggestion,
+    domain_names, module_domains,
 };
 use crate::codebase::Codebase;
 use crate::pipeline::Analysis;
@@ -178,6 +179,21 @@ fn spec_name(name: &str) -> String {
     out
 }
 
+/// The items that vote for their module's domain, grouped by module: all but hubs and
+/// composition roots. Those are kernel because the whole codebase uses them (or they use the
+/// whole codebase), which says nothing about where their module belongs: conduit's
+/// `service::rooms::timeline` holds the timeline `Service` every domain calls, and follows its
+/// `data` child instead of going to the kernel with it. A module of such items only is left
+/// out, so [`module_majorities`] places it like a module without items.
+pub fn module_votes(input: &ClusterInput, s: &Suggestion) -> BTreeMap<String, ModuleDomains> {
+    cluster::module_domains_of(input, s, |node| {
+        !matches!(
+            s.kernel[node],
+            Some(KernelReason::Hub { .. } | KernelReason::CompositionRoot { .. })
+        )
+    })
+}
+
 /// Module path → majority domain (`None` = kernel) for every module of the codebase: modules
 /// with no clustered items take their children's majority, else the majority of what their
 /// module-level code (`use`, re-exports) names, else the kernel.
@@ -258,7 +274,8 @@ fn explain(analysis: &Analysis, options: &SuggestOptions, c: &Clustered) -> Doma
         built.node_of.get(&id).map(|&n| s.domain[n as usize])
     };
     let per_module = module_domains(&built.input, s);
-    let majorities = module_majorities(analysis, &per_module, &node_domain);
+    let voters = module_votes(&built.input, s);
+    let majorities = module_majorities(analysis, &voters, &node_domain);
     let name_of = |d: Option<u32>| -> String {
         d.map_or_else(|| "kernel".to_owned(), |d| c.names[d as usize].clone())
     };
@@ -434,4 +451,57 @@ fn drop_empty_domains(s: &mut DomainSuggestion) {
     }
     s.events.retain(|e| !e.subscribers.is_empty());
     s.table_owners.retain(|_, d| kept.contains(d));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::NodeInfo;
+
+    #[test]
+    fn hubs_and_roots_do_not_vote_for_their_module() {
+        let node = |id: &str, module: &str| NodeInfo {
+            id: id.to_owned(),
+            module: module.to_owned(),
+            words: vec![],
+        };
+        let input = ClusterInput {
+            nodes: vec![
+                node("c::timeline::Service", "c::timeline"),
+                node("c::timeline::data::Data", "c::timeline::data"),
+                node("c::users::Service", "c::users"),
+                node("c::users::User", "c::users"),
+                node("c::config::Config", "c::config"),
+            ],
+            layers: vec![],
+        };
+        let hub = Some(KernelReason::Hub {
+            fan_in: 9,
+            spread: 4,
+        });
+        let s = Suggestion {
+            domain: vec![None, Some(0), None, Some(1), None],
+            confidence: vec![1.0; 5],
+            kernel: vec![
+                hub.clone(),
+                None,
+                hub,
+                None,
+                Some(KernelReason::InfrastructureName {
+                    segment: "config".into(),
+                }),
+            ],
+            resolution: 1.0,
+            domain_count: 2,
+        };
+        let votes = module_votes(&input, &s);
+        assert!(!votes.contains_key("c::timeline"), "only a hub: no vote");
+        assert_eq!(votes["c::timeline::data"].counts, vec![(Some(0), 1)]);
+        assert_eq!(votes["c::users"].counts, vec![(Some(1), 1)]);
+        assert_eq!(
+            votes["c::config"].counts,
+            vec![(None, 1)],
+            "infrastructure by name still votes for the kernel"
+        );
+    }
 }

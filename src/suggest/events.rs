@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::cluster::Suggestion;
 use crate::codebase::ModuleId;
 use crate::pipeline::Analysis;
 use crate::resolve::{ItemId, Target};
@@ -198,18 +197,59 @@ fn pascal(words: &[String]) -> String {
         .collect()
 }
 
+/// Type names that say what role a type plays, not what it is about: a method of
+/// `users::Service` is about users. Sorted, for binary search.
+const ROLE_TYPES: &[&str] = &[
+    "Data",
+    "Handler",
+    "Impl",
+    "Inner",
+    "Manager",
+    "Repo",
+    "Repository",
+    "Service",
+    "State",
+    "Store",
+];
+
+/// `users` → `user`: a module named after a collection names one of its elements. Only the
+/// regular plurals; anything unsure stays as it is.
+fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 2) {
+        return format!("{stem}y");
+    }
+    if ["sses", "ches", "shes", "xes"]
+        .iter()
+        .any(|e| word.ends_with(e))
+    {
+        return word[..word.len() - 2].to_owned();
+    }
+    let keeps_s = ["ss", "us", "is", "as", "os", "es"]
+        .iter()
+        .any(|e| word.ends_with(e));
+    match word.strip_suffix('s') {
+        Some(stem) if stem.len() >= 3 && !keeps_s => stem.to_owned(),
+        _ => word.to_owned(),
+    }
+}
+
 /// The event name of a call to `fn_name` (on `self_type` for methods): the verb moves to the
 /// end in the past tense, the object comes first (`register_user` → `UserRegistered`,
 /// `Order::cancel` → `OrderCancelled`, `cancel_order` on `Order` → `OrderCancelled`); a
-/// bare verb takes the name of the callee's module (`outbox::enqueue` → `OutboxEnqueued`).
+/// bare verb takes the name of the callee's module (`outbox::enqueue` → `OutboxEnqueued`),
+/// and so does a method of a role type (`users::Service::create` → `UserCreated`).
 pub fn event_name(fn_name: &str, self_type: Option<&str>, module: Option<&str>) -> String {
     let w = words(fn_name);
     let (verb, mut object) = match w.split_first() {
         Some((v, rest)) => (v.clone(), rest.to_vec()),
         None => (String::from("change"), Vec::new()),
     };
+    let self_type = match (self_type, module) {
+        (Some(ty), Some(m)) if ROLE_TYPES.binary_search(&ty).is_ok() => Some(singular(m)),
+        (ty, _) => ty.map(str::to_owned),
+    };
     if let Some(ty) = self_type {
-        let type_words = words(ty);
+        let type_words = words(&ty);
         if !object.iter().any(|o| type_words.contains(o)) {
             let mut all = type_words;
             all.extend(object);
@@ -331,11 +371,12 @@ fn state_change(fn_name: &str, sig: Option<&FnSig>, writes_table: bool) -> Optio
         .then_some("named like a state change")
 }
 
-/// Builds the event candidates of a suggestion.
+/// Builds the event candidates of a suggestion, given the domain of each node (kernel hubs
+/// counting as their module's domain, see `super::item_domains`).
 pub fn candidates(
     analysis: &Analysis,
     built: &Built,
-    s: &Suggestion,
+    domain_of: &[Option<u32>],
     names: &[String],
     tables: &BTreeMap<String, TableUse>,
 ) -> Vec<EventCandidate> {
@@ -403,7 +444,7 @@ pub fn candidates(
         let (Some(&a), Some(&b)) = (built.node_of.get(&from), built.node_of.get(&to)) else {
             continue;
         };
-        let (Some(caller), Some(callee)) = (s.domain[a as usize], s.domain[b as usize]) else {
+        let (Some(caller), Some(callee)) = (domain_of[a as usize], domain_of[b as usize]) else {
             continue;
         };
         if caller == callee {
@@ -524,6 +565,44 @@ mod tests {
             event_name("enqueue", None, Some("outbox")),
             "OutboxEnqueued"
         );
+        assert_eq!(
+            event_name("create", Some("Service"), Some("users")),
+            "UserCreated"
+        );
+        assert_eq!(
+            event_name("set_public", Some("Service"), Some("directory")),
+            "DirectoryPublicSet"
+        );
+        assert_eq!(
+            event_name("update", Some("Data"), Some("account_data")),
+            "AccountDataUpdated"
+        );
+        assert_eq!(
+            event_name("add", Some("Service"), Some("alias")),
+            "AliasAdded",
+            "a singular module keeps its `s`"
+        );
+        assert_eq!(
+            event_name("save", Some("Repository"), Some("categories")),
+            "CategorySaved"
+        );
+        assert_eq!(
+            event_name("update", Some("Store"), Some("addresses")),
+            "AddressUpdated"
+        );
+        assert_eq!(
+            event_name("set", Some("Service"), Some("status")),
+            "StatusSet"
+        );
+        assert_eq!(
+            event_name("cancel", Some("Order"), Some("orders")),
+            "OrderCancelled"
+        );
+    }
+
+    #[test]
+    fn role_types_are_sorted_for_binary_search() {
+        assert!(ROLE_TYPES.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -194,6 +194,30 @@ pub fn module_votes(input: &ClusterInput, s: &Suggestion) -> BTreeMap<String, Mo
     })
 }
 
+/// The domain each node answers for: its cluster's, or for a hub (a kernel item every domain
+/// uses) the domain of its module, when that module has one. Conduit's `users::Service` is
+/// kernel because every domain calls it, yet those calls are exactly the crossings a split
+/// into services must replace; as kernel items they were not crossings, and conduit had 4
+/// event candidates. Infrastructure by name stays kernel, and so do composition roots: the
+/// route table calling every handler is wiring, not a domain's calls into others.
+pub fn item_domains(
+    input: &ClusterInput,
+    s: &Suggestion,
+    majorities: &BTreeMap<String, (Option<u32>, bool)>,
+) -> Vec<Option<u32>> {
+    input
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(node, info)| match &s.kernel[node] {
+            Some(KernelReason::Hub { .. }) => {
+                majorities.get(&info.module).and_then(|&(domain, _)| domain)
+            }
+            _ => s.domain[node],
+        })
+        .collect()
+}
+
 /// Module path → majority domain (`None` = kernel) for every module of the codebase: modules
 /// with no clustered items take their children's majority, else the majority of what their
 /// module-level code (`use`, re-exports) names, else the kernel.
@@ -270,12 +294,16 @@ fn explain(analysis: &Analysis, options: &SuggestOptions, c: &Clustered) -> Doma
     let res = &analysis.resolution;
     let s = &c.suggestion;
     let built = &c.built;
-    let node_domain = |id: crate::resolve::ItemId| -> Option<Option<u32>> {
-        built.node_of.get(&id).map(|&n| s.domain[n as usize])
-    };
     let per_module = module_domains(&built.input, s);
     let voters = module_votes(&built.input, s);
-    let majorities = module_majorities(analysis, &voters, &node_domain);
+    let clustered_domain = |id: crate::resolve::ItemId| -> Option<Option<u32>> {
+        built.node_of.get(&id).map(|&n| s.domain[n as usize])
+    };
+    let majorities = module_majorities(analysis, &voters, &clustered_domain);
+    let item_domain = item_domains(&built.input, s, &majorities);
+    let node_domain = |id: crate::resolve::ItemId| -> Option<Option<u32>> {
+        built.node_of.get(&id).map(|&n| item_domain[n as usize])
+    };
     let name_of = |d: Option<u32>| -> String {
         d.map_or_else(|| "kernel".to_owned(), |d| c.names[d as usize].clone())
     };
@@ -342,7 +370,7 @@ fn explain(analysis: &Analysis, options: &SuggestOptions, c: &Clustered) -> Doma
         let tally = |counts: &BTreeMap<u32, u32>| {
             let mut per: BTreeMap<u32, u32> = BTreeMap::new();
             for (&node, &n) in counts {
-                if let Some(d) = s.domain[node as usize] {
+                if let Some(d) = item_domain[node as usize] {
                     *per.entry(d).or_default() += n;
                 }
             }
@@ -407,7 +435,7 @@ fn explain(analysis: &Analysis, options: &SuggestOptions, c: &Clustered) -> Doma
         }
     }
 
-    let events = events::candidates(analysis, built, s, &c.names, &built.tables);
+    let events = events::candidates(analysis, built, &item_domain, &c.names, &built.tables);
     let mut out = DomainSuggestion {
         domains,
         modules,
@@ -459,7 +487,7 @@ mod tests {
     use crate::cluster::NodeInfo;
 
     #[test]
-    fn hubs_and_roots_do_not_vote_for_their_module() {
+    fn hubs_do_not_vote_for_their_module_but_answer_for_its_domain() {
         let node = |id: &str, module: &str| NodeInfo {
             id: id.to_owned(),
             module: module.to_owned(),
@@ -502,6 +530,32 @@ mod tests {
             votes["c::config"].counts,
             vec![(None, 1)],
             "infrastructure by name still votes for the kernel"
+        );
+
+        // Placed, the timeline module follows its child; the users module its type.
+        let majorities: BTreeMap<String, (Option<u32>, bool)> = [
+            ("c::timeline", (Some(0), true)),
+            ("c::timeline::data", (Some(0), false)),
+            ("c::users", (Some(1), false)),
+            ("c::config", (None, false)),
+        ]
+        .into_iter()
+        .map(|(m, p)| (m.to_owned(), p))
+        .collect();
+        assert_eq!(
+            item_domains(&input, &s, &majorities),
+            vec![Some(0), Some(0), Some(1), Some(1), None],
+            "hubs answer for their module's domain, infrastructure stays kernel"
+        );
+        let mut rooted = s.clone();
+        rooted.kernel[2] = Some(KernelReason::CompositionRoot {
+            fan_out: 9,
+            spread: 4,
+        });
+        assert_eq!(
+            item_domains(&input, &rooted, &majorities)[2],
+            None,
+            "a composition root is wiring, whatever its module"
         );
     }
 }

@@ -65,3 +65,30 @@ fn names_are_unique() {
     // Tied scores: the module word first; the second domain takes the next best.
     assert_eq!(names, vec!["orders", "order", "domain-2"]);
 }
+
+#[test]
+fn a_compound_module_name_is_a_candidate_name() {
+    // Domain 1 lives in `service::account_data`: its words were `account` (shared with
+    // domain 0) and `data` (a stop word), so it used to be `domain-1` once `account` was
+    // taken. The whole segment is typical of it alone.
+    let input = ClusterInput {
+        nodes: vec![
+            node("c::service::account", &["Account", "password"]),
+            node("c::api::account", &["register", "password"]),
+            node("c::service::account_data::data", &["Data", "get"]),
+            node("c::api::client_server::typing", &["get", "set"]),
+        ],
+        layers: vec![],
+    };
+    let suggestion = Suggestion {
+        domain: vec![Some(0), Some(0), Some(1), Some(2)],
+        confidence: vec![1.0; 4],
+        kernel: vec![None; 4],
+        resolution: 1.0,
+        domain_count: 3,
+    };
+    let names = domain_names(&input, &suggestion);
+    assert_eq!(names[1], "account_data");
+    assert_eq!(names[2], "typing", "`client_server` is a layer, not a name");
+    assert_eq!(names[0], "password");
+}

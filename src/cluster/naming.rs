@@ -18,6 +18,7 @@ pub const LAYER_WORDS: &[&str] = &[
     "api",
     "app",
     "client",
+    "client_server",
     "controller",
     "controllers",
     "core",
@@ -31,6 +32,7 @@ pub const LAYER_WORDS: &[&str] = &[
     "features",
     "handler",
     "handlers",
+    "key_value",
     "kv",
     "lib",
     "model",
@@ -43,6 +45,7 @@ pub const LAYER_WORDS: &[&str] = &[
     "routes",
     "schema",
     "server",
+    "server_server",
     "service",
     "services",
     "types",
@@ -67,11 +70,19 @@ pub fn domain_names(input: &ClusterInput, suggestion: &Suggestion) -> Vec<String
     for (node, domain) in input.nodes.iter().zip(&suggestion.domain) {
         let Some(d) = *domain else { continue };
         sizes[d as usize] += 1;
+        // Each module segment's words, and a compound segment whole (`account_data`): when
+        // `account` names another domain, `account_data` still says what this one is.
         let segments: Vec<String> = node
             .module
             .split("::")
             .skip(1)
-            .flat_map(split_identifier)
+            .flat_map(|segment| {
+                let mut words = split_identifier(segment);
+                if words.len() > 1 {
+                    words.push(words.join("_"));
+                }
+                words
+            })
             .collect();
         module_terms.extend(segments.iter().cloned());
         let mut terms: Vec<String> = domain_words(&node.words)

@@ -18,6 +18,13 @@ pub fn tables_in(text: &str) -> Vec<(String, TableAccess)> {
     ) {
         return Vec::new();
     }
+    // `WITH inserted AS (INSERT INTO comment ..) SELECT .. FROM inserted`: a common table
+    // expression is named like a table but is the query's own; `name AS (` only names one.
+    let ctes: Vec<String> = words
+        .windows(3)
+        .filter(|w| w[1].eq_ignore_ascii_case("AS") && w[2] == "(")
+        .filter_map(|w| table_name(&w[0]))
+        .collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -36,6 +43,7 @@ pub fn tables_in(text: &str) -> Vec<(String, TableAccess)> {
         };
         if let (Some(access), Some(name)) = (access, next)
             && let Some(table) = table_name(name)
+            && !ctes.contains(&table)
             && !out.iter().any(|(t, a)| t == &table && *a == access)
         {
             out.push((table, access));
@@ -63,8 +71,9 @@ fn table_name(word: &str) -> Option<String> {
     (is_ident && !keyword).then(|| name.to_ascii_lowercase())
 }
 
-/// Words of the SQL text: identifiers (possibly qualified or quoted); punctuation and
-/// literals split words and are dropped.
+/// Words of the SQL text: identifiers (possibly qualified or quoted) and `(`, which tells a
+/// common table expression (`name AS (`) from an alias; other punctuation and literals split
+/// words and are dropped.
 fn tokenize(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
@@ -79,6 +88,9 @@ fn tokenize(text: &str) -> Vec<String> {
         } else {
             if !current.is_empty() {
                 words.push(std::mem::take(&mut current));
+            }
+            if c == '(' {
+                words.push("(".to_owned());
             }
             in_string = c == '\'';
         }
@@ -123,6 +135,32 @@ mod tests {
         assert_eq!(
             t("INSERT INTO carts (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET id = $1"),
             vec![("carts".into(), Write)]
+        );
+    }
+
+    #[test]
+    fn common_table_expressions_are_not_tables() {
+        assert_eq!(
+            t(
+                "with inserted_comment as (insert into article_comment(article_id, body) \
+               select article_id, $1 from article where slug = $2 returning comment_id) \
+               select comment_id from inserted_comment \
+               inner join \"user\" author using (user_id)"
+            ),
+            vec![
+                ("article_comment".into(), Write),
+                ("article".into(), Read),
+                ("user".into(), Read)
+            ]
+        );
+        assert_eq!(
+            t("WITH RECURSIVE a AS (SELECT 1), b AS (SELECT id FROM orders) SELECT * FROM b"),
+            vec![("orders".into(), Read)]
+        );
+        assert_eq!(
+            t("SELECT CAST(total AS numeric) FROM invoices"),
+            vec![("invoices".into(), Read)],
+            "`AS` before a type is not a CTE"
         );
     }
 

@@ -20,7 +20,7 @@ fn listing(files: &[GeneratedFile]) -> String {
         };
         if f.path.starts_with("runtime/") {
             out.push_str(&format!(
-                "==> {} ({owner}, verbatim copy of templates/runtime)\n",
+                "==> {} ({owner}, verbatim copy of runtime)\n",
                 f.path
             ));
         } else {

@@ -2,7 +2,7 @@
 //! [`plan`] is pure (`Spec -> Vec<GeneratedFile>`); [`writer`] is the only part that touches
 //! the disk. Rust files are built with `quote` and formatted with `prettyplease`; the other
 //! files come from the tera templates in `templates/*.tera`; the bus runtime is copied
-//! verbatim from `templates/runtime/`.
+//! verbatim from `runtime/`.
 
 mod app;
 mod app_sagas;

@@ -8,71 +8,9 @@ use std::path::{Path, PathBuf};
 use fissure::pipeline::{self, Analysis, AnalyzeOptions};
 use fissure::resolve::Target;
 
-/// The target folder that every generated workspace of the tests shares, so their
-/// dependencies build once: `$FISSURE_GENERATED_TARGET_DIR`, else `$CARGO_TARGET_DIR/generated-ws`.
-/// Build in it only while holding a [`take_turn`].
-pub fn generated_target_dir() -> PathBuf {
-    match std::env::var_os("FISSURE_GENERATED_TARGET_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
-            .join("generated-ws"),
-    }
-}
-
-pub const GENERATED_TARGET_LIMIT: u64 = 4 << 30;
-
-/// Generated workspaces have packages of the same names (`events`, `app`) whatever the spec,
-/// and cargo keys a path package's artifacts by name, not by folder: two of them building at
-/// once in the shared target folder overwrite each other. Tests that build one take turns: a
-/// mutex between the threads of `cargo test`, and a file lock next to the target folder
-/// between processes (`cargo nextest` runs each test in its own, and the broker and
-/// workspace tests are separate binaries).
-///
-/// Every run generates into a fresh temporary folder, so cargo keeps a new copy of each
-/// generated crate per run and the folder only grows; past [`GENERATED_TARGET_LIMIT`] the
-/// turn holder empties it (the next build is cold, the disk does not fill up). Only the turn
-/// holder: a process pruning it while another built made that build fail on missing files.
-pub struct Turn {
-    _thread: std::sync::MutexGuard<'static, ()>,
-    _process: std::fs::File,
-}
-
-static SHARED_TARGET: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-pub fn take_turn() -> Turn {
-    let thread = SHARED_TARGET
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let dir = generated_target_dir();
-    // Beside the folder, not in it, so emptying the folder does not delete a held lock.
-    let mut lock_path = dir.clone().into_os_string();
-    lock_path.push(".lock");
-    if let Some(parent) = dir.parent() {
-        std::fs::create_dir_all(parent).expect("target folder's parent");
-    }
-    let file = std::fs::File::create(&lock_path).expect("lock file");
-    file.lock().expect("lock the shared target folder");
-    if folder_size(&dir) > GENERATED_TARGET_LIMIT {
-        eprintln!("note: emptying {} (over 4 GiB)", dir.display());
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    Turn {
-        _thread: thread,
-        _process: file,
-    }
-}
-
-fn folder_size(dir: &Path) -> u64 {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter_map(|e| e.metadata().ok())
-        .filter(|m| m.is_file())
-        .map(|m| m.len())
-        .sum()
-}
+#[path = "../integration/support/generated.rs"]
+mod generated;
+pub use generated::*;
 
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,0 +1,8 @@
+//! The one integration test binary. Each module is one feature, tested the way a user meets
+//! it: through the `fissure` binary (with [`support::Case`]) or the application layer.
+//! One binary links once; thirty binaries linked the library thirty times.
+//!
+//! Add a feature as `mod <feature>;` below and `tests/integration/<feature>.rs`.
+
+mod support;
+mod usage;

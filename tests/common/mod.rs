@@ -10,6 +10,7 @@ use fissure::resolve::Target;
 
 #[path = "../integration/support/generated.rs"]
 mod generated;
+#[allow(unused_imports)]
 pub use generated::*;
 
 pub fn fixture(rel: &str) -> PathBuf {

@@ -34,9 +34,11 @@ pub fn render(failure: &Failure, color: bool) -> String {
     }
 }
 
-/// A failure without a code: `error: message`, and its help.
+/// A failure without a code: `error: message`, and its help. Lines after the first (a
+/// snippet another parser rendered) follow as they are.
 fn message(message: &str, help: Option<&str>, color: bool) -> String {
-    let mut group = Group::with_title(Level::ERROR.primary_title(normalize_untrusted_str(message)));
+    let (title, rest) = message.split_once('\n').unwrap_or((message, ""));
+    let mut group = Group::with_title(Level::ERROR.primary_title(normalize_untrusted_str(title)));
     if let Some(help) = help {
         group = group.element(Level::HELP.message(normalize_untrusted_str(help)));
     }
@@ -45,7 +47,12 @@ fn message(message: &str, help: Option<&str>, color: bool) -> String {
     } else {
         Renderer::plain()
     };
-    renderer.decor_style(DecorStyle::Ascii).render(&[group]) + "\n"
+    let mut text = renderer.decor_style(DecorStyle::Ascii).render(&[group]) + "\n";
+    if !rest.is_empty() {
+        text += rest.trim_end();
+        text.push('\n');
+    }
+    text
 }
 
 pub fn borrowed(sources: &[SourceFile]) -> Vec<Source<'_>> {

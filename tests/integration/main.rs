@@ -4,5 +4,8 @@
 //!
 //! Add a feature as `mod <feature>;` below and `tests/integration/<feature>.rs`.
 
+mod analyze;
+mod cli;
 mod support;
 mod usage;
+mod validate;

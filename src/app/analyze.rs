@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::analysis::Analysis;
 use crate::report::analysis::AnalysisReport;
+use crate::spec::Spec;
 use crate::suggest::cochange::{CoChangeRules, co_change};
 use crate::suggest::evaluate::{self, Evaluation};
 use crate::suggest::{self, DomainSuggestion, SuggestOptions, emit, pin};
@@ -91,23 +92,7 @@ pub fn analyze(
         include_tests: config.include_tests,
     };
     let analysis = analyze_workspace(&config.path, options, progress)?;
-    let mut suggest_options = config.suggest.clone();
-    let history = if config.git {
-        let (history, co_change) = read_co_change(config, &analysis, progress)?;
-        suggest_options.co_change = Some(co_change);
-        Some(history)
-    } else {
-        None
-    };
-    let mut suggestion = timed(progress, Stage::Suggest, || {
-        suggest::suggest(&analysis, &suggest_options)
-    });
-    if let Some(spec) = &pinned {
-        let crate_names: Vec<&str> = (analysis.codebase.crates.iter())
-            .map(|c| c.target.name.as_str())
-            .collect();
-        pin::pin(&mut suggestion, spec, &crate_names);
-    }
+    let (suggestion, history) = suggest_domains(config, &analysis, pinned.as_ref(), progress)?;
     let (emitted, product) = match &truth {
         Some(truth) => {
             let scores = evaluate::evaluate(&analysis, &suggestion, truth);
@@ -135,6 +120,34 @@ pub fn analyze(
         emitted,
         product,
     })
+}
+
+/// The suggested domains, with the history as evidence under `git` and the domains of the
+/// `pin` spec kept as declared.
+fn suggest_domains(
+    config: &AnalyzeConfig,
+    analysis: &Analysis,
+    pinned: Option<&Spec>,
+    progress: &mut dyn Progress,
+) -> Result<(DomainSuggestion, Option<HistoryUse>), Failure> {
+    let mut options = config.suggest.clone();
+    let history = if config.git {
+        let (history, co_change) = read_co_change(config, analysis, progress)?;
+        options.co_change = Some(co_change);
+        Some(history)
+    } else {
+        None
+    };
+    let mut suggestion = timed(progress, Stage::Suggest, || {
+        suggest::suggest(analysis, &options)
+    });
+    if let Some(spec) = pinned {
+        let crate_names: Vec<&str> = (analysis.codebase.crates.iter())
+            .map(|c| c.target.name.as_str())
+            .collect();
+        pin::pin(&mut suggestion, spec, &crate_names);
+    }
+    Ok((suggestion, history))
 }
 
 /// Module pairs that change together in the history of the analysed folder.

@@ -5,7 +5,10 @@ use crate::support::{Case, Run, repo};
 
 /// `fissure analyze <args>` run in the repository root.
 fn analyze(args: &[&str]) -> Run {
-    Case::in_repo().arg("analyze").args(args.iter().copied()).run()
+    Case::in_repo()
+        .arg("analyze")
+        .args(args.iter().copied())
+        .run()
 }
 
 fn json(path: &str) -> serde_json::Value {
@@ -60,7 +63,11 @@ fn shop_report_has_the_contract_fields_and_the_planted_couplings() {
     // `kernel` dependency reaches the kernel crate; a glob-imported enum variant resolves.
     for (from, to, kind) in [
         ("shop::orders::service", "shop::inventory::stock", "call"),
-        ("shop::orders::service", "shop::inventory::warehouses", "call"),
+        (
+            "shop::orders::service",
+            "shop::inventory::warehouses",
+            "call",
+        ),
         ("shop::billing::invoices", "shop::customers::model", "type"),
         ("shop::orders::repository", "shop_kernel::db", "type"),
     ] {
@@ -104,7 +111,11 @@ fn shop_report_has_the_contract_fields_and_the_planted_couplings() {
 #[test]
 fn include_tests_adds_the_test_modules() {
     let r = analyze(&["fixtures/hotel", "--format", "json", "--include-tests"]).json();
-    assert!(strings(&r["modules"], "path").iter().any(|m| m.ends_with("::tests")));
+    assert!(
+        strings(&r["modules"], "path")
+            .iter()
+            .any(|m| m.ends_with("::tests"))
+    );
 }
 
 #[test]
@@ -173,7 +184,10 @@ fn broken_files_are_reported_and_skipped_and_the_rest_is_analysed() {
             .file("src/latin1.rs", b"// caf\xe9\npub fn g() {}\n")
             .file("src/empty.rs", "")
     };
-    let r = case().args(["analyze", ".", "--format", "json"]).run().json();
+    let r = case()
+        .args(["analyze", ".", "--format", "json"])
+        .run()
+        .json();
     let pe = &r["parse_errors"][0];
     assert_eq!(pe["file"], "src/broken.rs");
     assert_eq!(pe["line"], 1);

@@ -54,8 +54,7 @@ fn man_pages_are_generated_for_fissure_and_each_command() {
 }
 
 /// A spec with two errors, for coloured output.
-const TWO_ERRORS: &str =
-    "version: 1\nsystem: shop\ndomains:\n  orders: { modlues: [] }\n  billing: { depends_on: [order] }\n";
+const TWO_ERRORS: &str = "version: 1\nsystem: shop\ndomains:\n  orders: { modlues: [] }\n  billing: { depends_on: [order] }\n";
 
 #[test]
 fn color_always_wins_over_no_color_and_never_over_clicolor_force() {
@@ -103,8 +102,9 @@ fn color_reaches_every_renderer_that_colours() {
 fn cargo() -> Case {
     let bin = Path::new(env!("CARGO_BIN_EXE_cargo-fissure"));
     let path = std::env::join_paths(
-        std::iter::once(bin.parent().expect("a folder").to_path_buf())
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+        std::iter::once(bin.parent().expect("a folder").to_path_buf()).chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ),
     )
     .expect("a PATH");
     Case::new()
@@ -150,7 +150,9 @@ fn a_spec_pinned_by_analyze_reports_every_error_with_its_snippet() {
         .args(["analyze", "--spec", "bad.yaml"])
         .arg(fixture("hotel").display().to_string())
         .status(2)
-        .stderr_has("error[unknown-key]: unknown key `modlues` in domain `orders`\n --> bad.yaml:4:13\n")
+        .stderr_has(
+            "error[unknown-key]: unknown key `modlues` in domain `orders`\n --> bad.yaml:4:13\n",
+        )
         .stderr_has("4 |   orders: { modlues: [] }\n  |             ^^^^^^^\n")
         .stderr_has("error[unknown-domain]: unknown domain `order`\n --> bad.yaml:5:27\n")
         .run();
@@ -176,8 +178,11 @@ fn every_command_loads_the_spec_the_same_way() {
             .status(2)
             .run();
         assert!(
-            run.stderr.starts_with("error[unknown-key]: unknown key `modlues`")
-                && run.stderr.contains("error[unknown-domain]: unknown domain `order`")
+            run.stderr
+                .starts_with("error[unknown-key]: unknown key `modlues`")
+                && run
+                    .stderr
+                    .contains("error[unknown-domain]: unknown domain `order`")
                 && run
                     .stderr
                     .ends_with("error: fissure.yaml is invalid: 2 errors, 0 warnings\n"),

@@ -4,8 +4,7 @@
 use crate::support::{Case, fixture};
 
 /// A spec with two errors, each at its own line and column.
-const TWO_ERRORS: &str =
-    "version: 1\nsystem: shop\ndomains:\n  orders: { modlues: [] }\n  billing: { depends_on: [order] }\n";
+const TWO_ERRORS: &str = "version: 1\nsystem: shop\ndomains:\n  orders: { modlues: [] }\n  billing: { depends_on: [order] }\n";
 
 /// `fixtures/<rel>` as an argument.
 fn fixture_arg(rel: &str) -> String {
@@ -60,7 +59,11 @@ fn warnings_alone_exit_0() {
         .arg(fixture_arg("specs/broken/command-like-event-name.yaml"))
         .stdout_has("warning[command-like-event-name]")
         .run();
-    assert!(run.stdout.ends_with("0 errors, 7 warnings\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("0 errors, 7 warnings\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

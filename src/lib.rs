@@ -12,22 +12,23 @@ pub mod cli;
 pub mod diagnostics;
 pub mod report;
 
-// The data of the outcomes: the analysed code, the spec, check's findings, the suggestion.
+// The data the outcomes hold: the analysed code (crate targets from `discover`, files and
+// modules, items and references, the graph), the spec, check's findings, the suggestion
+// and its scores (`eval`).
 pub mod check;
 pub mod codebase;
+pub mod discover;
+pub mod eval;
 pub mod graph;
 pub mod resolve;
 pub mod spec;
 pub mod suggest;
 pub mod syntax;
 
-// Stages only the benchmarks and the tests reach into (see the notes in ARCHITECTURE.md).
+// Public only because benchmark binaries and older test binaries call into them; no
+// outcome holds their types.
 #[doc(hidden)]
 pub mod cluster;
-#[doc(hidden)]
-pub mod discover;
-#[doc(hidden)]
-pub mod eval;
 #[doc(hidden)]
 pub mod generate;
 #[doc(hidden)]

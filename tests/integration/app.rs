@@ -46,7 +46,10 @@ fn analyze_reports_each_stage_in_order_and_returns_the_report() {
     let app::AnalyzeProduct::Report(report) = &outcome.product else {
         panic!("a report without --eval");
     };
-    assert_eq!(report.modules.len(), outcome.analysis.codebase.modules.len());
+    assert_eq!(
+        report.modules.len(),
+        outcome.analysis.codebase.modules.len()
+    );
     assert!(!outcome.suggestion.domains.is_empty());
 }
 

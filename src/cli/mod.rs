@@ -3,7 +3,7 @@
 //! only module that prints or exits.
 //!
 //! Exit codes: 0 success, 1 findings that fail the command (violations, an invalid spec,
-//! drift), 2 usage or input errors (rendered by [`failure`]).
+//! drift), 2 usage or input errors (rendered by `failure.rs`).
 
 mod analyze;
 mod check;

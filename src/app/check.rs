@@ -117,14 +117,11 @@ pub fn check(config: &CheckConfig, progress: &mut dyn Progress) -> Result<CheckO
     let judged = timed(progress, Stage::Check, || {
         judge(&spec, &analysis, old_baseline.as_ref())
     });
-    let baseline_update = match (&config.baseline, &old_baseline) {
-        (
-            Some(BaselineConfig {
-                path,
-                update: Some(update),
-            }),
-            Some(old),
-        ) => Some(rewrite_baseline(path, old, &judged.violations, *update)?),
+    let update = (config.baseline.as_ref()).and_then(|b| Some((&b.path, b.update?)));
+    let baseline_update = match (update, &old_baseline) {
+        (Some((path, update)), Some(old)) => {
+            Some(rewrite_baseline(path, old, &judged.violations, update)?)
+        }
         _ => None,
     };
     let cb = &analysis.codebase;

@@ -1,19 +1,16 @@
-//! `fissure generate`: loads the spec, plans the workspace, and writes it (or, with
-//! `--check`, reports drift; with `--dry-run`, prints the diff). Exit 0, 1 (drift under
-//! `--check`), 2 (unreadable or invalid spec, unwritable output).
+//! `fissure generate`: writes the workspace the spec describes (or, with `--check`, lists
+//! drift; with `--dry-run`, prints the diff). Exit 0, 1 (drift under `--check`), 2
+//! (unreadable or invalid spec, unwritable output).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::diagnostics::Severity;
-use crate::generate::{self, writer};
-use crate::report::diagnostic::{Source, render_human, summary};
-use crate::spec;
+use crate::app::{self, GenerateConfig, GenerateMode, GenerateOutcome};
 
-use super::EXIT_INPUT_ERROR;
+use super::progress::Spinner;
+use super::{Stop, to_stdout};
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -31,70 +28,38 @@ pub struct GenerateArgs {
     pub dry_run: bool,
 }
 
-pub fn run(args: &GenerateArgs) -> ExitCode {
-    let display = args.spec.display().to_string();
-    let text = match std::fs::read(&args.spec).map(String::from_utf8) {
-        Ok(Ok(text)) => text,
-        Ok(Err(_)) => return fail(&format!("cannot read {display}: it is not UTF-8 text")),
-        Err(err) => return fail(&format!("cannot read {display}: {err}")),
+pub fn run(args: &GenerateArgs) -> Result<ExitCode, Stop> {
+    let mode = match (args.check, args.dry_run) {
+        (true, _) => GenerateMode::Check,
+        (_, true) => GenerateMode::DryRun,
+        _ => GenerateMode::Write,
     };
-    let (spec, diagnostics) = spec::load(&display, &text);
-    let Some(spec) = spec.filter(|_| !diagnostics.iter().any(|d| d.severity == Severity::Error))
-    else {
-        let sources = [Source {
-            path: Path::new(&display),
-            text: &text,
-        }];
-        eprint!("{}", render_human(&diagnostics, &sources, false));
-        return fail(&format!("{display} is invalid: {}", summary(&diagnostics)));
+    let config = GenerateConfig {
+        spec: args.spec.clone(),
+        out: args.out.clone(),
+        mode,
     };
-    let files = match generate::plan(&spec) {
-        Ok(files) => files,
-        Err(e) => return fail(&e.to_string()),
-    };
-    let planned = match writer::plan_writes(&args.out, &files) {
-        Ok(planned) => planned,
-        Err(e) => return fail(&e.to_string()),
-    };
-    let mut stdout = std::io::stdout().lock();
-    if args.check {
-        let drift = writer::drift(&planned);
-        for p in &drift {
-            let _ = writeln!(stdout, "{}", p.file.path);
+    let (spec, out) = (args.spec.display(), args.out.display());
+    match app::generate(&config, &mut Spinner::start())? {
+        GenerateOutcome::Drift(paths) if paths.is_empty() => {
+            eprintln!("{out} is up to date with {spec}");
+            Ok(ExitCode::SUCCESS)
         }
-        if drift.is_empty() {
-            eprintln!("{} is up to date with {display}", args.out.display());
-            return ExitCode::SUCCESS;
-        }
-        eprintln!(
-            "{} generated file(s) would change; run `fissure generate`",
-            drift.len()
-        );
-        return ExitCode::from(1);
-    }
-    if args.dry_run {
-        return match stdout.write_all(writer::unified_diff(&planned).as_bytes()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => super::io_failure(&e),
-        };
-    }
-    match writer::write(&planned) {
-        Ok(written) => {
-            let kept = planned
-                .iter()
-                .filter(|p| p.action == writer::Action::KeepUser)
-                .count();
+        GenerateOutcome::Drift(paths) => {
+            to_stdout(|o| paths.iter().try_for_each(|p| writeln!(o, "{p}")))?;
             eprintln!(
-                "wrote {written} file(s) to {} ({kept} of your files left as they are)",
-                args.out.display()
+                "{} generated file(s) would change; run `fissure generate`",
+                paths.len()
             );
-            ExitCode::SUCCESS
+            Ok(ExitCode::from(1))
         }
-        Err(e) => fail(&e.to_string()),
+        GenerateOutcome::Diff(diff) => {
+            to_stdout(|o| o.write_all(diff.as_bytes()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        GenerateOutcome::Written { written, kept } => {
+            eprintln!("wrote {written} file(s) to {out} ({kept} of your files left as they are)");
+            Ok(ExitCode::SUCCESS)
+        }
     }
-}
-
-fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(EXIT_INPUT_ERROR)
 }

@@ -1,18 +1,29 @@
-//! The command line: parses arguments, calls the stages, renders, maps outcomes to exit
-//! codes. The only module that prints or exits.
+//! The command line: parses the arguments into a command's configuration, calls the
+//! application layer (`crate::app`), renders the outcome and maps it to an exit code. The
+//! only module that prints or exits.
+//!
+//! Exit codes: 0 success, 1 findings that fail the command (violations, an invalid spec,
+//! drift), 2 usage or input errors (rendered by `failure.rs`).
 
 mod analyze;
 mod check;
-pub mod generate;
+mod color;
+mod completions;
+mod failure;
+mod generate;
+mod man;
 mod progress;
-pub mod schema;
-pub mod validate;
+mod schema;
+mod validate;
 
+use std::ffi::OsString;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{ColorChoice, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::diagnostics::Diagnostic;
+use crate::app::Failure;
+use color::Colors;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,13 +31,16 @@ use crate::diagnostics::Diagnostic;
     version,
     about = "Split a Rust monolith into event-driven services"
 )]
-pub struct Cli {
+struct Cli {
+    /// When to colour the output: `auto` colours a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
     #[command(subcommand)]
-    pub command: Command,
+    command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+enum Command {
     /// Read a crate or workspace: modules, dependency graph, coupling, cycles.
     Analyze(analyze::AnalyzeArgs),
     /// Enforce the spec's domain boundaries (for CI): exit 1 on new violations.
@@ -37,13 +51,53 @@ pub enum Command {
     Schema,
     /// Write the event-driven workspace the spec describes.
     Generate(generate::GenerateArgs),
+    /// Print the shell completion script (e.g. `fissure completions bash`).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page of fissure or of one of its commands (roff).
+    Man(man::ManArgs),
 }
 
 /// Exit code for usage and input errors (bad path, bad spec, unreadable file).
-pub const EXIT_INPUT_ERROR: u8 = 2;
+const EXIT_INPUT_ERROR: u8 = 2;
 
+/// Why a command stopped before its normal end.
+enum Stop {
+    /// It could not do its work: rendered, exit 2.
+    Failed(Failure),
+    /// Whoever read stdout went away (`fissure ... | head`): nothing more to say, exit 0.
+    ClosedPipe,
+}
+
+impl From<Failure> for Stop {
+    fn from(failure: Failure) -> Self {
+        Stop::Failed(failure)
+    }
+}
+
+/// `fissure`: runs the command line of the process.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    run_with(std::env::args_os().collect(), Cli::command())
+}
+
+/// `cargo-fissure`: cargo runs it as `cargo-fissure fissure ARGS` for `cargo fissure ARGS`.
+pub fn run_cargo() -> ExitCode {
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "fissure") {
+        args.remove(1);
+    }
+    let command = Cli::command()
+        .name("cargo-fissure")
+        .bin_name("cargo fissure");
+    run_with(args, command)
+}
+
+fn run_with(args: Vec<OsString>, command: clap::Command) -> ExitCode {
+    // clap prints help and its own errors before `--color` is parsed, so it is read first.
+    let command = command.color(color::requested(&args));
+    let cli = match command
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
@@ -54,32 +108,33 @@ pub fn run() -> ExitCode {
             });
         }
     };
-    match &cli.command {
+    let colors = Colors::new(cli.color);
+    let ended = match &cli.command {
         Command::Analyze(args) => analyze::run(args),
-        Command::Check(args) => check::run(args),
-        Command::Validate(args) => validate::run(args),
+        Command::Check(args) => check::run(args, colors),
+        Command::Validate(args) => validate::run(args, colors),
         Command::Schema => schema::run(),
         Command::Generate(args) => generate::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
+    };
+    match ended {
+        Ok(code) => code,
+        Err(Stop::ClosedPipe) => ExitCode::SUCCESS,
+        Err(Stop::Failed(failure)) => {
+            eprint!("{}", failure::render(&failure, colors.stderr));
+            ExitCode::from(EXIT_INPUT_ERROR)
+        }
     }
 }
 
-/// Prints an input error (file:line:col when known) and returns exit code 2.
-pub(crate) fn input_error(d: &Diagnostic) -> ExitCode {
-    match &d.location {
-        Some(l) => eprintln!("error[{}]: {l}: {}", d.code, d.message),
-        None => eprintln!("error[{}]: {}", d.code, d.message),
-    }
-    if let Some(h) = &d.help {
-        eprintln!("  help: {h}");
-    }
-    ExitCode::from(EXIT_INPUT_ERROR)
-}
-
-/// Writing the output failed (a closed pipe, a full disk).
-pub(crate) fn io_failure(e: &std::io::Error) -> ExitCode {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        return ExitCode::SUCCESS;
-    }
-    eprintln!("error: cannot write output: {e}");
-    ExitCode::from(EXIT_INPUT_ERROR)
+/// Writes to stdout what `render` writes, flushed.
+fn to_stdout(render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Stop> {
+    let mut out = io::stdout().lock();
+    render(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::BrokenPipe => Stop::ClosedPipe,
+            _ => Stop::Failed(Failure::message(format!("cannot write output: {e}"))),
+        })
 }

@@ -1,64 +1,82 @@
-//! A spinner on stderr while a long run works, only when stderr is a terminal: pipes and
-//! CI logs stay clean.
+//! A spinner on stderr naming the stage a long run is in (indicatif), only when stderr is a
+//! terminal and only once the run has taken [`DELAY`]: pipes, CI logs and quick runs stay
+//! clean.
 
-use std::io::{IsTerminal, Write};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::io::IsTerminal;
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-pub struct Progress {
-    done: Arc<AtomicBool>,
-    handle: Option<JoinHandle<()>>,
-}
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::app::{Progress, Stage};
 
 /// Runs shorter than this never show anything.
 const DELAY: Duration = Duration::from_millis(700);
+const TICK: Duration = Duration::from_millis(100);
 
-impl Progress {
-    pub fn start(what: &'static str) -> Progress {
-        let done = Arc::new(AtomicBool::new(false));
+pub struct Spinner {
+    bar: ProgressBar,
+    /// Dropped to tell the thread waiting out [`DELAY`] that the run is over.
+    stop: Option<Sender<()>>,
+    waiting: Option<JoinHandle<()>>,
+}
+
+impl Spinner {
+    pub fn start() -> Spinner {
+        let bar = ProgressBar::hidden();
         if !std::io::stderr().is_terminal() {
-            return Progress { done, handle: None };
+            return Spinner {
+                bar,
+                stop: None,
+                waiting: None,
+            };
         }
-        let flag = Arc::clone(&done);
-        let handle = std::thread::spawn(move || {
-            let started = Instant::now();
-            let frames = ['|', '/', '-', '\\'];
-            let mut i = 0;
-            let mut shown = false;
-            while !flag.load(Ordering::Relaxed) {
-                std::thread::sleep(Duration::from_millis(100));
-                if started.elapsed() < DELAY {
-                    continue;
-                }
-                shown = true;
-                let mut err = std::io::stderr().lock();
-                let _ = write!(
-                    err,
-                    "\r{} {what}... {:.1}s",
-                    frames[i % frames.len()],
-                    started.elapsed().as_secs_f64()
-                );
-                let _ = err.flush();
-                i += 1;
-            }
-            if shown {
-                let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}... {elapsed}") {
+            bar.set_style(style);
+        }
+        let (stop, stopped) = mpsc::channel::<()>();
+        let shown = bar.clone();
+        let waiting = std::thread::spawn(move || {
+            if stopped.recv_timeout(DELAY) == Err(RecvTimeoutError::Timeout) {
+                shown.set_draw_target(ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(TICK);
             }
         });
-        Progress {
-            done,
-            handle: Some(handle),
+        Spinner {
+            bar,
+            stop: Some(stop),
+            waiting: Some(waiting),
         }
     }
 }
 
-impl Drop for Progress {
+impl Progress for Spinner {
+    fn begin(&mut self, stage: Stage) {
+        self.bar.set_message(describe(stage));
+    }
+}
+
+fn describe(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Discover => "reading manifests",
+        Stage::Parse => "parsing",
+        Stage::Resolve => "resolving paths",
+        Stage::Graph => "building the graph",
+        Stage::History => "reading the git history",
+        Stage::Suggest => "suggesting domains",
+        Stage::Check => "checking boundaries",
+        Stage::Plan => "planning the workspace",
+    }
+}
+
+impl Drop for Spinner {
     fn drop(&mut self) {
-        self.done.store(true, Ordering::Relaxed);
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
+        // The waiting thread ends before the bar is cleared, so it cannot show it again.
+        drop(self.stop.take());
+        if let Some(waiting) = self.waiting.take() {
+            let _ = waiting.join();
         }
+        self.bar.finish_and_clear();
     }
 }

@@ -1,17 +1,18 @@
-//! `fissure validate`: loads the spec, optionally checks it against the source, renders every
-//! diagnostic, and exits 0 (valid; warnings allowed), 1 (invalid) or 2 (unreadable input).
+//! `fissure validate`: every diagnostic of the spec, optionally checked against the source;
+//! exit 0 (valid; warnings allowed), 1 (invalid) or 2 (unreadable input).
 
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::report::diagnostic::{Source, render_human, render_json, summary};
-use crate::spec::{self, SourceIndex};
+use crate::app::{self, Failure, ValidateConfig};
+use crate::report::diagnostic::{render_human, render_json, summary};
 
-use super::EXIT_INPUT_ERROR;
+use super::color::Colors;
+use super::failure::borrowed;
+use super::progress::Spinner;
+use super::{Stop, to_stdout};
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
@@ -31,88 +32,48 @@ pub enum Format {
     Json,
 }
 
-pub fn run(args: &ValidateArgs) -> ExitCode {
-    let display = args.spec.display().to_string();
-    let text = match std::fs::read(&args.spec).map(String::from_utf8) {
-        Ok(Ok(text)) => text,
-        Ok(Err(_)) => return unreadable(args, &display, "it is not UTF-8 text"),
-        Err(err) => return unreadable(args, &display, &err.to_string()),
+pub fn run(args: &ValidateArgs, colors: Colors) -> Result<ExitCode, Stop> {
+    let config = ValidateConfig {
+        spec: args.spec.clone(),
+        source: args.source.clone(),
     };
-    let (spec, mut diagnostics) = spec::load(&display, &text);
-    if let Some(source) = &args.source {
-        match source_index_for(source) {
-            Ok(index) => {
-                if let Some(spec) = &spec {
-                    diagnostics.extend(spec::check_against_source(spec, &index));
-                }
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(EXIT_INPUT_ERROR);
-            }
-        }
-    }
-    let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let outcome = match app::validate(&config, &mut Spinner::start()) {
+        Ok(outcome) => outcome,
+        Err(failure) => return json_failure(args.format, failure),
+    };
     let output = match args.format {
-        Format::Json => render_json(&diagnostics),
+        Format::Json => render_json(&outcome.diagnostics),
         Format::Human => {
-            let sources = [Source {
-                path: Path::new(&display),
-                text: &text,
-            }];
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let verdict = if failed { "is invalid" } else { "is valid" };
+            let sources = borrowed(std::slice::from_ref(&outcome.spec));
+            let verdict = if outcome.valid() {
+                "is valid"
+            } else {
+                "is invalid"
+            };
             format!(
-                "{}{display} {verdict}: {}\n",
-                render_human(&diagnostics, &sources, color),
-                summary(&diagnostics)
+                "{}{} {verdict}: {}\n",
+                render_human(&outcome.diagnostics, &sources, colors.stdout),
+                args.spec.display(),
+                summary(&outcome.diagnostics)
             )
         }
     };
-    print(&output);
-    ExitCode::from(u8::from(failed))
+    to_stdout(|out| out.write_all(output.as_bytes()))?;
+    Ok(ExitCode::from(u8::from(!outcome.valid())))
 }
 
-/// The modules and items of the code at `path`, for `--source`.
-pub fn source_index_for(path: &Path) -> Result<SourceIndex, String> {
-    let analysis = crate::pipeline::analyze(path, crate::pipeline::AnalyzeOptions::default())
-        .map_err(|d| match &d.location {
-            Some(l) => format!("{l}: {}", d.message),
-            None => d.message.clone(),
-        })?;
-    Ok(SourceIndex {
-        modules: analysis
-            .codebase
-            .modules
-            .iter()
-            .map(|m| m.path.clone())
-            .collect(),
-        items: analysis
-            .resolution
-            .items
-            .iter()
-            .map(|i| i.path.clone())
-            .collect(),
-    })
-}
-
-fn unreadable(args: &ValidateArgs, display: &str, why: &str) -> ExitCode {
-    let diagnostic = Diagnostic::error(
-        Code::UnreadableFile,
-        format!("cannot read spec `{display}`: {why}"),
-    )
-    .with_help("pass the spec with `--spec FILE`, or run in the folder that has fissure.yaml");
-    match args.format {
-        Format::Json => print(&render_json(&[diagnostic])),
-        Format::Human => eprint!("{}", render_human(&[diagnostic], &[], false)),
-    }
-    ExitCode::from(EXIT_INPUT_ERROR)
-}
-
-fn print(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`fissure validate | head`) is not an error worth reporting.
-    let _ = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
+/// Under `--format json`, a failure that has diagnostics is printed as JSON on stdout (exit
+/// 2), so a tool reading the output always gets JSON.
+fn json_failure(format: Format, failure: Failure) -> Result<ExitCode, Stop> {
+    let diagnostics = match &failure {
+        Failure::Diagnostics { diagnostics, .. } | Failure::InvalidSpec { diagnostics, .. }
+            if format == Format::Json =>
+        {
+            diagnostics
+        }
+        _ => return Err(Stop::Failed(failure)),
+    };
+    let output = render_json(diagnostics);
+    to_stdout(|out| out.write_all(output.as_bytes()))?;
+    Ok(ExitCode::from(super::EXIT_INPUT_ERROR))
 }

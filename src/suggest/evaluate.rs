@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::analysis::Analysis;
 use crate::cluster::DEFAULT_SEED;
 use crate::eval::{
     self, Assignment, Score, Truth, best_module_tree_cut, louvain_use_baseline,
     module_tree_baseline, relative_module_path,
 };
-use crate::pipeline::Analysis;
 use crate::syntax::RefKind;
 
 use super::DomainSuggestion;

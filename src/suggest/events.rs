@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::analysis::Analysis;
 use crate::codebase::ModuleId;
-use crate::pipeline::Analysis;
 use crate::resolve::{ItemId, Target};
 use crate::syntax::{FnSig, ItemKind, Owner, Receiver, RefKind, TableAccess};
 

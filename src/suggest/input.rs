@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::cochange::CoChange;
+use crate::analysis::Analysis;
 use crate::cluster::{ClusterInput, Layer, NodeInfo, VocabConfig, vocabulary_layer};
 use crate::codebase::ModuleId;
 use crate::graph::kind_weight;
-use crate::pipeline::Analysis;
 use crate::resolve::{ItemId, Target};
 use crate::syntax::{ItemKind, Owner, TableAccess};
 

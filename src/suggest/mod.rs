@@ -15,12 +15,12 @@ pub mod pin;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::analysis::Analysis;
 use crate::cluster::{
     self, ClusterInput, KernelReason, LeidenClusterer, ModuleDomains, SuggestConfig, Suggestion,
     domain_names, module_domains,
 };
 use crate::codebase::Codebase;
-use crate::pipeline::Analysis;
 use crate::resolve::Target;
 
 pub use events::{EventCandidate, EventField, past_tense};

@@ -4,5 +4,9 @@
 //!
 //! Add a feature as `mod <feature>;` below and `tests/integration/<feature>.rs`.
 
+mod analyze;
+mod app;
+mod cli;
 mod support;
 mod usage;
+mod validate;

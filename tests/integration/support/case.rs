@@ -29,6 +29,7 @@ enum Folder {
 
 pub struct Case {
     folder: Folder,
+    program: PathBuf,
     current_dir: Option<String>,
     args: Vec<String>,
     env: Vec<(String, String)>,
@@ -69,6 +70,12 @@ impl Case {
         Self::with_folder(Folder::InPlace(super::fixture(rel)))
     }
 
+    /// A case run in the repository root, with paths such as `fixtures/shop` as arguments
+    /// (so reports name them as a user in a checkout would).
+    pub fn in_repo() -> Self {
+        Self::with_folder(Folder::InPlace(super::repo()))
+    }
+
     /// A case in a temporary copy of `fixtures/<rel>` (without `target/`), for commands
     /// that write.
     pub fn copy_of_fixture(rel: &str) -> Self {
@@ -80,6 +87,7 @@ impl Case {
     fn with_folder(folder: Folder) -> Self {
         Case {
             folder,
+            program: PathBuf::from(env!("CARGO_BIN_EXE_fissure")),
             current_dir: None,
             args: Vec::new(),
             env: Vec::new(),
@@ -128,6 +136,12 @@ impl Case {
             format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
         )
         .file("src/lib.rs", lib)
+    }
+
+    /// Runs `program` (`cargo`, or another binary of the package) instead of `fissure`.
+    pub fn program(mut self, program: impl Into<PathBuf>) -> Self {
+        self.program = program.into();
+        self
     }
 
     /// Runs in `dir` (relative to the case's folder) instead of the folder itself.
@@ -205,7 +219,7 @@ impl Case {
             Some(d) => self.root().join(d),
             None => self.root().to_path_buf(),
         };
-        let mut command = Command::new(env!("CARGO_BIN_EXE_fissure"));
+        let mut command = Command::new(&self.program);
         command
             .args(&self.args)
             .current_dir(&dir)
@@ -245,7 +259,8 @@ impl Case {
         };
         let context = || {
             format!(
-                "fissure {}\n--- status: {:?}\n--- stdout:\n{}\n--- stderr:\n{}",
+                "{} {}\n--- status: {:?}\n--- stdout:\n{}\n--- stderr:\n{}",
+                self.program.display(),
                 self.args.join(" "),
                 run.status,
                 run.stdout,

@@ -1,0 +1,121 @@
+//! The files a command reads besides the source code (the spec, a baseline, a truth file)
+//! and the ones it writes (a baseline, a draft spec). Each loader turns every problem into a
+//! [`Failure`] that points at the file, line and column, with the text for a snippet.
+
+use std::io;
+use std::path::Path;
+
+use crate::check::baseline::Baseline;
+use crate::diagnostics::{Code, Diagnostic, Location, Severity};
+use crate::eval::Truth;
+use crate::spec::{self, Spec};
+
+use super::failure::{Failure, SourceFile};
+
+/// Reads the spec at `path` as text. A missing or non-UTF-8 file is an `unreadable-file`
+/// diagnostic.
+pub fn read_spec(path: &Path) -> Result<SourceFile, Failure> {
+    let display = path.display();
+    let why = match std::fs::read(path).map(String::from_utf8) {
+        Ok(Ok(text)) => {
+            return Ok(SourceFile {
+                path: path.to_path_buf(),
+                text,
+            });
+        }
+        Ok(Err(_)) => Diagnostic::error(
+            Code::UnreadableFile,
+            format!("cannot read spec `{display}`: it is not UTF-8 text"),
+        ),
+        Err(e) => Diagnostic::error(
+            Code::UnreadableFile,
+            format!("cannot read spec `{display}`: {e}"),
+        )
+        .with_help("pass the spec with `--spec FILE`, or run in the folder that has fissure.yaml"),
+    };
+    Err(why.into())
+}
+
+/// Reads and validates the spec at `path`: the spec when it has no error (its warnings are
+/// dropped, `validate` shows them), or every diagnostic with the spec's text.
+pub fn load_spec(path: &Path) -> Result<Spec, Failure> {
+    let file = read_spec(path)?;
+    let (spec, diagnostics) = spec::load(&path.display().to_string(), &file.text);
+    match spec {
+        Some(spec) if !diagnostics.iter().any(|d| d.severity == Severity::Error) => Ok(spec),
+        _ => Err(Failure::InvalidSpec {
+            spec: file,
+            diagnostics,
+        }),
+    }
+}
+
+/// Reads the baseline at `path`. A missing file is an empty baseline when the run is about to
+/// create it (`creating`), else a `bad-baseline` diagnostic.
+pub fn load_baseline(path: &Path, creating: bool) -> Result<Baseline, Failure> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound && creating => {
+            return Ok(Baseline::default());
+        }
+        Err(e) => {
+            let d = Diagnostic::error(
+                Code::BadBaseline,
+                format!("cannot read baseline `{}`: {e}", path.display()),
+            )
+            .with_help("create it with `--update-baseline`");
+            return Err(d.into());
+        }
+    };
+    Baseline::parse(&text).map_err(|e| {
+        let (line, column, message) = position_and_message(&e);
+        let location = Location {
+            file: path.to_path_buf(),
+            line,
+            column,
+        };
+        let d = Diagnostic::error(Code::BadBaseline, format!("invalid baseline: {message}"))
+            .at(location);
+        let source = SourceFile {
+            path: path.to_path_buf(),
+            text,
+        };
+        Failure::diagnostic(d, Some(source))
+    })
+}
+
+/// `line:column: message`, as `Baseline::parse` says it (1:1 when a number is missing).
+fn position_and_message(error: &str) -> (u32, u32, &str) {
+    let mut parts = error.splitn(3, ':');
+    let mut number = || {
+        parts
+            .next()
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(1)
+    };
+    let (line, column) = (number(), number());
+    let message = parts.next().unwrap_or(error).trim();
+    (line, column, message)
+}
+
+/// Reads a truth file of hand-made domain labels (`analyze --eval`).
+pub fn load_truth(path: &Path) -> Result<Truth, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::message(format!("cannot read {}: {e}", path.display())))?;
+    Truth::parse(&text).map_err(|e| Failure::message(format!("{}:{e}", path.display())))
+}
+
+/// Writes through a temporary file in the same folder, then renames: a crash never leaves
+/// a half-written file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}

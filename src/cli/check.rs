@@ -1,5 +1,5 @@
-//! `fissure check [PATH]`: boundary violations of the spec's domain map, against an
-//! optional baseline. Exit 0 clean, 1 new violations, 2 usage or config error.
+//! `fissure check [PATH]`: boundary findings of the spec's domain map, against an
+//! optional baseline. Exit 0 clean, 1 new denied findings, 2 usage or config error.
 
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -10,12 +10,12 @@ use std::time::Instant;
 use clap::Args;
 
 use crate::check::baseline::{self, Baseline};
-use crate::check::{self, Owner};
+use crate::check::{self, policy};
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::pipeline::{self, AnalyzeOptions};
-use crate::report::check::{self as render, CheckReport, Format, SourceText};
+use crate::report::check::{self as render, CheckReport, Format};
 use crate::report::diagnostic::{Source, render_human};
-use crate::spec::{self, Spec};
+use crate::spec::{self, Spec, lint_code};
 
 use super::EXIT_INPUT_ERROR;
 
@@ -38,14 +38,29 @@ pub struct CheckArgs {
     /// Check `#[cfg(test)]` code too.
     #[arg(long)]
     pub include_tests: bool,
+    /// Fail on findings of CODE (repeatable, or comma-separated); beats the spec's `lints`.
+    #[arg(long, value_name = "CODE", value_delimiter = ',', value_parser = lint_code)]
+    pub deny: Vec<Code>,
+    /// Report findings of CODE without failing.
+    #[arg(long, value_name = "CODE", value_delimiter = ',', value_parser = lint_code)]
+    pub warn: Vec<Code>,
+    /// Drop findings of CODE.
+    #[arg(long, value_name = "CODE", value_delimiter = ',', value_parser = lint_code)]
+    pub allow: Vec<Code>,
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
     let started = Instant::now();
-    let spec = match load_spec(&args.spec) {
-        Ok(spec) => spec,
+    let (mut spec, spec_text) = match load_spec(&args.spec) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    if let Err(message) =
+        policy::set_from_command_line(&mut spec.lints, &args.deny, &args.warn, &args.allow)
+    {
+        eprintln!("error: {message}");
+        return ExitCode::from(EXIT_INPUT_ERROR);
+    }
     let old_baseline = match &args.baseline {
         Some(path) => match load_baseline(path, args.update_baseline) {
             Ok(b) => Some(b),
@@ -63,7 +78,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Err(d) => return super::input_error(&d),
     };
     let cb = &analysis.codebase;
-    let (map, violations) = check::check(&spec, cb, &analysis.resolution);
+    let (map, findings) = check::check(&spec, cb, &analysis.resolution);
     let known_paths: BTreeSet<&str> = cb
         .modules
         .iter()
@@ -71,7 +86,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         .chain(analysis.resolution.items.iter().map(|i| i.path.as_str()))
         .collect();
     let empty = Baseline::default();
-    let comparison = baseline::compare(&violations, old_baseline.as_ref().unwrap_or(&empty), |p| {
+    let comparison = baseline::compare(&findings, old_baseline.as_ref().unwrap_or(&empty), |p| {
         known_paths.contains(p)
     });
     let mut refused_growth = false;
@@ -79,7 +94,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         && let (Some(path), Some(old)) = (&args.baseline, &old_baseline)
     {
         let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
-        let (new, refused) = baseline::updated(old, &violations, in_ci);
+        let (new, refused) = baseline::updated(old, &findings, in_ci);
         if !refused.is_empty() {
             refused_growth = true;
             eprintln!(
@@ -101,19 +116,22 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             new.keys.len()
         );
     }
-    let sources = if args.format == Format::Human {
-        read_sources(&cb.root, &violations)
+    let texts = if args.format == Format::Human {
+        read_sources(&cb.root, &args.spec, &findings)
     } else {
         Vec::new()
     };
-    let ownership = ownership(&spec, &map.owners);
+    let sources: Vec<Source<'_>> = std::iter::once((args.spec.as_path(), spec_text.as_str()))
+        .chain(texts.iter().map(|(p, t)| (p.as_path(), t.as_str())))
+        .map(|(path, text)| Source { path, text })
+        .collect();
     let report = CheckReport {
         root: args.path.display().to_string(),
         spec: args.spec.display().to_string(),
-        violations: &violations,
+        findings: &findings,
         comparison: &comparison,
         baseline: args.baseline.as_ref().map(|p| p.display().to_string()),
-        ownership,
+        ownership: map.module_counts(&spec),
         skipped_files: cb.parse_errors.len()
             + cb.diagnostics
                 .iter()
@@ -137,7 +155,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
 }
 
-fn load_spec(path: &Path) -> Result<Spec, ExitCode> {
+/// The spec and its text (for snippets of the spec lines findings point at).
+fn load_spec(path: &Path) -> Result<(Spec, String), ExitCode> {
     let display = path.display().to_string();
     let text = match std::fs::read(path).map(String::from_utf8) {
         Ok(Ok(text)) => text,
@@ -161,7 +180,7 @@ fn load_spec(path: &Path) -> Result<Spec, ExitCode> {
     };
     let (spec, diagnostics) = spec::load(&display, &text);
     match spec {
-        Some(spec) => Ok(spec),
+        Some(spec) => Ok((spec, text)),
         None => {
             let errors: Vec<Diagnostic> = diagnostics
                 .into_iter()
@@ -207,42 +226,20 @@ fn load_baseline(path: &Path, creating: bool) -> Result<Baseline, Diagnostic> {
     }
 }
 
-fn read_sources(root: &Path, violations: &[check::Violation]) -> Vec<SourceText> {
-    let files: BTreeSet<&Path> = violations
+/// The files the findings point into, but the spec (read already).
+fn read_sources(root: &Path, spec: &Path, findings: &[Diagnostic]) -> Vec<(PathBuf, String)> {
+    let files: BTreeSet<&Path> = findings
         .iter()
-        .map(|v| v.location.file.as_path())
+        .flat_map(|d| d.labels.iter().map(|l| l.location.file.as_path()))
+        .filter(|f| *f != spec)
         .collect();
     files
         .into_iter()
         .filter_map(|f| {
-            std::fs::read_to_string(root.join(f))
-                .ok()
-                .map(|text| SourceText {
-                    path: f.to_path_buf(),
-                    text,
-                })
+            let text = std::fs::read_to_string(root.join(f)).ok()?;
+            Some((f.to_path_buf(), text))
         })
         .collect()
-}
-
-fn ownership(spec: &Spec, owners: &[Owner]) -> Vec<(String, usize)> {
-    let mut out: Vec<(String, usize)> = spec
-        .domains
-        .keys()
-        .map(|d| {
-            let n = owners.iter().filter(|o| o.domain() == Some(d)).count();
-            (d.clone(), n)
-        })
-        .collect();
-    out.push((
-        "(shared kernel)".into(),
-        owners.iter().filter(|o| **o == Owner::Shared).count(),
-    ));
-    out.push((
-        "(unassigned)".into(),
-        owners.iter().filter(|o| **o == Owner::Unassigned).count(),
-    ));
-    out
 }
 
 /// Writes through a temporary file in the same folder, then renames: a crash never leaves

@@ -4,5 +4,6 @@
 //!
 //! Add a feature as `mod <feature>;` below and `tests/integration/<feature>.rs`.
 
+mod check;
 mod support;
 mod usage;

@@ -61,7 +61,7 @@ pub fn render(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         };
         writeln!(
             out,
-            "== {heading}: {} violation{} ({new} new)\n",
+            "== {heading}: {} finding{} ({new} new)\n",
             indices.len(),
             if indices.len() == 1 { "" } else { "s" }
         )?;

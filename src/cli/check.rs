@@ -13,7 +13,7 @@ use crate::check::baseline::{self, Baseline};
 use crate::check::{self, policy};
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::pipeline::{self, AnalyzeOptions};
-use crate::report::check::{self as render, CheckReport, Format};
+use crate::report::check::{self as render, CheckReport, Format, SourceText};
 use crate::report::diagnostic::{Source, render_human};
 use crate::spec::{self, Spec, lint_code};
 
@@ -116,15 +116,13 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             new.keys.len()
         );
     }
-    let texts = if args.format == Format::Human {
-        read_sources(&cb.root, &args.spec, &findings)
-    } else {
-        Vec::new()
-    };
-    let sources: Vec<Source<'_>> = std::iter::once((args.spec.as_path(), spec_text.as_str()))
-        .chain(texts.iter().map(|(p, t)| (p.as_path(), t.as_str())))
-        .map(|(path, text)| Source { path, text })
-        .collect();
+    let mut sources = vec![SourceText {
+        path: args.spec.clone(),
+        text: spec_text,
+    }];
+    if args.format == Format::Human {
+        sources.extend(read_sources(&cb.root, &args.spec, &findings));
+    }
     let report = CheckReport {
         root: args.path.display().to_string(),
         spec: args.spec.display().to_string(),
@@ -227,7 +225,7 @@ fn load_baseline(path: &Path, creating: bool) -> Result<Baseline, Diagnostic> {
 }
 
 /// The files the findings point into, but the spec (read already).
-fn read_sources(root: &Path, spec: &Path, findings: &[Diagnostic]) -> Vec<(PathBuf, String)> {
+fn read_sources(root: &Path, spec: &Path, findings: &[Diagnostic]) -> Vec<SourceText> {
     let files: BTreeSet<&Path> = findings
         .iter()
         .flat_map(|d| d.labels.iter().map(|l| l.location.file.as_path()))
@@ -237,7 +235,10 @@ fn read_sources(root: &Path, spec: &Path, findings: &[Diagnostic]) -> Vec<(PathB
         .into_iter()
         .filter_map(|f| {
             let text = std::fs::read_to_string(root.join(f)).ok()?;
-            Some((f.to_path_buf(), text))
+            Some(SourceText {
+                path: f.to_path_buf(),
+                text,
+            })
         })
         .collect()
 }

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use super::CheckReport;
 use crate::check::baseline::Key;
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::report::diagnostic::{render_one, renderer};
+use crate::report::diagnostic::{Source, render_one, renderer};
 
 /// A known finding (in the baseline) is shown as a note that says so.
 fn as_known(finding: &Diagnostic) -> Diagnostic {
@@ -48,6 +48,12 @@ fn key_line(key: &Key) -> String {
 
 pub fn render(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     let renderer = renderer(report.color);
+    let sources: Vec<Source<'_>> = (report.sources.iter())
+        .map(|s| Source {
+            path: &s.path,
+            text: &s.text,
+        })
+        .collect();
     let mut by_pair: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, finding) in report.findings.iter().enumerate() {
         by_pair.entry(domain_pair(finding)).or_default().push(i);
@@ -68,9 +74,9 @@ pub fn render(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         for &i in indices {
             let finding = &report.findings[i];
             let shown = if report.is_new(i) {
-                render_one(finding, report.sources, &renderer)
+                render_one(finding, &sources, &renderer)
             } else {
-                render_one(&as_known(finding), report.sources, &renderer)
+                render_one(&as_known(finding), &sources, &renderer)
             };
             writeln!(out, "{shown}\n")?;
         }

@@ -7,11 +7,11 @@ mod json;
 mod sarif;
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::check::baseline::Comparison;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::report::diagnostic::Source;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -19,6 +19,14 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+}
+
+/// A file's text, for the human renderer's snippets: a source file the findings point
+/// into, or the spec.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub path: PathBuf,
+    pub text: String,
 }
 
 pub struct CheckReport<'a> {
@@ -37,7 +45,7 @@ pub struct CheckReport<'a> {
     pub skipped_files: usize,
     pub elapsed: Duration,
     /// The texts of the files the findings point into (the spec's too), for snippets.
-    pub sources: &'a [Source<'a>],
+    pub sources: &'a [SourceText],
     /// ANSI colours in human output.
     pub color: bool,
 }

@@ -1,5 +1,6 @@
-//! Diagnostics are data: a stable code, a severity, a location and words. Stages return
-//! them; only `report` turns them into text (rustc-style), JSON or SARIF.
+//! Diagnostics are data: a stable code, a severity, a location and words, and for `check`
+//! findings labels and a subject. Stages return them; only `report` turns them into text
+//! (rustc-style), JSON, SARIF or GitHub annotations.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -36,8 +37,10 @@ impl fmt::Display for Location {
     }
 }
 
-/// Stable, kebab-case identifiers of every finding fissure can report. Renaming one is a
-/// breaking change for users' baselines and CI filters; `docs/diagnostics.md` documents each.
+/// Stable, kebab-case identifiers of every finding fissure can report, named after what was
+/// found. Users write them in baselines, `--deny` flags, the spec's `lints` and CI filters:
+/// a renamed code keeps its old name as [`Code::former_name`], accepted everywhere.
+/// `docs/diagnostics.md` has one heading per code (a test keeps them in step).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
     /// A source file that could not be parsed; it is skipped and the analysis goes on.
@@ -95,15 +98,17 @@ pub enum Code {
     /// A value type that contains itself, which no struct can.
     RecursiveType,
     /// check: code of one domain names a non-public item of another, or without `depends_on`.
-    Boundary,
+    BoundaryViolation,
     /// check: code of one domain touches a table another domain owns.
-    Table,
+    ForeignTableAccess,
     /// check: the shared kernel names an item of a domain.
-    Kernel,
+    KernelDependsOnDomain,
     /// check: a module no domain or shared pattern claims.
-    Unassigned,
+    UnassignedModule,
     /// check: domains whose allowed, used dependencies form a cycle.
-    DomainCycle,
+    CycleBetweenDomains,
+    /// check: an exception of the spec's `lints` that no finding matched.
+    UnmatchedException,
     /// A baseline file that cannot be read or understood.
     BadBaseline,
 }
@@ -137,12 +142,24 @@ impl Code {
         Code::UnknownPublicItem,
         Code::ForeignEventEmitted,
         Code::RecursiveType,
-        Code::Boundary,
-        Code::Table,
-        Code::Kernel,
-        Code::Unassigned,
-        Code::DomainCycle,
+        Code::BoundaryViolation,
+        Code::ForeignTableAccess,
+        Code::KernelDependsOnDomain,
+        Code::UnassignedModule,
+        Code::CycleBetweenDomains,
+        Code::UnmatchedException,
         Code::BadBaseline,
+    ];
+
+    /// The findings of `fissure check`, in the order reports list them: the codes whose
+    /// level `--deny`/`--warn`/`--allow` and the spec's `lints` set.
+    pub const CHECK: &'static [Code] = &[
+        Code::BoundaryViolation,
+        Code::ForeignTableAccess,
+        Code::KernelDependsOnDomain,
+        Code::UnassignedModule,
+        Code::CycleBetweenDomains,
+        Code::UnmatchedException,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -174,12 +191,90 @@ impl Code {
             Code::UnknownPublicItem => "unknown-public-item",
             Code::ForeignEventEmitted => "foreign-event-emitted",
             Code::RecursiveType => "recursive-type",
-            Code::Boundary => "boundary",
-            Code::Table => "table",
-            Code::Kernel => "kernel",
-            Code::Unassigned => "unassigned",
-            Code::DomainCycle => "domain-cycle",
+            Code::BoundaryViolation => "boundary-violation",
+            Code::ForeignTableAccess => "foreign-table-access",
+            Code::KernelDependsOnDomain => "kernel-depends-on-domain",
+            Code::UnassignedModule => "unassigned-module",
+            Code::CycleBetweenDomains => "cycle-between-domains",
+            Code::UnmatchedException => "unmatched-exception",
             Code::BadBaseline => "bad-baseline",
+        }
+    }
+
+    /// The name the code had before findings were named after what they find. It stays
+    /// accepted wherever a user writes a code (`--deny`, `lints`, baselines), and it is the
+    /// rule id of the version-1 wire formats (see [`Code::rule_id`]).
+    pub fn former_name(self) -> Option<&'static str> {
+        match self {
+            Code::BoundaryViolation => Some("boundary"),
+            Code::ForeignTableAccess => Some("table"),
+            Code::KernelDependsOnDomain => Some("kernel"),
+            Code::UnassignedModule => Some("unassigned"),
+            Code::CycleBetweenDomains => Some("domain-cycle"),
+            _ => None,
+        }
+    }
+
+    /// The stable rule id written where machines keep it: `rule` in `check --format json`,
+    /// SARIF `ruleId` and fingerprints, baseline files. It is the former name when the code
+    /// has one, so baselines, code-scanning alerts and CI filters made before the rename keep
+    /// matching; SARIF's `name` and every human output use [`Code::as_str`].
+    pub fn rule_id(self) -> &'static str {
+        self.former_name().unwrap_or(self.as_str())
+    }
+
+    /// The code a user wrote: its name or its former name.
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == name || c.former_name() == Some(name))
+    }
+
+    /// The level a check finding has unless the spec or the command line sets one.
+    pub fn default_level(self) -> Level {
+        match self {
+            Code::UnassignedModule | Code::UnmatchedException => Level::Warn,
+            _ => Level::Deny,
+        }
+    }
+}
+
+/// What the policy makes of a check finding, as in clippy and cargo-deny: `deny` fails the
+/// run, `warn` reports it, `allow` drops it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Allow,
+    Warn,
+    Deny,
+}
+
+impl Level {
+    pub const NAMES: &'static [&'static str] = &["allow", "warn", "deny"];
+
+    pub fn parse(text: &str) -> Option<Level> {
+        match text {
+            "allow" => Some(Level::Allow),
+            "warn" => Some(Level::Warn),
+            "deny" => Some(Level::Deny),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+
+    /// The severity a finding at this level is reported with; `None` drops it.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Allow => None,
+            Level::Warn => Some(Severity::Warning),
+            Level::Deny => Some(Severity::Error),
         }
     }
 }
@@ -190,14 +285,74 @@ impl fmt::Display for Code {
     }
 }
 
+/// One place a diagnostic points at, with what to say there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub location: Location,
+    /// Printed under the span (`call`, `sql`, "`orders` owns this table").
+    pub message: String,
+    /// A primary label is where the finding is (each one is an occurrence: fixing the
+    /// finding means changing every one); a secondary label explains it (the spec line that
+    /// draws the boundary).
+    pub primary: bool,
+    /// A word to underline inside the token at `location` instead of the whole token (the
+    /// table's name inside an SQL string).
+    pub focus: Option<String>,
+}
+
+impl Label {
+    pub fn primary(location: Location, message: impl Into<String>) -> Self {
+        Label {
+            location,
+            message: message.into(),
+            primary: true,
+            focus: None,
+        }
+    }
+
+    pub fn secondary(location: Location, message: impl Into<String>) -> Self {
+        Label {
+            primary: false,
+            ..Label::primary(location, message)
+        }
+    }
+}
+
+/// What a `check` finding is about beyond where it is: the code that reaches out and what
+/// it reaches. The code, `source` and `target` identify the finding across edits (the
+/// baseline key); lines never do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    pub from_domain: Option<String>,
+    pub to_domain: Option<String>,
+    /// The module holding the code.
+    pub module: String,
+    /// The item holding the code (the module for module-level code).
+    pub source: String,
+    /// The item named, `table <name>`, the module itself for `unassigned-module`, or the
+    /// edges of a cycle.
+    pub target: String,
+    /// The reference's kind at the first occurrence (`call`, `type`, ...), `sql`,
+    /// `table-path` or `module`.
+    pub kind: &'static str,
+}
+
+/// A finding of any command: a stable code, a severity, a message, where it is, and how to
+/// fix it. `check` adds labels (every occurrence, and the spec lines that explain it) and a
+/// [`Subject`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
     pub message: String,
+    /// Where it is: the start of the first primary label when there are labels.
     pub location: Option<Location>,
+    /// The spans to show. Without any, renderers point at `location` alone.
+    pub labels: Vec<Label>,
     /// How to fix it, in one line.
     pub help: Option<String>,
+    /// Boxed: most diagnostics have none, and `Result<_, Diagnostic>` stays small.
+    pub subject: Option<Box<Subject>>,
 }
 
 impl Diagnostic {
@@ -207,7 +362,9 @@ impl Diagnostic {
             severity: Severity::Error,
             message: message.into(),
             location: None,
+            labels: Vec::new(),
             help: None,
+            subject: None,
         }
     }
 
@@ -226,5 +383,89 @@ impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// Adds a label; the first primary one also sets `location`.
+    pub fn with_label(mut self, label: Label) -> Self {
+        if label.primary && !self.labels.iter().any(|l| l.primary) {
+            self.location = Some(label.location.clone());
+        }
+        self.labels.push(label);
+        self
+    }
+
+    pub fn with_subject(mut self, subject: Subject) -> Self {
+        self.subject = Some(Box::new(subject));
+        self
+    }
+
+    /// The places the finding occurs: its primary labels, or `location` alone.
+    pub fn occurrences(&self) -> Vec<&Location> {
+        let primary: Vec<&Location> = self
+            .labels
+            .iter()
+            .filter(|l| l.primary)
+            .map(|l| &l.location)
+            .collect();
+        if primary.is_empty() {
+            self.location.iter().collect()
+        } else {
+            primary
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/diagnostics.md has exactly one `### code` heading per code, and no heading for a
+    /// code that does not exist (a renamed code must not leave its old section behind).
+    #[test]
+    fn the_docs_have_one_heading_per_code() {
+        let docs = include_str!("../docs/diagnostics.md");
+        let mut headings: Vec<&str> = docs
+            .lines()
+            .filter_map(|l| l.strip_prefix("### "))
+            .collect();
+        headings.sort_unstable();
+        let mut codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        codes.sort_unstable();
+        assert_eq!(headings, codes);
+    }
+
+    #[test]
+    fn former_names_are_accepted_and_stay_the_wire_rule_ids() {
+        for (former, code) in [
+            ("boundary", Code::BoundaryViolation),
+            ("table", Code::ForeignTableAccess),
+            ("kernel", Code::KernelDependsOnDomain),
+            ("unassigned", Code::UnassignedModule),
+            ("domain-cycle", Code::CycleBetweenDomains),
+        ] {
+            assert_eq!(Code::from_name(former), Some(code));
+            assert_eq!(Code::from_name(code.as_str()), Some(code));
+            assert_eq!(code.rule_id(), former);
+        }
+        assert_eq!(
+            Code::UnmatchedException.rule_id(),
+            "unmatched-exception",
+            "a code without a former name is its own rule id"
+        );
+        let mut names: Vec<&str> = Code::ALL
+            .iter()
+            .flat_map(|c| std::iter::once(c.as_str()).chain(c.former_name()))
+            .collect();
+        let all = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all, "a former name is taken by another code");
+        assert!(Code::CHECK.iter().all(|c| Code::ALL.contains(c)));
+    }
+
+    #[test]
+    fn a_diagnostic_stays_small_enough_to_be_an_error_value() {
+        // clippy's `result_large_err` starts at 128 bytes; stages return `Result<_, Diagnostic>`.
+        assert!(std::mem::size_of::<Diagnostic>() <= 128);
     }
 }

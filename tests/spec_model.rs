@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
+use fissure::diagnostics::{Code, Level};
 use fissure::spec::{
-    FieldType, ModuleOwner, PatternKind, SagaOutcome, Spec, StepAction, SubscriptionMode,
-    UnassignedPolicy, load,
+    FieldType, ModuleOwner, PatternKind, SagaOutcome, Spec, StepAction, SubscriptionMode, load,
 };
 
 fn library() -> Spec {
@@ -26,7 +26,8 @@ fn top_level_settings() {
         (spec.system.location.line, spec.system.location.column),
         (3, 9)
     );
-    assert_eq!(spec.unassigned, UnassignedPolicy::Error);
+    // `unassigned: error` is the level of the `unassigned-module` finding.
+    assert_eq!(spec.lints.level(Code::UnassignedModule), Level::Deny);
     let shared: Vec<&str> = spec.shared.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(shared, ["crate::util", "crate::db::**"]);
     assert_eq!(spec.shared[1].kind, PatternKind::Descendants);

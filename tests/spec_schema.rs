@@ -81,6 +81,8 @@ fn the_decoder_accepts_exactly_the_keys_of_the_schema() {
         ("FieldDetail", keys::FIELD),
         ("Saga", keys::SAGA),
         ("SagaStep", keys::STEP),
+        ("LintDetail", keys::LINT),
+        ("LintException", keys::EXCEPTION),
     ] {
         assert_eq!(
             properties(&definitions[definition]),

@@ -1,5 +1,6 @@
-//! `check`: the spec's domain boundaries judged against the code, compared with an optional
-//! baseline of known violations, which the run may rewrite.
+//! `check`: the spec's domain boundaries judged against the code, with the spec's `lints`
+//! and the command line's levels as policy, compared with an optional baseline of known
+//! findings, which the run may rewrite.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -7,13 +8,13 @@ use std::time::{Duration, Instant};
 
 use crate::analysis::Analysis;
 use crate::check::baseline::{self, Baseline, Comparison, Key};
-use crate::check::{self, Owner, Violation};
-use crate::diagnostics::Code;
+use crate::check::{self, policy};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::report::check::{CheckReport, SourceText};
 use crate::spec::Spec;
 
 use super::Failure;
-use super::files::{load_baseline, load_spec, write_atomic};
+use super::files::{load_baseline, load_spec_and_text, write_atomic};
 use super::progress::{Progress, Stage, timed};
 use super::workspace::{AnalyzeOptions, analyze_workspace};
 
@@ -26,11 +27,21 @@ pub struct CheckConfig {
     pub spec: PathBuf,
     pub baseline: Option<BaselineConfig>,
     pub include_tests: bool,
-    /// Read the source lines of the violations, for snippets in human output.
+    /// Read the source lines of the findings, for snippets in human output.
     pub snippets: bool,
+    /// Levels set on top of the spec's `lints` (`--deny`, `--warn`, `--allow`).
+    pub levels: LevelOverrides,
 }
 
-/// The baseline of known violations, and whether this run rewrites it.
+/// The codes whose level the command line sets, over the spec's.
+#[derive(Debug, Clone, Default)]
+pub struct LevelOverrides {
+    pub deny: Vec<Code>,
+    pub warn: Vec<Code>,
+    pub allow: Vec<Code>,
+}
+
+/// The baseline of known findings, and whether this run rewrites it.
 #[derive(Debug, Clone)]
 pub struct BaselineConfig {
     pub path: PathBuf,
@@ -40,7 +51,7 @@ pub struct BaselineConfig {
 /// How a run may rewrite the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BaselineUpdate {
-    /// Record every current violation.
+    /// Record every current finding.
     AcceptAll,
     /// Only remove entries (in CI, a baseline may not grow).
     OnlyShrink,
@@ -52,15 +63,17 @@ pub struct CheckOutcome {
     /// The analysed folder and the spec as the user named them.
     pub root: String,
     pub spec_path: String,
-    pub violations: Vec<Violation>,
-    /// Violations against the baseline: new, known, fixed, stale.
+    /// The findings, sorted by code, then place.
+    pub findings: Vec<Diagnostic>,
+    /// Findings against the baseline: new, known, fixed, stale.
     pub comparison: Comparison,
     pub baseline: Option<String>,
     /// Per domain, how many modules it owns; then the shared kernel and the unassigned.
     pub ownership: Vec<(String, usize)>,
     /// Files the analysis skipped (parse errors, unreadable).
     pub skipped_files: usize,
-    /// The source of every file with a violation, when `snippets` was asked for.
+    /// The spec's text, and the source of every file a finding points into when `snippets`
+    /// was asked for.
     pub sources: Vec<SourceText>,
     /// What happened to the baseline, when the run rewrote it.
     pub baseline_update: Option<BaselineWritten>,
@@ -72,7 +85,7 @@ pub struct CheckOutcome {
 pub struct BaselineWritten {
     pub path: PathBuf,
     pub entries: usize,
-    /// New violations left out because the baseline may only shrink.
+    /// New findings left out because the baseline may only shrink.
     pub refused: Vec<Key>,
 }
 
@@ -82,7 +95,7 @@ impl CheckOutcome {
         CheckReport {
             root: self.root.clone(),
             spec: self.spec_path.clone(),
-            violations: &self.violations,
+            findings: &self.findings,
             comparison: &self.comparison,
             baseline: self.baseline.clone(),
             ownership: self.ownership.clone(),
@@ -93,8 +106,8 @@ impl CheckOutcome {
         }
     }
 
-    /// Whether the run passes: no new error-severity violation (a rewritten baseline that
-    /// accepted everything counts as known), and no baseline growth refused.
+    /// Whether the run passes: no new denied finding (a rewritten baseline that accepted
+    /// everything counts as known), and no baseline growth refused.
     pub fn passed(&self) -> bool {
         match &self.baseline_update {
             Some(written) => written.refused.is_empty(),
@@ -105,7 +118,10 @@ impl CheckOutcome {
 
 pub fn check(config: &CheckConfig, progress: &mut dyn Progress) -> Result<CheckOutcome, Failure> {
     let started = Instant::now();
-    let spec = load_spec(&config.spec)?;
+    let (mut spec, spec_file) = load_spec_and_text(&config.spec)?;
+    let levels = &config.levels;
+    policy::set_from_command_line(&mut spec.lints, &levels.deny, &levels.warn, &levels.allow)
+        .map_err(Failure::message)?;
     let old_baseline = match &config.baseline {
         Some(b) => Some(load_baseline(&b.path, b.update.is_some())?),
         None => None,
@@ -120,16 +136,18 @@ pub fn check(config: &CheckConfig, progress: &mut dyn Progress) -> Result<CheckO
     let update = (config.baseline.as_ref()).and_then(|b| Some((&b.path, b.update?)));
     let baseline_update = match (update, &old_baseline) {
         (Some((path, update)), Some(old)) => {
-            Some(rewrite_baseline(path, old, &judged.violations, update)?)
+            Some(rewrite_baseline(path, old, &judged.findings, update)?)
         }
         _ => None,
     };
     let cb = &analysis.codebase;
-    let sources = if config.snippets {
-        read_sources(&cb.root, &judged.violations)
-    } else {
-        Vec::new()
-    };
+    let mut sources = vec![SourceText {
+        path: spec_file.path,
+        text: spec_file.text,
+    }];
+    if config.snippets {
+        sources.extend(read_sources(&cb.root, &config.spec, &judged.findings));
+    }
     let skipped_files = cb.parse_errors.len()
         + (cb.diagnostics.iter())
             .filter(|d| d.code == Code::UnreadableFile)
@@ -137,7 +155,7 @@ pub fn check(config: &CheckConfig, progress: &mut dyn Progress) -> Result<CheckO
     Ok(CheckOutcome {
         root: config.path.display().to_string(),
         spec_path: config.spec.display().to_string(),
-        violations: judged.violations,
+        findings: judged.findings,
         comparison: judged.comparison,
         baseline: (config.baseline.as_ref()).map(|b| b.path.display().to_string()),
         ownership: judged.ownership,
@@ -150,38 +168,37 @@ pub fn check(config: &CheckConfig, progress: &mut dyn Progress) -> Result<CheckO
 
 /// The findings of one run, before rendering.
 struct Judged {
-    violations: Vec<Violation>,
+    findings: Vec<Diagnostic>,
     comparison: Comparison,
     ownership: Vec<(String, usize)>,
 }
 
-/// Every violation of `spec` in the analysed code, compared with the baseline. Baseline
+/// Every finding of `spec` in the analysed code, compared with the baseline. Baseline
 /// entries naming items that no longer exist are stale.
 fn judge(spec: &Spec, analysis: &Analysis, old: Option<&Baseline>) -> Judged {
     let cb = &analysis.codebase;
-    let (map, violations) = check::check(spec, cb, &analysis.resolution);
+    let (map, findings) = check::check(spec, cb, &analysis.resolution);
     let known_paths: BTreeSet<&str> = (cb.modules.iter().map(|m| m.path.as_str()))
         .chain(analysis.resolution.items.iter().map(|i| i.path.as_str()))
         .collect();
     let empty = Baseline::default();
-    let comparison = baseline::compare(&violations, old.unwrap_or(&empty), |p| {
+    let comparison = baseline::compare(&findings, old.unwrap_or(&empty), |p| {
         known_paths.contains(p)
     });
-    let ownership = ownership(spec, &map.owners);
     Judged {
-        violations,
         comparison,
-        ownership,
+        ownership: map.module_counts(spec),
+        findings,
     }
 }
 
 fn rewrite_baseline(
     path: &Path,
     old: &Baseline,
-    violations: &[Violation],
+    findings: &[Diagnostic],
     update: BaselineUpdate,
 ) -> Result<BaselineWritten, Failure> {
-    let (new, refused) = baseline::updated(old, violations, update == BaselineUpdate::OnlyShrink);
+    let (new, refused) = baseline::updated(old, findings, update == BaselineUpdate::OnlyShrink);
     write_atomic(path, new.render().as_bytes())
         .map_err(|e| Failure::message(format!("cannot write baseline {}: {e}", path.display())))?;
     Ok(BaselineWritten {
@@ -191,9 +208,11 @@ fn rewrite_baseline(
     })
 }
 
-fn read_sources(root: &Path, violations: &[Violation]) -> Vec<SourceText> {
-    let files: BTreeSet<&Path> = (violations.iter())
-        .map(|v| v.location.file.as_path())
+/// The files the findings point into, but the spec (read already).
+fn read_sources(root: &Path, spec: &Path, findings: &[Diagnostic]) -> Vec<SourceText> {
+    let files: BTreeSet<&Path> = (findings.iter())
+        .flat_map(|d| d.labels.iter().map(|l| l.location.file.as_path()))
+        .filter(|f| *f != spec)
         .collect();
     files
         .into_iter()
@@ -205,14 +224,4 @@ fn read_sources(root: &Path, violations: &[Violation]) -> Vec<SourceText> {
             })
         })
         .collect()
-}
-
-fn ownership(spec: &Spec, owners: &[Owner]) -> Vec<(String, usize)> {
-    let count = |wanted: &dyn Fn(&Owner) -> bool| owners.iter().filter(|o| wanted(o)).count();
-    let mut out: Vec<(String, usize)> = (spec.domains.keys())
-        .map(|d| (d.clone(), count(&|o| o.domain() == Some(d))))
-        .collect();
-    out.push(("(shared kernel)".into(), count(&|o| *o == Owner::Shared)));
-    out.push(("(unassigned)".into(), count(&|o| *o == Owner::Unassigned)));
-    out
 }

@@ -39,10 +39,17 @@ pub fn read_spec(path: &Path) -> Result<SourceFile, Failure> {
 /// Reads and validates the spec at `path`: the spec when it has no error (its warnings are
 /// dropped, `validate` shows them), or every diagnostic with the spec's text.
 pub fn load_spec(path: &Path) -> Result<Spec, Failure> {
+    load_spec_and_text(path).map(|(spec, _)| spec)
+}
+
+/// [`load_spec`], keeping the spec's text for snippets of the spec lines findings point at.
+pub fn load_spec_and_text(path: &Path) -> Result<(Spec, SourceFile), Failure> {
     let file = read_spec(path)?;
     let (spec, diagnostics) = spec::load(&path.display().to_string(), &file.text);
     match spec {
-        Some(spec) if !diagnostics.iter().any(|d| d.severity == Severity::Error) => Ok(spec),
+        Some(spec) if !diagnostics.iter().any(|d| d.severity == Severity::Error) => {
+            Ok((spec, file))
+        }
         _ => Err(Failure::InvalidSpec {
             spec: file,
             diagnostics,

@@ -19,7 +19,7 @@ pub mod validate;
 mod workspace;
 
 pub use analyze::{AnalyzeConfig, AnalyzeOutcome, AnalyzeProduct, EmitSpec, analyze};
-pub use check::{BaselineConfig, BaselineUpdate, CheckConfig, CheckOutcome, check};
+pub use check::{BaselineConfig, BaselineUpdate, CheckConfig, CheckOutcome, LevelOverrides, check};
 pub use failure::{Failure, SourceFile};
 pub use files::{load_spec, read_spec};
 pub use generate::{GenerateConfig, GenerateMode, GenerateOutcome, generate};

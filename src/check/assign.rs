@@ -1,62 +1,41 @@
-//! Which domain owns each module: the most specific matching pattern of the spec wins;
-//! `shared` patterns make the shared kernel. A domain beats the kernel at equal specificity
-//! (naming a module in a domain is the more deliberate statement).
+//! Which domain owns each module: the spec's answer ([`Spec::owner_of`], the most specific
+//! pattern wins) for every module of the codebase.
 
 use crate::codebase::Codebase;
-use crate::spec::{ModulePattern, Spec, Specificity};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Owner {
-    Domain(String),
-    Shared,
-    Unassigned,
-}
-
-impl Owner {
-    pub fn domain(&self) -> Option<&str> {
-        match self {
-            Owner::Domain(d) => Some(d),
-            _ => None,
-        }
-    }
-}
+use crate::spec::{ModuleOwner, ModulePattern, Spec};
 
 /// The owner of every module, indexed like `Codebase::modules`.
 #[derive(Debug, Clone)]
-pub struct DomainMap {
-    pub owners: Vec<Owner>,
+pub struct DomainMap<'s> {
+    pub owners: Vec<ModuleOwner<'s>>,
+}
+
+impl DomainMap<'_> {
+    /// How many modules each domain owns, in the spec's order, then the shared kernel and
+    /// the unassigned modules (what reports show as ownership).
+    pub fn module_counts(&self, spec: &Spec) -> Vec<(String, usize)> {
+        let count = |wanted: ModuleOwner<'_>| self.owners.iter().filter(|o| **o == wanted).count();
+        let mut out: Vec<(String, usize)> = spec
+            .domains
+            .keys()
+            .map(|d| (d.clone(), count(ModuleOwner::Domain(d))))
+            .collect();
+        out.push(("(shared kernel)".into(), count(ModuleOwner::Shared)));
+        out.push(("(unassigned)".into(), count(ModuleOwner::Unassigned)));
+        out
+    }
 }
 
 pub fn crate_names(cb: &Codebase) -> Vec<&str> {
     cb.crates.iter().map(|c| c.target.name.as_str()).collect()
 }
 
-fn best(patterns: &[ModulePattern], path: &str, crates: &[&str]) -> Option<Specificity> {
-    patterns
-        .iter()
-        .filter_map(|p| p.matches(path, crates))
-        .max()
-}
-
-pub fn assign(spec: &Spec, cb: &Codebase) -> DomainMap {
+pub fn assign<'s>(spec: &'s Spec, cb: &Codebase) -> DomainMap<'s> {
     let crates = crate_names(cb);
     let owners = cb
         .modules
         .iter()
-        .map(|m| {
-            let mut winner: Option<(Specificity, Owner)> =
-                best(&spec.shared, &m.path, &crates).map(|s| (s, Owner::Shared));
-            for (name, domain) in &spec.domains {
-                if let Some(s) = best(&domain.modules, &m.path, &crates)
-                    && winner
-                        .as_ref()
-                        .is_none_or(|(w, o)| s > *w || (s == *w && *o == Owner::Shared))
-                {
-                    winner = Some((s, Owner::Domain(name.clone())));
-                }
-            }
-            winner.map_or(Owner::Unassigned, |(_, o)| o)
-        })
+        .map(|m| spec.owner_of(&m.path, &crates))
         .collect();
     DomainMap { owners }
 }

@@ -1,9 +1,12 @@
-//! The baseline: known violations a team accepts for now, keyed by rule, source item and
-//! target item (never by line, so moving code keeps them known). New violations fail; known
+//! The baseline: known findings a team accepts for now, keyed by rule, source item and
+//! target item (never by line, so moving code keeps them known). New findings fail; known
 //! ones do not; known entries that no longer occur are fixed; entries whose source item no
-//! longer exists are stale.
+//! longer exists are stale. Findings without a subject (`unmatched-exception`, about the
+//! spec itself) have no key: they are always new.
 //!
-//! File format (`schema_version` 1), written sorted so diffs stay small:
+//! File format (`schema_version` 1), written sorted so diffs stay small. `rule` is the
+//! code's [`rule_id`](crate::diagnostics::Code::rule_id) (`boundary` for
+//! `boundary-violation`, so files written before the rename stay valid); either name is read.
 //!
 //! ```json
 //! { "schema_version": 1,
@@ -15,7 +18,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::Violation;
+use crate::diagnostics::{Code, Diagnostic};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -30,6 +33,18 @@ pub struct Key {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Baseline {
     pub keys: BTreeSet<Key>,
+}
+
+impl Key {
+    /// The key of a finding that has a subject.
+    pub fn of(finding: &Diagnostic) -> Option<Key> {
+        let subject = finding.subject.as_deref()?;
+        Some(Key {
+            rule: finding.code.rule_id().to_string(),
+            source: subject.source.clone(),
+            target: subject.target.clone(),
+        })
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -50,14 +65,23 @@ impl Baseline {
                 wire.schema_version
             ));
         }
-        Ok(Baseline {
-            keys: wire.violations.into_iter().collect(),
-        })
+        let keys = wire
+            .violations
+            .into_iter()
+            .map(|mut key| {
+                // A code's new name and its former one mean the same rule.
+                if let Some(code) = Code::from_name(&key.rule) {
+                    key.rule = code.rule_id().to_string();
+                }
+                key
+            })
+            .collect();
+        Ok(Baseline { keys })
     }
 
-    pub fn from_violations(violations: &[Violation]) -> Baseline {
+    pub fn from_findings(findings: &[Diagnostic]) -> Baseline {
         Baseline {
-            keys: violations.iter().map(Violation::key).collect(),
+            keys: findings.iter().filter_map(Key::of).collect(),
         }
     }
 
@@ -72,10 +96,10 @@ impl Baseline {
     }
 }
 
-/// Each violation's standing against the baseline, and the baseline's leftovers.
+/// Each finding's standing against the baseline, and the baseline's leftovers.
 #[derive(Debug, Clone, Default)]
 pub struct Comparison {
-    /// Indices into the violations, in order.
+    /// Indices into the findings, in order.
     pub new: Vec<usize>,
     pub known: Vec<usize>,
     /// Baseline entries that no longer occur (their source still exists).
@@ -84,30 +108,30 @@ pub struct Comparison {
     pub stale: Vec<Key>,
 }
 
-/// Compares violations with the baseline. `exists` says whether a source item or module
+/// Compares findings with the baseline. `exists` says whether a source item or module
 /// path still exists in the code.
 pub fn compare(
-    violations: &[Violation],
+    findings: &[Diagnostic],
     baseline: &Baseline,
     exists: impl Fn(&str) -> bool,
 ) -> Comparison {
     let mut c = Comparison::default();
     let mut seen = BTreeSet::new();
-    for (i, v) in violations.iter().enumerate() {
-        let key = v.key();
-        if baseline.keys.contains(&key) {
-            c.known.push(i);
-        } else {
-            c.new.push(i);
+    for (i, finding) in findings.iter().enumerate() {
+        match Key::of(finding) {
+            Some(key) if baseline.keys.contains(&key) => {
+                c.known.push(i);
+                seen.insert(key);
+            }
+            _ => c.new.push(i),
         }
-        seen.insert(key);
     }
     for key in &baseline.keys {
         if seen.contains(key) {
             continue;
         }
         // Domain cycles are keyed by domain names, not items; they cannot go stale.
-        if key.rule == "domain-cycle" || exists(&key.source) {
+        if key.rule == Code::CycleBetweenDomains.rule_id() || exists(&key.source) {
             c.fixed.push(key.clone());
         } else {
             c.stale.push(key.clone());
@@ -116,11 +140,11 @@ pub fn compare(
     c
 }
 
-/// The baseline `--update-baseline` writes. Outside CI: exactly the current violations.
+/// The baseline `--update-baseline` writes. Outside CI: exactly the current findings.
 /// Under CI (the `CI` environment variable set): the old baseline minus what was fixed or
 /// went stale; it never grows. Returns the new baseline and the keys it refused to add.
-pub fn updated(old: &Baseline, violations: &[Violation], in_ci: bool) -> (Baseline, Vec<Key>) {
-    let current = Baseline::from_violations(violations);
+pub fn updated(old: &Baseline, findings: &[Diagnostic], in_ci: bool) -> (Baseline, Vec<Key>) {
+    let current = Baseline::from_findings(findings);
     if !in_ci {
         return (current, Vec::new());
     }

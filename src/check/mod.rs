@@ -1,113 +1,91 @@
 //! `check`: the spec's domain map laid over the resolved references. Every reference that
-//! crosses a boundary the spec does not allow becomes a [`Violation`]; a baseline turns
-//! known ones into debt that may only shrink.
+//! crosses a boundary the spec does not allow becomes a finding: a [`Diagnostic`] with a
+//! label per occurrence, labels at the spec lines that explain it, and a [`Subject`] whose
+//! code, source and target are its baseline key. A baseline turns known findings into debt
+//! that may only shrink.
+//!
+//! [`Subject`]: crate::diagnostics::Subject
 
 pub mod assign;
 pub mod baseline;
-pub mod events;
+mod cycles;
+pub mod policy;
+mod replacement_event;
 mod rules;
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeMap;
+
 use crate::codebase::Codebase;
-use crate::diagnostics::{Location, Severity};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::resolve::Resolution;
 use crate::spec::Spec;
 
-pub use assign::{DomainMap, Owner};
+pub use assign::DomainMap;
 
-/// The rules, in the order reports list them. Their ids are a public contract (baselines,
-/// SARIF rule ids, CI filters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Rule {
-    Boundary,
-    Table,
-    Kernel,
-    Unassigned,
-    DomainCycle,
-}
-
-impl Rule {
-    pub const ALL: [Rule; 5] = [
-        Rule::Boundary,
-        Rule::Table,
-        Rule::Kernel,
-        Rule::Unassigned,
-        Rule::DomainCycle,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Rule::Boundary => "boundary",
-            Rule::Table => "table",
-            Rule::Kernel => "kernel",
-            Rule::Unassigned => "unassigned",
-            Rule::DomainCycle => "domain-cycle",
-        }
-    }
-
-    pub fn parse(id: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|r| r.id() == id)
-    }
-
-    /// One sentence: what the rule forbids.
-    pub fn description(self) -> &'static str {
-        match self {
-            Rule::Boundary => {
-                "Code of one domain names an item of another domain that is not in its public interface, or without declaring depends_on."
-            }
-            Rule::Table => {
-                "Code of one domain reads or writes a database table that another domain owns."
-            }
-            Rule::Kernel => {
-                "The shared kernel names an item of a domain; the kernel must not depend on any domain."
-            }
-            Rule::Unassigned => "A module that no domain and no shared pattern claims.",
-            Rule::DomainCycle => "Domains whose allowed, used dependencies form a cycle.",
-        }
-    }
-}
-
-/// One broken rule at one place.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    pub rule: Rule,
-    pub severity: Severity,
-    pub from_domain: Option<String>,
-    pub to_domain: Option<String>,
-    /// The module holding the offending code.
-    pub module: String,
-    /// The item holding the offending code (the module for module-level code).
-    pub source: String,
-    /// The item named, `table <name>`, or the module itself for `unassigned`.
-    pub target: String,
-    /// The reference's kind (`call`, `type`, ...), `sql`, `table-path` or `module`.
-    pub edge_kind: &'static str,
-    pub location: Location,
-    pub message: String,
-    pub help: String,
-}
-
-impl Violation {
-    /// What identifies a violation across edits: not its line, so moving code does not
-    /// make a known violation new.
-    pub fn key(&self) -> baseline::Key {
-        baseline::Key {
-            rule: self.rule.id().to_string(),
-            source: self.source.clone(),
-            target: self.target.clone(),
-        }
-    }
-}
-
-/// Runs every rule. Pure: the spec and the analysis in, violations out (sorted).
-pub fn check(spec: &Spec, cb: &Codebase, res: &Resolution) -> (DomainMap, Vec<Violation>) {
+/// Runs every rule, then the policy. Pure: the spec (with any command-line levels set on
+/// its `lints`) and the analysis in; the owner of each module and the findings out, sorted
+/// by code, then place. The same source item naming the same target several times is one
+/// finding with a primary label per occurrence.
+pub fn check<'s>(
+    spec: &'s Spec,
+    cb: &Codebase,
+    res: &Resolution,
+) -> (DomainMap<'s>, Vec<Diagnostic>) {
     let map = assign::assign(spec, cb);
-    let violations = rules::check(&rules::Inputs {
+    let inputs = rules::Inputs {
         spec,
         cb,
         res,
         map: &map,
-    });
-    (map, violations)
+    };
+    let (mut found, used) = rules::findings(&inputs);
+    found.extend(cycles::cycles_between_domains(&inputs, &used));
+    let crates = assign::crate_names(cb);
+    let mut findings = policy::apply(&spec.lints, &crates, group(found));
+    findings.sort_by(|a, b| order(a).cmp(&order(b)));
+    (map, findings)
+}
+
+fn order(
+    d: &Diagnostic,
+) -> (
+    Code,
+    Option<&crate::diagnostics::Location>,
+    Option<(&str, &str)>,
+) {
+    let subject = d
+        .subject
+        .as_deref()
+        .map(|s| (s.source.as_str(), s.target.as_str()));
+    (d.code, d.location.as_ref(), subject)
+}
+
+/// Merges the findings with one baseline key (code, source item, target) into the first,
+/// in source order: the later ones' primary labels join it, so a count of places stays.
+fn group(mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    found.sort_by(|a, b| order(a).cmp(&order(b)));
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(found.len());
+    let mut index: BTreeMap<(Code, String, String), usize> = BTreeMap::new();
+    for finding in found {
+        let Some(subject) = finding.subject.as_deref() else {
+            out.push(finding);
+            continue;
+        };
+        let key = (finding.code, subject.source.clone(), subject.target.clone());
+        match index.get(&key) {
+            Some(&first) => {
+                let labels = &mut out[first].labels;
+                let after_primaries = labels.iter().rposition(|l| l.primary).map_or(0, |i| i + 1);
+                let more: Vec<_> = finding.labels.into_iter().filter(|l| l.primary).collect();
+                labels.splice(after_primaries..after_primaries, more);
+            }
+            None => {
+                index.insert(key, out.len());
+                out.push(finding);
+            }
+        }
+    }
+    out
 }

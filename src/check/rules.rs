@@ -1,27 +1,28 @@
-//! The boundary rules, applied to every resolved reference and table access.
+//! The boundary rules, applied to every resolved reference and table access. Each breach is
+//! one finding per occurrence here; `check` groups, filters and ranks them afterwards.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::codebase::{Codebase, ModuleId};
-use crate::diagnostics::{Location, Severity};
+use crate::diagnostics::{Code, Diagnostic, Label, Location, Subject};
 use crate::resolve::{Reference, Resolution, Target};
-use crate::spec::{Spec, UnassignedPolicy};
+use crate::spec::{ModuleOwner, Spec};
 use crate::syntax::{ItemKind, Owner as RefOwner, RefKind, TableAccess};
 
-use super::assign::{DomainMap, Owner, crate_names, is_public};
-use super::{Rule, Violation};
+use super::assign::{DomainMap, crate_names, is_public};
+use super::replacement_event::replacement_event;
 
 /// Everything the rules need, borrowed.
 pub struct Inputs<'a> {
     pub spec: &'a Spec,
     pub cb: &'a Codebase,
     pub res: &'a Resolution,
-    pub map: &'a DomainMap,
+    pub map: &'a DomainMap<'a>,
 }
 
 impl Inputs<'_> {
-    fn owner(&self, m: ModuleId) -> &Owner {
-        &self.map.owners[m.0 as usize]
+    fn owner(&self, m: ModuleId) -> ModuleOwner<'_> {
+        self.map.owners[m.0 as usize]
     }
 
     fn source_item(&self, r: &Reference) -> String {
@@ -31,15 +32,26 @@ impl Inputs<'_> {
         }
     }
 
-    fn location(&self, r: &Reference) -> Location {
+    pub(super) fn location(&self, r: &Reference) -> Location {
         self.cb.location(r.file, r.pos)
+    }
+
+    fn module_path(&self, m: ModuleId) -> String {
+        self.cb.module(m).path.clone()
+    }
+
+    /// Where the spec declares `domain` (its name under `domains`).
+    pub(super) fn declared(&self, domain: &str) -> Location {
+        self.spec.domains[domain].location.clone()
     }
 }
 
-/// A used, allowed dependency between domains, with the first reference that uses it.
-type UsedDeps = BTreeMap<(String, String), usize>;
+/// Used, allowed dependencies between domains, each with the first reference that uses it.
+pub type UsedDeps = BTreeMap<(String, String), usize>;
 
-pub fn check(inp: &Inputs<'_>) -> Vec<Violation> {
+/// Every breach of the boundary, table, kernel and unassigned rules, one per occurrence; and
+/// the allowed dependencies the code really uses (for the cycle rule).
+pub fn findings(inp: &Inputs<'_>) -> (Vec<Diagnostic>, UsedDeps) {
     let mut out = Vec::new();
     let mut used: UsedDeps = BTreeMap::new();
     let crates = crate_names(inp.cb);
@@ -51,66 +63,150 @@ pub fn check(inp: &Inputs<'_>) -> Vec<Violation> {
         };
         let item = inp.res.item(target);
         let from = inp.owner(r.from_module);
-        let to = inp.owner(item.module);
         if item.kind == ItemKind::Table {
-            // diesel paths (`schema::orders::table`) are table accesses, judged by `table`.
-            table_access(
-                inp,
-                &mut out,
-                from,
-                r.from_module,
-                &item.name,
-                r,
-                "diesel path",
-            );
+            // diesel paths (`schema::orders::table`) are table accesses.
+            out.extend(table_access(inp, from, r, &item.name, "diesel path"));
             continue;
         }
-        match (from, to) {
-            (Owner::Shared, Owner::Domain(b)) => out.push(Violation {
-                rule: Rule::Kernel,
-                severity: Severity::Error,
-                from_domain: None,
-                to_domain: Some(b.clone()),
-                module: inp.cb.module(r.from_module).path.clone(),
-                source: inp.source_item(r),
-                target: item.path.clone(),
-                edge_kind: r.kind.as_str(),
-                location: inp.location(r),
-                message: format!(
-                    "the shared kernel names `{}` of domain `{b}`",
-                    item.path
-                ),
-                help: format!(
-                    "move `{}` into the shared kernel, or move the code that needs it into `{b}`; the kernel must not depend on a domain",
-                    item.name
-                ),
-            }),
-            (Owner::Domain(a), Owner::Domain(b)) if a != b => {
-                let domain = &inp.spec.domains[a];
-                let target_domain = &inp.spec.domains[b];
-                let allowed_dep = domain.depends_on.iter().any(|d| &d.value == b);
+        match (from, inp.owner(item.module)) {
+            (ModuleOwner::Shared, ModuleOwner::Domain(b)) => {
+                out.push(kernel(inp, r, b, &item.path, &item.name));
+            }
+            (ModuleOwner::Domain(a), ModuleOwner::Domain(b)) if a != b => {
+                let allowed_dep = inp.spec.domains[a].depends_on.iter().any(|d| d.value == b);
                 // `public` lists what other domains may name; a value handed out by the
                 // domain's API (its fields read, its methods called) is used, not named, so
                 // only `depends_on` applies to it.
                 let public = r.via_value
                     || is_public(
-                        &target_domain.public,
+                        &inp.spec.domains[b].public,
                         &item.path,
                         &inp.cb.module(item.module).path,
                         &crates,
                     );
                 if allowed_dep && public {
-                    used.entry((a.clone(), b.clone())).or_insert(idx);
+                    used.entry((a.to_string(), b.to_string())).or_insert(idx);
                     continue;
                 }
-                out.push(boundary(inp, r, a, b, &item.path, &item.name, allowed_dep, public));
+                let breach = Breach {
+                    a,
+                    b,
+                    target_path: &item.path,
+                    target_name: &item.name,
+                    allowed_dep,
+                    public,
+                };
+                out.push(boundary(inp, r, &breach));
             }
             _ => {}
         }
     }
+    sql_accesses(inp, &mut out);
+    unassigned(inp, &mut out);
+    (out, used)
+}
+
+/// A reference from domain `a` to an item of domain `b` that the spec does not allow.
+struct Breach<'a> {
+    a: &'a str,
+    b: &'a str,
+    target_path: &'a str,
+    target_name: &'a str,
+    allowed_dep: bool,
+    public: bool,
+}
+
+fn subject(
+    inp: &Inputs<'_>,
+    r: &Reference,
+    from: Option<&str>,
+    to: Option<&str>,
+    target: String,
+    kind: &'static str,
+) -> Subject {
+    Subject {
+        from_domain: from.map(str::to_string),
+        to_domain: to.map(str::to_string),
+        module: inp.module_path(r.from_module),
+        source: inp.source_item(r),
+        target,
+        kind,
+    }
+}
+
+fn kernel(inp: &Inputs<'_>, r: &Reference, b: &str, target_path: &str, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::KernelDependsOnDomain,
+        format!("the shared kernel names `{target_path}` of domain `{b}`"),
+    )
+    .with_label(Label::primary(inp.location(r), r.kind.as_str()))
+    .with_help(format!(
+        "move `{name}` into the shared kernel, or move the code that needs it into `{b}`; the kernel must not depend on a domain"
+    ))
+    .with_subject(subject(inp, r, None, Some(b), target_path.to_string(), r.kind.as_str()))
+}
+
+fn boundary(inp: &Inputs<'_>, r: &Reference, breach: &Breach<'_>) -> Diagnostic {
+    let Breach {
+        a,
+        b,
+        target_path,
+        target_name,
+        allowed_dep,
+        public,
+    } = *breach;
+    let why = match (allowed_dep, public) {
+        (false, false) => format!("`{a}` does not depend on `{b}`, and `{b}` does not expose it"),
+        (false, true) => format!("`{a}` does not declare `depends_on: [{b}]`"),
+        _ => format!("`{b}` does not expose it in `public`"),
+    };
+    let mut help = match (allowed_dep, public) {
+        (true, false) => format!("add `{target_path}` to `public` of domain `{b}`"),
+        (false, true) => format!("declare `depends_on: [{b}]` in domain `{a}`"),
+        _ => format!("add `{target_path}` to `public` of `{b}` and `{b}` to `depends_on` of `{a}`"),
+    };
+    match replacement_event(inp.spec, b, target_name) {
+        Some(e) => help.push_str(&format!(
+            ", or react to the event `{e}` that `{b}` publishes instead of reaching into it"
+        )),
+        None => help.push_str(&format!(
+            ", or replace the {} by a domain event of `{b}`",
+            if r.kind == RefKind::Call || r.kind == RefKind::MethodGuess {
+                "call"
+            } else {
+                "reference"
+            }
+        )),
+    }
+    // A field read or method call on a value reaches the type without naming it.
+    let verb = if r.via_value { "uses" } else { "names" };
+    let mut finding = Diagnostic::error(
+        Code::BoundaryViolation,
+        format!("`{a}` {verb} `{target_path}` of domain `{b}`: {why}"),
+    )
+    .with_label(Label::primary(inp.location(r), r.kind.as_str()));
+    if !allowed_dep {
+        let message = format!("`{a}` does not list `{b}` in `depends_on`");
+        finding = finding.with_label(Label::secondary(inp.declared(a), message));
+    }
+    if !public {
+        let message = format!("`{b}` does not list it in `public`");
+        finding = finding.with_label(Label::secondary(inp.declared(b), message));
+    }
+    finding.with_help(help).with_subject(subject(
+        inp,
+        r,
+        Some(a),
+        Some(b),
+        target_path.to_string(),
+        r.kind.as_str(),
+    ))
+}
+
+/// Tables named in SQL strings, as accesses from the code that holds the string.
+fn sql_accesses(inp: &Inputs<'_>, out: &mut Vec<Diagnostic>) {
     for (m, module) in inp.cb.modules.iter().enumerate() {
         let mid = ModuleId(m as u32);
-        let from = inp.owner(mid);
         for t in &module.facts.tables {
             if t.access == TableAccess::Define {
                 continue;
@@ -128,20 +224,9 @@ pub fn check(inp: &Inputs<'_>) -> Vec<Violation> {
                 TableAccess::Write => "SQL write",
                 _ => "SQL read",
             };
-            table_access(inp, &mut out, from, mid, &t.table, &r, how);
+            out.extend(table_access(inp, inp.owner(mid), &r, &t.table, how));
         }
     }
-    unassigned(inp, &mut out);
-    domain_cycles(inp, &used, &mut out);
-    out.sort_by(|a, b| {
-        (a.rule, &a.location, &a.source, &a.target).cmp(&(
-            b.rule,
-            &b.location,
-            &b.source,
-            &b.target,
-        ))
-    });
-    out
 }
 
 fn owner_item(inp: &Inputs<'_>, m: ModuleId, owner: RefOwner) -> Option<crate::resolve::ItemId> {
@@ -152,116 +237,58 @@ fn owner_item(inp: &Inputs<'_>, m: ModuleId, owner: RefOwner) -> Option<crate::r
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn boundary(
-    inp: &Inputs<'_>,
-    r: &Reference,
-    a: &str,
-    b: &str,
-    target_path: &str,
-    target_name: &str,
-    allowed_dep: bool,
-    public: bool,
-) -> Violation {
-    let why = match (allowed_dep, public) {
-        (false, false) => format!("`{a}` does not depend on `{b}`, and `{b}` does not expose it"),
-        (false, true) => format!("`{a}` does not declare `depends_on: [{b}]`"),
-        _ => format!("`{b}` does not expose it in `public`"),
-    };
-    let event = super::events::fitting_event(inp.spec, b, target_name);
-    let mut help = match (allowed_dep, public) {
-        (true, false) => format!("add `{target_path}` to `public` of domain `{b}`"),
-        (false, true) => format!("declare `depends_on: [{b}]` in domain `{a}`"),
-        _ => format!("add `{target_path}` to `public` of `{b}` and `{b}` to `depends_on` of `{a}`"),
-    };
-    match event {
-        Some(e) => help.push_str(&format!(
-            ", or react to the event `{e}` that `{b}` publishes instead of reaching into it"
-        )),
-        None => help.push_str(&format!(
-            ", or replace the {} by a domain event of `{b}`",
-            if r.kind == RefKind::Call || r.kind == RefKind::MethodGuess {
-                "call"
-            } else {
-                "reference"
-            }
-        )),
-    }
-    Violation {
-        rule: Rule::Boundary,
-        severity: Severity::Error,
-        from_domain: Some(a.to_string()),
-        to_domain: Some(b.to_string()),
-        module: inp.cb.module(r.from_module).path.clone(),
-        source: inp.source_item(r),
-        target: target_path.to_string(),
-        edge_kind: r.kind.as_str(),
-        location: inp.location(r),
-        // A field read or method call on a value reaches the type without naming it.
-        message: format!(
-            "`{a}` {} `{target_path}` of domain `{b}`: {why}",
-            if r.via_value { "uses" } else { "names" }
-        ),
-        help,
-    }
-}
-
 fn table_access(
     inp: &Inputs<'_>,
-    out: &mut Vec<Violation>,
-    from: &Owner,
-    from_module: ModuleId,
-    table: &str,
+    from: ModuleOwner<'_>,
     r: &Reference,
+    table: &str,
     how: &str,
-) {
-    let Some((b, _)) = inp
-        .spec
-        .domains
-        .iter()
-        .find(|(_, d)| d.tables.iter().any(|t| t.value.eq_ignore_ascii_case(table)))
-    else {
-        return;
-    };
+) -> Option<Diagnostic> {
+    let (b, declared) = inp.spec.domains.iter().find_map(|(name, d)| {
+        let entry = d
+            .tables
+            .iter()
+            .find(|t| t.value.eq_ignore_ascii_case(table))?;
+        Some((name, entry))
+    })?;
     // The shared kernel (schema definitions, migrations, the db layer) may touch every
     // table; the rule is about one domain reaching into another's data.
     let a = match from {
-        Owner::Domain(a) if a != b => a.as_str(),
-        _ => return,
+        ModuleOwner::Domain(a) if a != b => a,
+        _ => return None,
     };
-    let event = super::events::fitting_event(inp.spec, b, table);
     let mut help =
         format!("go through `{b}`'s public API, or keep a local projection fed by `{b}`'s events");
-    if let Some(e) = event {
+    if let Some(e) = replacement_event(inp.spec, b, table) {
         help.push_str(&format!(" (e.g. `{e}`)"));
     }
-    out.push(Violation {
-        rule: Rule::Table,
-        severity: Severity::Error,
-        from_domain: from.domain().map(str::to_string),
-        to_domain: Some(b.clone()),
-        module: inp.cb.module(from_module).path.clone(),
-        source: inp.source_item(r),
-        target: format!("table {table}"),
-        edge_kind: if how == "diesel path" {
-            "table-path"
-        } else {
-            "sql"
-        },
-        location: inp.location(r),
-        message: format!("{a} touches table `{table}` ({how}), which domain `{b}` owns"),
-        help,
-    });
+    let kind = if how == "diesel path" {
+        "table-path"
+    } else {
+        "sql"
+    };
+    let mut at = Label::primary(inp.location(r), kind);
+    if kind == "sql" {
+        // Point at the table itself rather than the whole query.
+        at.focus = Some(table.to_string());
+    }
+    let owned = Label::secondary(declared.location.clone(), format!("`{b}` owns this table"));
+    let target = format!("table {table}");
+    Some(
+        Diagnostic::error(
+            Code::ForeignTableAccess,
+            format!("{a} touches table `{table}` ({how}), which domain `{b}` owns"),
+        )
+        .with_label(at)
+        .with_label(owned)
+        .with_help(help)
+        .with_subject(subject(inp, r, Some(a), Some(b), target, kind)),
+    )
 }
 
-fn unassigned(inp: &Inputs<'_>, out: &mut Vec<Violation>) {
-    let severity = match inp.spec.unassigned {
-        UnassignedPolicy::Error => Severity::Error,
-        UnassignedPolicy::Warn => Severity::Warning,
-        UnassignedPolicy::Ignore => return,
-    };
+fn unassigned(inp: &Inputs<'_>, out: &mut Vec<Diagnostic>) {
     for (m, module) in inp.cb.modules.iter().enumerate() {
-        if inp.map.owners[m] != Owner::Unassigned {
+        if inp.map.owners[m] != ModuleOwner::Unassigned {
             continue;
         }
         // A module that defines nothing and only declares or re-exports (a crate root
@@ -272,70 +299,29 @@ fn unassigned(inp: &Inputs<'_>, out: &mut Vec<Violation>) {
         if !has_code {
             continue;
         }
-        out.push(Violation {
-            rule: Rule::Unassigned,
-            severity,
-            from_domain: None,
-            to_domain: None,
-            module: module.path.clone(),
-            source: module.path.clone(),
-            target: module.path.clone(),
-            edge_kind: "module",
-            location: Location {
-                file: inp.cb.file(module.file).display.clone().into(),
-                line: 1,
-                column: 1,
-            },
-            message: format!(
-                "module `{}` belongs to no domain and is not shared",
-                module.path
-            ),
-            help: "add it to a domain's `modules`, or to `shared` if every domain may use it"
-                .to_string(),
-        });
-    }
-}
-
-fn domain_cycles(inp: &Inputs<'_>, used: &UsedDeps, out: &mut Vec<Violation>) {
-    let mut g: petgraph::graphmap::DiGraphMap<&str, ()> = petgraph::graphmap::DiGraphMap::new();
-    for (a, b) in used.keys() {
-        g.add_edge(a.as_str(), b.as_str(), ());
-    }
-    for scc in petgraph::algo::tarjan_scc(&g) {
-        if scc.len() < 2 {
-            continue;
-        }
-        let members: BTreeSet<&str> = scc.iter().copied().collect();
-        let names: Vec<&str> = members.iter().copied().collect();
-        // Report at the first used edge inside the cycle, in name order.
-        let Some(((a, b), idx)) = used
-            .iter()
-            .find(|((a, b), _)| members.contains(a.as_str()) && members.contains(b.as_str()))
-        else {
-            continue;
+        let location = Location {
+            file: inp.cb.file(module.file).display.clone().into(),
+            line: 1,
+            column: 1,
         };
-        let r = &inp.res.refs[*idx];
-        let edges: Vec<String> = used
-            .keys()
-            .filter(|(x, y)| members.contains(x.as_str()) && members.contains(y.as_str()))
-            .map(|(x, y)| format!("{x} -> {y}"))
-            .collect();
-        out.push(Violation {
-            rule: Rule::DomainCycle,
-            severity: Severity::Error,
-            from_domain: Some(a.clone()),
-            to_domain: Some(b.clone()),
-            module: inp.cb.module(r.from_module).path.clone(),
-            source: format!("domains {}", names.join(", ")),
-            target: edges.join(", "),
-            edge_kind: r.kind.as_str(),
-            location: inp.location(r),
-            message: format!(
-                "domains {} depend on each other in a cycle ({})",
-                names.join(", "),
-                edges.join(", ")
-            ),
-            help: "break the cycle: let one side publish an event the other subscribes to, and drop that `depends_on`".to_string(),
-        });
+        out.push(
+            Diagnostic::error(
+                Code::UnassignedModule,
+                format!(
+                    "module `{}` belongs to no domain and is not shared",
+                    module.path
+                ),
+            )
+            .with_label(Label::primary(location, "module"))
+            .with_help("add it to a domain's `modules`, or to `shared` if every domain may use it")
+            .with_subject(Subject {
+                from_domain: None,
+                to_domain: None,
+                module: module.path.clone(),
+                source: module.path.clone(),
+                target: module.path.clone(),
+                kind: "module",
+            }),
+        );
     }
 }

@@ -1,13 +1,15 @@
-//! `fissure check [PATH]`: boundary violations of the spec's domain map, against an
-//! optional baseline. Exit 0 clean, 1 new violations, 2 usage or config error.
+//! `fissure check [PATH]`: boundary findings of the spec's domain map, against an
+//! optional baseline. Exit 0 clean, 1 new denied findings, 2 usage or config error.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::app::{self, BaselineConfig, BaselineUpdate, CheckConfig, CheckOutcome};
+use crate::app::{self, BaselineConfig, BaselineUpdate, CheckConfig, CheckOutcome, LevelOverrides};
+use crate::diagnostics::Code;
 use crate::report::check::{self as render, Format};
+use crate::spec::lint_code;
 
 use super::color::Colors;
 use super::progress::Spinner;
@@ -32,6 +34,15 @@ pub struct CheckArgs {
     /// Check `#[cfg(test)]` code too.
     #[arg(long)]
     pub include_tests: bool,
+    /// Fail on findings of CODE (repeatable, or comma-separated); beats the spec's `lints`.
+    #[arg(long, value_name = "CODE", value_delimiter = ',', value_parser = lint_code)]
+    pub deny: Vec<Code>,
+    /// Report findings of CODE without failing.
+    #[arg(long, value_name = "CODE", value_delimiter = ',', value_parser = lint_code)]
+    pub warn: Vec<Code>,
+    /// Drop findings of CODE.
+    #[arg(long, value_name = "CODE", value_delimiter = ',', value_parser = lint_code)]
+    pub allow: Vec<Code>,
 }
 
 impl CheckArgs {
@@ -49,6 +60,11 @@ impl CheckArgs {
             baseline: (self.baseline.clone()).map(|path| BaselineConfig { path, update }),
             include_tests: self.include_tests,
             snippets: self.format == Format::Human,
+            levels: LevelOverrides {
+                deny: self.deny.clone(),
+                warn: self.warn.clone(),
+                allow: self.allow.clone(),
+            },
         }
     }
 }

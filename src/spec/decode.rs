@@ -1,7 +1,7 @@
 //! YAML tree -> `RawSpec`. Checks the shape only (known keys, value kinds, duplicate keys)
 //! and goes on after every error, so one bad domain never hides the others.
 
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Level, Location};
 
 use super::names::did_you_mean;
 use super::raw::*;
@@ -106,6 +106,7 @@ impl<'a> Decoder<'a> {
                     ],
                 )
             }),
+            lints: RawLints(self.named(object.get("lints"), "`lints`", Self::lint)),
             domains: self.named(object.get("domains"), "`domains`", Self::domain),
             events: self.named(object.get("events"), "`events`", Self::event),
             types: self.named(object.get("types"), "`types`", Self::value_type),
@@ -153,6 +154,52 @@ impl<'a> Decoder<'a> {
             subscribes: self.list(object.get("subscribes"), "`subscribes`", Self::subscription),
             commands: self.named(object.get("commands"), "`commands`", Self::command),
         })
+    }
+
+    /// `code: level`, or `code: { level, exceptions }`. The code itself is checked by the
+    /// validator, which knows the check codes and their former names.
+    fn lint(&mut self, node: &Node, name: &At<String>) -> Option<RawLint> {
+        if !matches!(node.value, Value::Map(_)) {
+            return self.level(node, "a lint level").map(RawLint::Level);
+        }
+        let what = format!("lint `{}`", name.value);
+        let object = self.object(node, &what, keys::LINT)?;
+        Some(RawLint::Detailed(RawLintDetail {
+            level: object.get("level").and_then(|n| self.level(n, "`level`")),
+            exceptions: self.list(object.get("exceptions"), "`exceptions`", Self::exception),
+        }))
+    }
+
+    fn level(&mut self, node: &Node, what: &str) -> Option<At<Level>> {
+        self.keyword(
+            node,
+            what,
+            &[
+                ("deny", Level::Deny),
+                ("warn", Level::Warn),
+                ("allow", Level::Allow),
+            ],
+        )
+    }
+
+    fn exception(&mut self, node: &Node) -> Option<RawException> {
+        let object = self.object(node, "an exception", keys::EXCEPTION)?;
+        let exception = RawException {
+            r#in: object.get("in").and_then(|n| self.string(n, "`in`")),
+            to: object.get("to").and_then(|n| self.string(n, "`to`")),
+            reason: object
+                .get("reason")
+                .and_then(|n| self.string(n, "`reason`")),
+        };
+        if object.get("in").is_none() {
+            self.missing(
+                node.pos,
+                "in",
+                "this exception",
+                "say where the finding is allowed: `in: crate::reports::**`",
+            );
+        }
+        Some(exception)
     }
 
     fn subscription(&mut self, node: &Node) -> Option<RawSubscription> {

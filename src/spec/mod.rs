@@ -4,6 +4,7 @@
 
 mod decode;
 mod fields;
+mod lints;
 pub mod model;
 mod names;
 pub mod pattern;
@@ -15,6 +16,7 @@ pub mod source;
 mod validate;
 pub mod yaml;
 
+pub use lints::lint_code;
 pub use model::*;
 pub use source::{SourceIndex, check_against_source};
 

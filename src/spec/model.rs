@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::diagnostics::Location;
+use crate::diagnostics::{Code, Level, Location};
 
 pub use super::pattern::{ModulePattern, PatternKind, PatternRoot, Specificity};
 
@@ -38,7 +38,8 @@ pub struct Spec {
     pub system: Located<String>,
     /// Module patterns of the shared kernel, which every domain may use.
     pub shared: Vec<ModulePattern>,
-    pub unassigned: UnassignedPolicy,
+    /// The level of each check finding, and where one is allowed (`lints`, `unassigned`).
+    pub lints: Lints,
     pub domains: BTreeMap<DomainName, Domain>,
     pub events: BTreeMap<EventName, Event>,
     /// Named value objects usable as field types.
@@ -59,7 +60,8 @@ pub enum ModuleOwner<'a> {
 impl Spec {
     /// The owner of `module_path` (`shop::orders::service`): the most specific matching
     /// pattern wins. Equal specificities are rejected by validation (`module-claimed-twice`);
-    /// should one remain, the shared kernel, then the first domain by name, wins.
+    /// should one remain, a domain beats the shared kernel (naming a module in a domain is the
+    /// more deliberate statement), and the first domain by name beats the others.
     pub fn owner_of(&self, module_path: &str, crate_names: &[&str]) -> ModuleOwner<'_> {
         let shared = self
             .shared
@@ -75,7 +77,7 @@ impl Spec {
                 .map(|s| (s, ModuleOwner::Domain(&domain.name)))
         });
         let mut best: Option<(Specificity, ModuleOwner<'_>)> = None;
-        for (specificity, owner) in shared.into_iter().chain(domains) {
+        for (specificity, owner) in domains.chain(shared) {
             if best.is_none_or(|(b, _)| specificity > b) {
                 best = Some((specificity, owner));
             }
@@ -84,26 +86,62 @@ impl Spec {
     }
 }
 
-/// What to do about modules that no domain and no shared pattern claims.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum UnassignedPolicy {
-    Error,
-    #[default]
-    Warn,
-    Ignore,
+/// The spec's policy for `fissure check` findings: a level per code (from `lints`, and
+/// `unassigned` for `unassigned-module`) and exceptions. The command line's `--deny`,
+/// `--warn` and `--allow` are set on top ([`Lints::set`]); `check` applies the result in one
+/// place.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lints {
+    pub levels: BTreeMap<Code, LevelSetting>,
+    pub exceptions: Vec<Exception>,
 }
 
-impl UnassignedPolicy {
-    pub const NAMES: &'static [&'static str] = &["error", "warn", "ignore"];
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "error" => Some(UnassignedPolicy::Error),
-            "warn" => Some(UnassignedPolicy::Warn),
-            "ignore" => Some(UnassignedPolicy::Ignore),
-            _ => None,
-        }
+impl Lints {
+    /// The level findings of `code` get: the last one set, else the code's default.
+    pub fn level(&self, code: Code) -> Level {
+        self.levels
+            .get(&code)
+            .map_or(code.default_level(), |s| s.level)
     }
+
+    /// Sets a level from the command line; it beats the spec's.
+    pub fn set(&mut self, code: Code, level: Level) {
+        self.levels.insert(
+            code,
+            LevelSetting {
+                level,
+                set_at: None,
+            },
+        );
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelSetting {
+    pub level: Level,
+    /// The spec line that set it; `None` for the command line.
+    pub set_at: Option<Location>,
+}
+
+/// A place where findings of one code are allowed, as the spec's `lints` writes it. One that
+/// matches no finding is reported (`unmatched-exception`), like cargo-deny's unmatched skips.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exception {
+    pub code: Code,
+    pub location: Location,
+    /// Where the code is: matched against the item holding it and against its module.
+    pub within: ModulePattern,
+    /// What the code names; any target when absent.
+    pub to: Option<ExceptionTarget>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExceptionTarget {
+    /// An item or module pattern (`shop::orders::**`).
+    Item(ModulePattern),
+    /// A table name, for `foreign-table-access`.
+    Table(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
 use super::yaml::Pos;
+use crate::diagnostics::{Code, Level};
 
 /// A value and where it was written; in the JSON Schema it is just the value.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,7 +79,12 @@ pub struct RawSpec {
     #[schemars(default)]
     pub shared: Vec<At<String>>,
     /// What to do about modules that no domain claims: `error`, `warn` (default) or `ignore`.
+    /// The same as `lints: { unassigned-module: deny | warn | allow }`.
     pub unassigned: Option<At<RawUnassigned>>,
+    /// The level of each `fissure check` finding (`deny`, `warn`, `allow`) and the places
+    /// where one is allowed (`exceptions`), by code: `boundary-violation: warn`.
+    #[schemars(default)]
+    pub lints: RawLints,
     /// Domains by snake_case name.
     #[schemars(default)]
     pub domains: NamedMap<RawDomain>,
@@ -100,6 +106,84 @@ pub enum RawUnassigned {
     Error,
     Warn,
     Ignore,
+}
+
+/// The `lints` table: check codes (or their former names) to a level or a detailed lint.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawLints(pub NamedMap<RawLint>);
+
+impl JsonSchema for RawLints {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Lints".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let lint = generator.subschema_for::<RawLint>();
+        let names: Vec<&str> = Code::CHECK
+            .iter()
+            .flat_map(|c| std::iter::once(c.as_str()).chain(c.former_name()))
+            .collect();
+        json_schema!({
+            "type": "object",
+            "propertyNames": { "enum": names },
+            "additionalProperties": lint,
+        })
+    }
+}
+
+/// `deny`, `warn` or `allow`.
+impl JsonSchema for Level {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Level".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "enum": Level::NAMES })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "Lint")]
+pub enum RawLint {
+    /// `deny` (the finding fails the run), `warn` (reported) or `allow` (dropped).
+    Level(At<Level>),
+    Detailed(RawLintDetail),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[schemars(rename = "LintDetail")]
+pub struct RawLintDetail {
+    /// `deny`, `warn` or `allow`; the code's default when absent.
+    pub level: Option<At<Level>>,
+    /// Places where the finding is allowed. One that matches nothing is itself reported
+    /// (`unmatched-exception`).
+    #[schemars(default)]
+    pub exceptions: Vec<RawException>,
+}
+
+/// Allows a finding where it occurs: in code matching `in`, naming what matches `to`.
+#[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[schemars(rename = "LintException")]
+pub struct RawException {
+    /// A module pattern matching the module or item that holds the code
+    /// (`shop::reports::**`).
+    #[schemars(required)]
+    pub r#in: Option<At<String>>,
+    /// What it names: an item or module pattern, or for `foreign-table-access` a table name.
+    pub to: Option<At<String>>,
+    /// Why the exception is there, for the people who read the spec.
+    pub reason: Option<At<String>>,
 }
 
 /// A domain: the modules it owns, what it exposes, and the events it listens to.
@@ -285,6 +369,7 @@ pub mod keys {
         "system",
         "shared",
         "unassigned",
+        "lints",
         "domains",
         "events",
         "types",
@@ -299,6 +384,8 @@ pub mod keys {
         "subscribes",
         "commands",
     ];
+    pub const LINT: &[&str] = &["level", "exceptions"];
+    pub const EXCEPTION: &[&str] = &["in", "to", "reason"];
     pub const SUBSCRIPTION: &[&str] = &["event", "handler", "mode"];
     pub const COMMAND: &[&str] = &["description", "fields", "emits", "rejects_with"];
     pub const EVENT: &[&str] = &["from", "version", "key", "description", "fields"];

@@ -91,11 +91,7 @@ impl<'d, 'a> Validator<'d, 'a> {
             None => Located::new(String::new(), self.decoder.location(Default::default())),
         };
         let shared = self.patterns(&raw.shared);
-        let unassigned = match raw.unassigned.as_ref().map(|u| u.value) {
-            Some(RawUnassigned::Error) => UnassignedPolicy::Error,
-            Some(RawUnassigned::Ignore) => UnassignedPolicy::Ignore,
-            Some(RawUnassigned::Warn) | None => UnassignedPolicy::Warn,
-        };
+        let lints = self.lints(raw);
         let types: BTreeMap<_, _> = raw
             .types
             .0
@@ -127,7 +123,7 @@ impl<'d, 'a> Validator<'d, 'a> {
             version,
             system,
             shared,
-            unassigned,
+            lints,
             domains,
             events,
             types,
@@ -157,20 +153,23 @@ impl<'d, 'a> Validator<'d, 'a> {
     }
 
     fn patterns(&mut self, raw: &[At<String>]) -> Vec<ModulePattern> {
-        raw.iter()
-            .filter_map(|text| match ModulePattern::parse(&text.value, self.loc(text)) {
-                Ok(pattern) => Some(pattern),
-                Err(why) => {
-                    self.error(
-                        Code::InvalidModulePattern,
-                        text,
-                        format!("invalid module pattern: {why}"),
-                        Some("write `crate::a::b` (exact), `crate::a::*` (children) or `crate::a::**` (descendants)".to_string()),
-                    );
-                    None
-                }
-            })
-            .collect()
+        raw.iter().filter_map(|text| self.pattern(text)).collect()
+    }
+
+    /// A module pattern; a malformed one is reported.
+    pub(crate) fn pattern(&mut self, text: &At<String>) -> Option<ModulePattern> {
+        match ModulePattern::parse(&text.value, self.loc(text)) {
+            Ok(pattern) => Some(pattern),
+            Err(why) => {
+                self.error(
+                    Code::InvalidModulePattern,
+                    text,
+                    format!("invalid module pattern: {why}"),
+                    Some("write `crate::a::b` (exact), `crate::a::*` (children) or `crate::a::**` (descendants)".to_string()),
+                );
+                None
+            }
+        }
     }
 
     /// `at` must name one of `known`; reports `code` with the closest name otherwise.

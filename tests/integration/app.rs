@@ -54,7 +54,7 @@ fn analyze_reports_each_stage_in_order_and_returns_the_report() {
 }
 
 #[test]
-fn check_returns_the_violations_and_whether_the_run_passes() {
+fn check_returns_the_findings_and_whether_the_run_passes() {
     let hotel = fixture("hotel");
     let config = CheckConfig {
         spec: hotel.join("fissure.yaml"),
@@ -62,16 +62,16 @@ fn check_returns_the_violations_and_whether_the_run_passes() {
         baseline: None,
         include_tests: false,
         snippets: true,
+        levels: Default::default(),
     };
     let outcome = app::check(&config, &mut Quiet).expect("hotel checks");
-    assert!(!outcome.violations.is_empty());
-    assert!(!outcome.passed(), "new violations fail the run");
+    assert!(!outcome.findings.is_empty());
+    assert!(!outcome.passed(), "new denied findings fail the run");
     assert!(
-        outcome
-            .violations
-            .iter()
-            .all(|v| outcome.sources.iter().any(|s| s.path == v.location.file)),
-        "every violation's file is read for its snippet"
+        (outcome.findings.iter())
+            .flat_map(|d| &d.labels)
+            .all(|l| outcome.sources.iter().any(|s| s.path == l.location.file)),
+        "every file a finding points into (the spec too) is read for its snippet"
     );
 }
 

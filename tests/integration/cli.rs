@@ -122,10 +122,13 @@ fn cargo_fissure_runs_fissure_as_a_cargo_subcommand() {
         .args(["fissure", "check", "--help"])
         .stdout_has("Usage: cargo fissure check [OPTIONS] [PATH]")
         .run();
-    // The same run as `fissure check`, exit code included.
+    // The same run as `fissure check`, exit code included. The same arguments too: findings
+    // name the spec as the user did (the spec lines they point at).
     let hotel = fixture("hotel");
     let direct = Case::in_fixture("hotel")
-        .args(["check", "--format", "json"])
+        .args(["check", "--format", "json", "--spec"])
+        .arg(hotel.join("fissure.yaml").display().to_string())
+        .arg(hotel.display().to_string())
         .status(1)
         .run();
     let via_cargo = cargo()
@@ -135,10 +138,17 @@ fn cargo_fissure_runs_fissure_as_a_cargo_subcommand() {
         .arg(hotel.display().to_string())
         .status(1)
         .run();
+    // `Case` writes its folder (here the fixture) as `[ROOT]`.
+    let direct: serde_json::Value = serde_json::from_str(
+        &direct
+            .stdout
+            .replace("[ROOT]", &hotel.display().to_string()),
+    )
+    .expect("JSON");
     assert_eq!(
         via_cargo.json()["violations"],
-        direct.json()["violations"],
-        "the same violations through cargo"
+        direct["violations"],
+        "the same findings through cargo"
     );
 }
 

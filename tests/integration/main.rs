@@ -6,6 +6,7 @@
 
 mod analyze;
 mod app;
+mod check;
 mod cli;
 mod support;
 mod usage;

@@ -1,5 +1,6 @@
 //! GitHub Actions workflow commands: one `::error` (or `::warning`, `::notice` for known
-//! violations) annotation per violation, escaped as the runner expects.
+//! findings) annotation per finding, at its first occurrence, escaped as the runner expects;
+//! the message lists the other occurrences.
 
 use std::io::{self, Write};
 
@@ -19,26 +20,42 @@ pub fn escape_property(s: &str) -> String {
 }
 
 pub fn render(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for (i, v) in report.violations.iter().enumerate() {
-        let command = match (v.severity, report.is_new(i)) {
+    for (i, finding) in report.findings.iter().enumerate() {
+        let Some(at) = &finding.location else {
+            continue;
+        };
+        let command = match (finding.severity, report.is_new(i)) {
             (_, false) => "notice",
             (Severity::Error, true) => "error",
             (Severity::Warning, true) => "warning",
             (Severity::Note, true) => "notice",
         };
         let title = if report.is_new(i) {
-            format!("fissure {}", v.rule.id())
+            format!("fissure {}", finding.code)
         } else {
-            format!("fissure {} (known)", v.rule.id())
+            format!("fissure {} (known)", finding.code)
         };
+        let mut message = finding.message.clone();
+        let occurrences = finding.occurrences();
+        if occurrences.len() > 1 {
+            let others: Vec<String> = occurrences[1..].iter().map(ToString::to_string).collect();
+            message.push_str(&format!(
+                "\nnote: {} occurrences, also at {}",
+                occurrences.len(),
+                others.join(", ")
+            ));
+        }
+        if let Some(help) = &finding.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
         writeln!(
             out,
             "::{command} file={},line={},col={},title={}::{}",
-            escape_property(&v.location.file.display().to_string()),
-            v.location.line,
-            v.location.column,
+            escape_property(&at.file.display().to_string()),
+            at.line,
+            at.column,
             escape_property(&title),
-            escape_data(&format!("{}\nhelp: {}", v.message, v.help))
+            escape_data(&message)
         )?;
     }
     let c = report.comparison;

@@ -1,5 +1,5 @@
-//! The check report, rendered for people (`human`), machines (`json`), code scanning
-//! (`sarif`) and GitHub workflow annotations (`github`).
+//! The check report, rendered for people (`human`, through the one diagnostic renderer),
+//! machines (`json`), code scanning (`sarif`) and GitHub workflow annotations (`github`).
 
 mod github;
 mod human;
@@ -10,8 +10,8 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::check::Violation;
 use crate::check::baseline::Comparison;
+use crate::diagnostics::{Diagnostic, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -21,7 +21,8 @@ pub enum Format {
     Github,
 }
 
-/// A source file's text, for the human renderer's snippets.
+/// A file's text, for the human renderer's snippets: a source file the findings point
+/// into, or the spec.
 #[derive(Debug, Clone)]
 pub struct SourceText {
     pub path: PathBuf,
@@ -33,7 +34,8 @@ pub struct CheckReport<'a> {
     pub root: String,
     /// The spec file as the user named it.
     pub spec: String,
-    pub violations: &'a [Violation],
+    /// The findings, sorted by code, then place.
+    pub findings: &'a [Diagnostic],
     pub comparison: &'a Comparison,
     pub baseline: Option<String>,
     /// Per domain: how many modules it owns (shared kernel and unassigned included).
@@ -42,24 +44,25 @@ pub struct CheckReport<'a> {
     /// codebase says so.
     pub skipped_files: usize,
     pub elapsed: Duration,
+    /// The texts of the files the findings point into (the spec's too), for snippets.
     pub sources: &'a [SourceText],
     /// ANSI colours in human output.
     pub color: bool,
 }
 
 impl CheckReport<'_> {
-    /// Whether the violation at `i` is new (not in the baseline). Without a baseline every
-    /// violation is new.
+    /// Whether the finding at `i` is new (not in the baseline). Without a baseline every
+    /// finding is new.
     pub fn is_new(&self, i: usize) -> bool {
         self.comparison.new.contains(&i)
     }
 
-    /// The run fails when a new violation has error severity.
+    /// The run fails when a new finding has error severity (its level is `deny`).
     pub fn fails(&self) -> bool {
         self.comparison
             .new
             .iter()
-            .any(|&i| self.violations[i].severity == crate::diagnostics::Severity::Error)
+            .any(|&i| self.findings[i].severity == Severity::Error)
     }
 }
 

@@ -1,6 +1,6 @@
-//! Which declared event of a domain could replace a direct call into it: the event whose
-//! name shares a word stem with the called item (`reserve` ↔ `StockReserved`,
-//! `orders` ↔ `OrderPlaced`).
+//! The declared event a finding's help suggests instead of reaching into another domain:
+//! the event of that domain whose name shares a word stem with the item or table reached
+//! (`reserve` ↔ `StockReserved`, `orders` ↔ `OrderPlaced`).
 
 use crate::spec::Spec;
 
@@ -60,7 +60,7 @@ fn same_stem(a: &str, b: &str) -> bool {
 
 /// The declared event of `domain` that best fits a reference to `name`, if any shares a
 /// word stem with it.
-pub fn fitting_event(spec: &Spec, domain: &str, name: &str) -> Option<String> {
+pub fn replacement_event(spec: &Spec, domain: &str, name: &str) -> Option<String> {
     let wanted = words(name);
     spec.events
         .values()

@@ -129,108 +129,15 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
         //! The event contract of the system: value types, events, one enum per domain, and
         //! the registry that decodes any event from its CloudEvents type.
 
-        use std::fmt;
-
         use fissure_runtime::{Envelope, serde_json};
-        use serde::{Deserialize, Serialize, de::DeserializeOwned};
+        pub use fissure_runtime::contract::{Command, Date, Decimal, DecodeError, Event};
+        use serde::{Deserialize, Serialize};
 
         /// The system name: the first part of every event type and source.
         pub const SYSTEM: &str = #system;
 
         /// Every CloudEvents type of the system, sorted.
         pub const EVENT_TYPES: &[&str] = &[#(#all_types),*];
-
-        /// A calendar date, `YYYY-MM-DD` (ISO 8601), kept as the text it was sent as.
-        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct Date(pub String);
-
-        impl Date {
-            pub fn new(text: impl Into<String>) -> Self { Self(text.into()) }
-            pub fn as_str(&self) -> &str { &self.0 }
-        }
-
-        impl fmt::Display for Date {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(&self.0) }
-        }
-
-        /// A decimal number kept as its exact text (`"12.50"`): no float rounding on the wire.
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct Decimal(pub String);
-
-        impl Decimal {
-            pub fn new(text: impl Into<String>) -> Self { Self(text.into()) }
-            pub fn as_str(&self) -> &str { &self.0 }
-        }
-
-        impl fmt::Display for Decimal {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(&self.0) }
-        }
-
-        /// A domain event: an immutable fact, versioned, with its place on the bus.
-        pub trait Event: Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
-            /// The domain that publishes it.
-            const DOMAIN: &'static str;
-            const NAME: &'static str;
-            const VERSION: u32;
-            /// The CloudEvents type: `<system>.<domain>.<Event>.v<version>`.
-            const TYPE: &'static str;
-            /// The CloudEvents source: `<system>/<domain>`.
-            const SOURCE: &'static str;
-
-            /// The ordering and partition key (the envelope's subject), if the event has one.
-            fn partition_key(&self) -> Option<String>;
-
-            /// The envelope of this event. With a `parent` (the event being handled), the new
-            /// envelope carries its correlation id and names it as the cause.
-            fn to_envelope(&self, parent: Option<&Envelope>) -> Envelope {
-                let data = serde_json::to_value(self).unwrap_or_default();
-                let envelope = match parent {
-                    Some(parent) => Envelope::caused_by(parent, Self::SOURCE, Self::TYPE, data),
-                    None => Envelope::new(Self::SOURCE, Self::TYPE, data),
-                };
-                match self.partition_key() {
-                    Some(key) => envelope.with_subject(key),
-                    None => envelope,
-                }
-            }
-        }
-
-        /// Why an event could not be decoded.
-        #[derive(Debug)]
-        pub enum DecodeError {
-            /// No event of the system has this type.
-            UnknownType(String),
-            /// The data does not match the event's fields.
-            Data(serde_json::Error),
-        }
-
-        impl fmt::Display for DecodeError {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self {
-                    Self::UnknownType(t) => write!(f, "unknown event type `{t}`"),
-                    Self::Data(e) => write!(f, "event data does not decode: {e}"),
-                }
-            }
-        }
-
-        impl std::error::Error for DecodeError {}
-
-        /// A command of a domain, as data: a saga asks the domain to run it by sending it as a
-        /// request on the bus.
-        pub trait Command: Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
-            /// The domain that runs it.
-            const DOMAIN: &'static str;
-            const NAME: &'static str;
-            /// The CloudEvents type of a request to run it: `<system>.<domain>.<Command>.request`.
-            const TYPE: &'static str;
-
-            /// The request envelope, sent by `source`.
-            fn to_envelope(&self, source: &'static str) -> Envelope {
-                Envelope::new(source, Self::TYPE, serde_json::to_value(self).unwrap_or_default())
-            }
-        }
 
         #(#items)*
 

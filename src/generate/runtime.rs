@@ -22,6 +22,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ),
     ("src/dedup.rs", include_str!("../../runtime/src/dedup.rs")),
     (
+        "src/contract.rs",
+        include_str!("../../runtime/src/contract.rs"),
+    ),
+    (
         "src/envelope.rs",
         include_str!("../../runtime/src/envelope.rs"),
     ),

@@ -170,7 +170,7 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
         /// Runs one command per domain, the one whose event most services subscribe to, and
         /// prints the commands, the events published and what each service handled.
         pub async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-            let bus = Bus::from_env().await?;
+            let bus = Bus::from_env(events::SYSTEM).await?;
             let published = tap(&bus).await?;
             let app = App::start(bus.clone(), RetryPolicy::default()).await?;
             #(#demo_steps)*

@@ -23,7 +23,8 @@ use std::process::{Command, Stdio};
 enum Folder {
     /// A fresh temporary folder holding only the case's files.
     Temp(tempfile::TempDir),
-    /// A folder of the repository, read in place (the command must not write into it).
+    /// A folder read in place: a fixture of the repository (the command must not write into
+    /// it) or a folder the test owns.
     InPlace(PathBuf),
 }
 
@@ -75,6 +76,12 @@ impl Case {
         let case = Self::new();
         copy_tree(&super::fixture(rel), case.root());
         case
+    }
+
+    /// A case run inside `folder`, as it is: for a command run several times on the same
+    /// files (generate, then generate again). The folder outlives the case.
+    pub fn in_folder(folder: &Path) -> Self {
+        Self::with_folder(Folder::InPlace(folder.to_path_buf()))
     }
 
     fn with_folder(folder: Folder) -> Self {

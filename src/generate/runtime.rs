@@ -20,11 +20,11 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "src/consumer.rs",
         include_str!("../../runtime/src/consumer.rs"),
     ),
-    ("src/dedup.rs", include_str!("../../runtime/src/dedup.rs")),
     (
         "src/contract.rs",
         include_str!("../../runtime/src/contract.rs"),
     ),
+    ("src/dedup.rs", include_str!("../../runtime/src/dedup.rs")),
     (
         "src/envelope.rs",
         include_str!("../../runtime/src/envelope.rs"),

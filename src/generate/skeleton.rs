@@ -7,15 +7,21 @@
 //! prettyplease's layout is only kept in the `generated` modules, which rustfmt skips.
 //! Every name in them is a validated identifier (checked by `ident`).
 
-use super::names::{domain_enum, ident, service_crate};
-use super::saga::{builders, module_name, owned, plan};
-use super::service::{command_method, handler_methods, own_events};
+use super::names::{domain_enum, ident, saga_module as module_name, service_crate};
+use super::saga::{builders, plan};
+use super::spec_view::{command_method, handler_methods, own_events, owned_sagas as owned};
+use super::templates::Templates;
 use super::{GenError, GeneratedFile, user};
 use crate::spec::{Domain, Spec};
 
 const MAX_WIDTH: usize = 100;
 
-pub fn files(spec: &Spec, domain: &Domain, dir: &str) -> Result<Vec<GeneratedFile>, GenError> {
+pub fn files(
+    _templates: &Templates,
+    spec: &Spec,
+    domain: &Domain,
+    dir: &str,
+) -> Result<Vec<GeneratedFile>, GenError> {
     let runs_sagas = !owned(spec, domain).is_empty();
     let mut files = vec![
         user(format!("{dir}/src/lib.rs"), lib_rs(domain, runs_sagas)),

@@ -1,11 +1,14 @@
-//! The non-Rust files of the workspace (Cargo manifests, README, .gitignore) and the two
-//! tiny crate roots, rendered from the tera templates in `templates/*.tera`.
+//! The tera templates in `templates/`: the non-Rust files of the workspace (Cargo manifests,
+//! README, .gitignore), the two tiny crate roots, and the user's starting files
+//! ([`super::skeleton`] builds their views). Templates see views built here, never the spec
+//! model itself.
 
 use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::names::{cloud_type, service_crate};
-use super::service::{handler_methods, own_events};
+use super::saga::{mermaid, plan};
+use super::spec_view::{handler_methods, own_events};
 use super::{GenError, GeneratedFile, generated};
 use crate::spec::Spec;
 
@@ -128,7 +131,7 @@ fn view(spec: &Spec) -> Result<View, GenError> {
                 description: saga.description.clone(),
                 starts_on: saga.starts_on.value.clone(),
                 correlate_by: saga.correlate_by.value.clone(),
-                diagram: super::saga::mermaid(&super::saga::plan(spec, saga)?),
+                diagram: mermaid(&plan(spec, saga)?),
             })
         })
         .collect::<Result<Vec<_>, GenError>>()?;
@@ -140,12 +143,61 @@ fn view(spec: &Spec) -> Result<View, GenError> {
     })
 }
 
-fn engine() -> Result<Tera, GenError> {
-    let mut tera = Tera::new();
-    tera.autoescape_on(Vec::<&str>::new());
-    tera.add_raw_templates(TEMPLATES.iter().copied())
-        .map_err(template_error)?;
-    Ok(tera)
+/// The template engine with every template of `templates/` loaded.
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    pub fn new() -> Result<Self, GenError> {
+        let mut tera = Tera::new();
+        tera.autoescape_on(Vec::<&str>::new());
+        tera.add_raw_templates(TEMPLATES.iter().copied())
+            .map_err(template_error)?;
+        Ok(Self { tera })
+    }
+
+    /// Renders template `name` with the fields of `view`.
+    pub fn render(&self, name: &str, view: &impl Serialize) -> Result<String, GenError> {
+        let context = Context::from_serialize(view).map_err(template_error)?;
+        self.tera.render(name, &context).map_err(template_error)
+    }
+
+    /// The workspace's manifests, README, .gitignore and the two crate roots.
+    pub fn workspace_files(&self, spec: &Spec) -> Result<Vec<GeneratedFile>, GenError> {
+        let view = view(spec)?;
+        let mut files = Vec::new();
+        for (path, template) in [
+            ("Cargo.toml", "workspace.Cargo.toml"),
+            ("README.md", "README.md"),
+            (".gitignore", "gitignore"),
+            ("events/Cargo.toml", "events.Cargo.toml"),
+            ("events/src/lib.rs", "events.lib.rs"),
+            ("app/Cargo.toml", "app.Cargo.toml"),
+            ("app/src/main.rs", "app.main.rs"),
+        ] {
+            files.push(generated(path, self.render(template, &view)?));
+        }
+        for d in &view.domains {
+            let service = ServiceManifestView {
+                system: &view.system,
+                domain: d,
+            };
+            files.push(generated(
+                format!("services/{}/Cargo.toml", d.name),
+                self.render("service.Cargo.toml", &service)?,
+            ));
+        }
+        Ok(files)
+    }
+}
+
+/// A service's manifest sees its domain's fields and the system.
+#[derive(Serialize)]
+struct ServiceManifestView<'a> {
+    system: &'a str,
+    #[serde(flatten)]
+    domain: &'a DomainView,
 }
 
 fn template_error(e: tera::Error) -> GenError {
@@ -153,29 +205,4 @@ fn template_error(e: tera::Error) -> GenError {
         message: format!("internal error: template: {e}"),
         location: None,
     }
-}
-
-pub fn files(spec: &Spec) -> Result<Vec<GeneratedFile>, GenError> {
-    let tera = engine()?;
-    let view = view(spec)?;
-    let context = Context::from_serialize(&view).map_err(template_error)?;
-    let render = |name: &str, ctx: &Context| tera.render(name, ctx).map_err(template_error);
-    let mut files = vec![
-        generated("Cargo.toml", render("workspace.Cargo.toml", &context)?),
-        generated("README.md", render("README.md", &context)?),
-        generated(".gitignore", render("gitignore", &context)?),
-        generated("events/Cargo.toml", render("events.Cargo.toml", &context)?),
-        generated("events/src/lib.rs", render("events.lib.rs", &context)?),
-        generated("app/Cargo.toml", render("app.Cargo.toml", &context)?),
-        generated("app/src/main.rs", render("app.main.rs", &context)?),
-    ];
-    for d in &view.domains {
-        let mut ctx = Context::from_serialize(d).map_err(template_error)?;
-        ctx.insert("system", &view.system);
-        files.push(generated(
-            format!("services/{}/Cargo.toml", d.name),
-            render("service.Cargo.toml", &ctx)?,
-        ));
-    }
-    Ok(files)
 }

@@ -4,5 +4,10 @@
 //!
 //! Add a feature as `mod <feature>;` below and `tests/integration/<feature>.rs`.
 
+mod generate;
+mod generate_brokers;
+mod generate_files;
+mod generate_workspace;
 mod support;
+mod tidy;
 mod usage;

@@ -7,11 +7,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::GenError;
-use super::names::{ident, service_crate};
-use super::saga::{OutcomePlan, SagaPlan, command_path, module_name, plan};
+use crate::generate::GenError;
+use crate::generate::names::{ident, saga_module, service_crate};
+use crate::generate::saga::{OutcomePlan, SagaPlan, command_path, plan};
 use crate::spec::{FieldType, Spec};
 
+/// What sagas add to the app: `App` fields, lines of `App::start`, field inits, the demo's
+/// saga runs and the imports they need.
 #[derive(Default)]
 pub struct AppSagas {
     pub fields: Vec<TokenStream>,
@@ -31,7 +33,7 @@ pub fn wiring(spec: &Spec) -> Result<AppSagas, GenError> {
     for (n, saga) in spec.sagas.values().enumerate() {
         let p = plan(spec, saga)?;
         let krate = ident(&service_crate(&saga.owner.value), None)?;
-        let module = ident(&module_name(&saga.name), Some(&saga.location))?;
+        let module = ident(&saga_module(&saga.name), Some(&saga.location))?;
         let field = module.clone();
         out.fields.push(quote!(pub #field: Arc<SagaEngine<#krate::#module::Flow<#krate::Sagas>, AnySagaStore, T>>));
         out.lets.push(quote! {
@@ -96,27 +98,7 @@ fn demo_runs(
     let name = &saga.name;
     let correlate_by = &saga.correlate_by.value;
     let start = ident(&p.start.name, Some(&p.start.location))?;
-    let field = ident(correlate_by, Some(&saga.correlate_by.location))?;
-    // A key of its own, so the run is not mistaken for a saga the demo's commands started.
-    let fresh = match p
-        .start
-        .fields
-        .iter()
-        .find(|f| &f.name == correlate_by)
-        .map(|f| &f.ty)
-    {
-        Some(FieldType::Uuid) => {
-            let value = proc_macro2::Literal::u128_unsuffixed(
-                0x5a6a_0000_0000_4000_8000_0000_0000_0000 + n as u128,
-            );
-            quote!(start.#field = fissure_runtime::uuid::Uuid::from_u128(#value);)
-        }
-        Some(FieldType::String) => {
-            let value = format!("demo-{name}");
-            quote!(start.#field = #value.to_owned();)
-        }
-        _ => quote!(),
-    };
+    let fresh = fresh_key(p, n)?;
     let title = format!("saga {name}, success case (the services answer):");
     let success = quote! {
         println!(#title);
@@ -165,5 +147,32 @@ fn demo_runs(
             print_saga(engine.instance(&key).await?);
             bus.shutdown().await;
         }
+    })
+}
+
+/// Sets the start event's correlation field to a value of its own, so the demo's run is not
+/// mistaken for a saga the demo's commands started.
+fn fresh_key(p: &SagaPlan<'_>, n: usize) -> Result<TokenStream, GenError> {
+    let saga = p.saga;
+    let correlate_by = &saga.correlate_by.value;
+    let field = ident(correlate_by, Some(&saga.correlate_by.location))?;
+    let ty = p
+        .start
+        .fields
+        .iter()
+        .find(|f| &f.name == correlate_by)
+        .map(|f| &f.ty);
+    Ok(match ty {
+        Some(FieldType::Uuid) => {
+            let value = proc_macro2::Literal::u128_unsuffixed(
+                0x5a6a_0000_0000_4000_8000_0000_0000_0000 + n as u128,
+            );
+            quote!(start.#field = fissure_runtime::uuid::Uuid::from_u128(#value);)
+        }
+        Some(FieldType::String) => {
+            let value = format!("demo-{}", saga.name);
+            quote!(start.#field = #value.to_owned();)
+        }
+        _ => quote!(),
     })
 }

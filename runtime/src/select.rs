@@ -116,7 +116,10 @@ impl Bus {
 /// subscriptions to all types (`ALL_TYPES`) read: one stream, exchange or topic prefix.
 pub fn with_default_system(url: &str, system: &str) -> String {
     let url = url.trim();
-    if matches!(TransportKind::parse(url), Ok(TransportKind::Memory) | Err(_)) {
+    if matches!(
+        TransportKind::parse(url),
+        Ok(TransportKind::Memory) | Err(_)
+    ) {
         return url.to_owned();
     }
     let query = url.split_once('?').map_or("", |(_, q)| q);
@@ -194,7 +197,10 @@ mod tests {
     #[test]
     fn the_apps_system_is_the_default_of_broker_urls_and_system_overrides_it() {
         let cases = [
-            ("nats://127.0.0.1:4222", "nats://127.0.0.1:4222?system=hotel"),
+            (
+                "nats://127.0.0.1:4222",
+                "nats://127.0.0.1:4222?system=hotel",
+            ),
             (
                 "amqp://guest:guest@127.0.0.1:5672/%2f",
                 "amqp://guest:guest@127.0.0.1:5672/%2f?system=hotel",

@@ -39,6 +39,28 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("README.md", include_str!("../../templates/README.md.tera")),
     ("gitignore", include_str!("../../templates/gitignore.tera")),
+    // The user's starting files and the rustfmt layout they follow.
+    ("rustfmt", include_str!("../../templates/rustfmt.tera")),
+    (
+        "service.lib.rs",
+        include_str!("../../templates/service.lib.rs.tera"),
+    ),
+    (
+        "service.handlers.rs",
+        include_str!("../../templates/service.handlers.rs.tera"),
+    ),
+    (
+        "service.commands.rs",
+        include_str!("../../templates/service.commands.rs.tera"),
+    ),
+    (
+        "service.sagas.rs",
+        include_str!("../../templates/service.sagas.rs.tera"),
+    ),
+    (
+        "service.tests.handlers.rs",
+        include_str!("../../templates/service.tests.handlers.rs.tera"),
+    ),
 ];
 
 /// What the templates see of the spec (a view built here, so templates never reach into

@@ -47,11 +47,21 @@ pub(super) fn items(s: &ServiceModule<'_>) -> Result<TokenStream, GenError> {
         .collect();
     subscribed_types.sort();
     subscribed_types.dedup();
+    let dispatcher = dispatcher(&arms);
     let handler_impl = handler_impl();
     Ok(quote! {
         /// The CloudEvents types this service subscribes to.
         pub const SUBSCRIBED_TYPES: &[&str] = &[#(#subscribed_types),*];
 
+        #dispatcher
+
+        #handler_impl
+    })
+}
+
+/// `Dispatcher`: `arms` map each subscribed type to its `Handle` method.
+fn dispatcher(arms: &[TokenStream]) -> TokenStream {
+    quote! {
         /// Decodes each delivery, calls its `Handle` method and publishes what it emitted.
         pub struct Dispatcher<H, P> {
             handlers: Arc<H>,
@@ -90,9 +100,7 @@ pub(super) fn items(s: &ServiceModule<'_>) -> Result<TokenStream, GenError> {
                 Ok(out.into_envelopes())
             }
         }
-
-        #handler_impl
-    })
+    }
 }
 
 /// `Handler for Dispatcher` and `subscribe`: the dispatcher on a bus.

@@ -347,7 +347,12 @@ fn postgres_run(conninfo: &str, binary: &Path, system: &str, memory: &BTreeMap<S
         memory,
         "the flow with sagas in PostgreSQL differs"
     );
-    let rows = rows.unwrap_or_else(|e| panic!("the demo created {table}: {e}"));
+    let rows = rows.unwrap_or_else(|e| {
+        let reason = e
+            .as_db_error()
+            .map_or_else(|| e.to_string(), |d| d.message().to_owned());
+        panic!("the demo created {table}: {reason}")
+    });
     assert!(rows > 0, "the demo's sagas are in {table}");
 }
 

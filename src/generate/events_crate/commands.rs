@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::generate::GenError;
 use crate::generate::names::{ident, request_type};
-use crate::generate::types::{doc_attrs, example_body, struct_fields};
+use crate::generate::types::{data_struct, doc_attrs, example_body, struct_fields};
 use crate::spec::{Command, Domain, Spec};
 
 /// Nothing when no domain has commands.
@@ -56,14 +56,15 @@ fn command_struct(system: &str, domain: &str, command: &Command) -> Result<Token
     let example = example_body(&command.fields, &prefix)?;
     let command_name = &command.name;
     let t = request_type(system, domain, &command.name);
+    let data = data_struct(
+        &name,
+        &fields,
+        &example,
+        "A command with example data, for tests and demos.",
+    );
     Ok(quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-        pub struct #name { #(#fields,)* }
-        impl #name {
-            /// A command with example data, for tests and demos.
-            pub fn example() -> Self { #example }
-        }
+        #data
         impl Command for #name {
             const DOMAIN: &'static str = #domain;
             const NAME: &'static str = #command_name;

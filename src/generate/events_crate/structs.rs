@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::generate::GenError;
 use crate::generate::names::{cloud_type, ident};
-use crate::generate::types::{displays, doc_attrs, example_body, struct_fields};
+use crate::generate::types::{data_struct, displays, doc_attrs, example_body, struct_fields};
 use crate::spec::{Event, FieldType, Spec};
 
 pub(super) fn value_types(spec: &Spec) -> Result<Vec<TokenStream>, GenError> {
@@ -18,14 +18,15 @@ pub(super) fn value_types(spec: &Spec) -> Result<Vec<TokenStream>, GenError> {
             let doc = doc_attrs(ty.description.as_deref());
             let fields = struct_fields(&ty.fields, &none)?;
             let example = example_body(&ty.fields, &none)?;
+            let data = data_struct(
+                &name,
+                &fields,
+                &example,
+                "A value with example data, for tests and demos.",
+            );
             Ok(quote! {
                 #doc
-                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-                pub struct #name { #(#fields,)* }
-                impl #name {
-                    /// A value with example data, for tests and demos.
-                    pub fn example() -> Self { #example }
-                }
+                #data
             })
         })
         .collect()
@@ -44,6 +45,12 @@ pub(super) fn event_struct(system: &str, event: &Event) -> Result<TokenStream, G
     let example = example_body(&event.fields, &none)?;
     let key = partition_key(event)?;
     let summary = format!(" `{t}`, published by `{domain}`.");
+    let data = data_struct(
+        &name,
+        &fields,
+        &example,
+        "An event with example data, for tests and demos.",
+    );
     let separator = if doc.is_empty() {
         quote!()
     } else {
@@ -53,12 +60,7 @@ pub(super) fn event_struct(system: &str, event: &Event) -> Result<TokenStream, G
         #doc
         #separator
         #[doc = #summary]
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-        pub struct #name { #(#fields,)* }
-        impl #name {
-            /// An event with example data, for tests and demos.
-            pub fn example() -> Self { #example }
-        }
+        #data
         impl Event for #name {
             const DOMAIN: &'static str = #domain;
             const NAME: &'static str = #event_name;

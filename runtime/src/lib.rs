@@ -6,12 +6,15 @@
 //! - [`Consumer`] and [`Disposition`]: dedup + handler + retry policy, shared by transports.
 //! - [`MemoryBus`]: the in-process broker; [`Bus`]: the transport chosen from `FISSURE_BUS`.
 //! - [`EventStore`] and [`MemoryEventStore`]: streams per aggregate with optimistic concurrency.
+//! - [`contract`]: what every generated events crate shares: the `Event` and `Command`
+//!   traits, `Date`, `Decimal`, `DecodeError`.
 //! - [`saga`]: persisted saga state machines with compensations, timeouts and resume.
 
 #[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
 mod binary;
 pub mod bus;
 pub mod consumer;
+pub mod contract;
 pub mod dedup;
 pub mod envelope;
 pub mod handler;
@@ -42,7 +45,7 @@ pub use envelope::{Envelope, EnvelopeError, EnvelopeParts};
 pub use handler::{Handler, HandlerError, handler_fn, sync_handler};
 pub use memory::MemoryBus;
 pub use retry::RetryPolicy;
-pub use select::{BUS_ENV, Bus, TransportKind};
+pub use select::{BUS_ENV, Bus, TransportKind, with_default_system};
 pub use store::{EventStore, ExpectedVersion, MemoryEventStore, StoreError, StoredEvent};
 pub use time::Timestamp;
 

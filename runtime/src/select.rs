@@ -102,11 +102,36 @@ impl Bus {
         }
     }
 
-    /// Connects to the transport named by `FISSURE_BUS`, memory when unset.
-    pub async fn from_env() -> Result<Self, BusError> {
+    /// Connects to the transport named by `FISSURE_BUS`, memory when unset. `system` is the
+    /// system a broker URL without `?system=` reads (see [`with_default_system`]): an app
+    /// knows its own system, so its user types the broker's address and nothing else.
+    pub async fn from_env(system: &str) -> Result<Self, BusError> {
         let url = std::env::var(BUS_ENV).unwrap_or_else(|_| "memory".to_owned());
-        Self::connect(&url).await
+        Self::connect(&with_default_system(&url, system)).await
     }
+}
+
+/// `url` with `system=<system>` added to its query, unless it names a system already (an
+/// explicit `?system=` overrides the default) or is not a broker URL. The system is what
+/// subscriptions to all types (`ALL_TYPES`) read: one stream, exchange or topic prefix.
+pub fn with_default_system(url: &str, system: &str) -> String {
+    let url = url.trim();
+    if matches!(
+        TransportKind::parse(url),
+        Ok(TransportKind::Memory) | Err(_)
+    ) {
+        return url.to_owned();
+    }
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    if query.split('&').any(|pair| pair.starts_with("system=")) {
+        return url.to_owned();
+    }
+    let separator = match url.split_once('?') {
+        None => "?",
+        Some((_, "")) => "",
+        Some(_) => "&",
+    };
+    format!("{url}{separator}system={system}")
 }
 
 impl Publisher for Bus {
@@ -167,6 +192,36 @@ mod tests {
             TransportKind::parse("redis://x"),
             Err(BusError::UnknownTransport("redis://x".into()))
         );
+    }
+
+    #[test]
+    fn the_apps_system_is_the_default_of_broker_urls_and_system_overrides_it() {
+        let cases = [
+            (
+                "nats://127.0.0.1:4222",
+                "nats://127.0.0.1:4222?system=hotel",
+            ),
+            (
+                "amqp://guest:guest@127.0.0.1:5672/%2f",
+                "amqp://guest:guest@127.0.0.1:5672/%2f?system=hotel",
+            ),
+            (
+                "kafka://127.0.0.1:9092?partitions=3",
+                "kafka://127.0.0.1:9092?partitions=3&system=hotel",
+            ),
+            ("nats://h:4222?", "nats://h:4222?system=hotel"),
+            ("nats://h:4222?system=other", "nats://h:4222?system=other"),
+            (
+                "nats://h:4222?ack_wait_ms=5&system=other",
+                "nats://h:4222?ack_wait_ms=5&system=other",
+            ),
+            ("memory", "memory"),
+            ("", ""),
+            ("redis://x", "redis://x"),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(with_default_system(url, "hotel"), expected, "{url}");
+        }
     }
 
     #[cfg(not(any(feature = "nats", feature = "rabbitmq", feature = "kafka")))]

@@ -1,7 +1,8 @@
-//! Identifiers of generated code. Every name comes from a validated spec identifier; this
-//! module turns them into `syn` identifiers (refusing anything that is not one, keywords
-//! included, instead of panicking) and rejects specs whose names would clash with the names
-//! the generator itself introduces.
+//! Names in generated code. Every name comes from a validated spec identifier; this module
+//! turns them into token identifiers (refusing anything that is not one, keywords included,
+//! instead of panicking), derives the names generated code uses (enums, crates, CloudEvents
+//! types, saga modules), and rejects specs whose names would clash with the names the
+//! generator itself introduces.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,7 @@ use proc_macro2::{Ident, Span};
 use super::GenError;
 use crate::diagnostics::Location;
 use crate::spec::Spec;
+use crate::syntax::print::is_identifier;
 
 /// Names the events crate defines next to the spec's events and types.
 const EVENTS_CRATE_NAMES: &[&str] = &[
@@ -37,12 +39,13 @@ const SERVICE_NAMES: &[&str] = &[
 
 /// A Rust identifier for `name`, or an error when it is not one (a keyword, a path, text).
 pub fn ident(name: &str, location: Option<&Location>) -> Result<Ident, GenError> {
-    match syn::parse_str::<Ident>(name) {
-        Ok(_) => Ok(Ident::new(name, Span::call_site())),
-        Err(_) => Err(GenError {
+    if is_identifier(name) {
+        Ok(Ident::new(name, Span::call_site()))
+    } else {
+        Err(GenError {
             message: format!("`{name}` is not a Rust identifier; generated code needs one"),
             location: location.cloned(),
-        }),
+        })
     }
 }
 
@@ -89,6 +92,16 @@ pub fn service_crate(domain: &str) -> String {
 /// The CloudEvents type of an event: `<system>.<domain>.<Event>.v<version>`.
 pub fn cloud_type(system: &str, domain: &str, event: &str, version: u32) -> String {
     format!("{system}.{domain}.{event}.v{version}")
+}
+
+/// The CloudEvents type of a request to run a command: `<system>.<domain>.<Command>.request`.
+pub fn request_type(system: &str, domain: &str, command: &str) -> String {
+    format!("{system}.{domain}.{command}.request")
+}
+
+/// `booking` -> `booking_saga`, the module of a saga in its owner's generated code.
+pub fn saga_module(saga: &str) -> String {
+    format!("{saga}_saga")
 }
 
 /// Refuses specs whose event, type or command names would clash with generated names, or

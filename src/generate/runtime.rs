@@ -20,6 +20,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "src/consumer.rs",
         include_str!("../../runtime/src/consumer.rs"),
     ),
+    (
+        "src/contract.rs",
+        include_str!("../../runtime/src/contract.rs"),
+    ),
     ("src/dedup.rs", include_str!("../../runtime/src/dedup.rs")),
     (
         "src/envelope.rs",

@@ -131,3 +131,22 @@ pub fn displays(ty: &FieldType) -> bool {
         FieldType::Option(_) | FieldType::Vec(_) | FieldType::Named(_)
     )
 }
+
+/// `struct name { fields }` with serde and `example()`: the shape of every value type, event
+/// and command. `example_doc` is the doc of `example`.
+pub fn data_struct(
+    name: &proc_macro2::Ident,
+    fields: &[TokenStream],
+    example: &TokenStream,
+    example_doc: &str,
+) -> TokenStream {
+    let example_doc = format!(" {example_doc}");
+    quote! {
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        pub struct #name { #(#fields,)* }
+        impl #name {
+            #[doc = #example_doc]
+            pub fn example() -> Self { #example }
+        }
+    }
+}

@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 
 use similar::TextDiff;
 
-use super::{GeneratedFile, Owner};
+use super::{GeneratedFile, Ownership};
 
 /// What writing a file of the plan does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,11 +110,11 @@ pub fn plan_writes<'a>(
                 Err(e) if e.kind() == io::ErrorKind::NotFound => None,
                 Err(e) => return Err(io_error(&target)(e)),
             };
-            let action = match (&current, file.owner) {
+            let action = match (&current, file.ownership) {
                 (None, _) => Action::Create,
-                (Some(_), Owner::User) => Action::KeepUser,
-                (Some(c), Owner::Generated) if *c == file.content => Action::Unchanged,
-                (Some(_), Owner::Generated) => Action::Update,
+                (Some(_), Ownership::User) => Action::KeepUser,
+                (Some(c), Ownership::Generated) if *c == file.content => Action::Unchanged,
+                (Some(_), Ownership::Generated) => Action::Update,
             };
             Ok(Planned {
                 file,
@@ -158,7 +158,8 @@ pub fn drift<'a>(planned: &'a [Planned<'a>]) -> Vec<&'a Planned<'a>> {
     planned
         .iter()
         .filter(|p| {
-            p.file.owner == Owner::Generated && matches!(p.action, Action::Create | Action::Update)
+            p.file.ownership == Ownership::Generated
+                && matches!(p.action, Action::Create | Action::Update)
         })
         .collect()
 }
@@ -185,4 +186,18 @@ pub fn unified_diff(planned: &[Planned<'_>]) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_target;
+
+    #[test]
+    fn paths_that_leave_out_are_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for bad in ["../x", "/etc/passwd", "a/../../x", ""] {
+            assert!(safe_target(dir.path(), bad).is_err(), "{bad}");
+        }
+        assert!(safe_target(dir.path(), "a/b.rs").is_ok());
+    }
 }

@@ -1,8 +1,10 @@
-//! Parsing: syn turns one file into [`FileFacts`]; the tree is dropped right after.
-//! This is the only module that knows syn.
+//! Parsing: syn turns one file into [`FileFacts`]; the tree is dropped right after. And
+//! [`print`], generated tokens checked and laid out as text. This is the only module that
+//! knows syn.
 
 mod extract;
 pub mod facts;
+pub mod print;
 mod refs;
 pub mod sql;
 mod types;

@@ -8,11 +8,6 @@ use std::path::{Path, PathBuf};
 use fissure::pipeline::{self, Analysis, AnalyzeOptions};
 use fissure::resolve::Target;
 
-#[path = "../integration/support/generated.rs"]
-mod generated;
-#[allow(unused_imports)]
-pub use generated::*;
-
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")

@@ -1,5 +1,6 @@
-//! Builds of generated workspaces share one target folder, so their dependencies build
-//! once; they take turns in it (see [`Turn`]).
+//! Generated workspaces in tests: [`GeneratedWorkspace`] generates one and runs cargo in it.
+//! Their builds share one target folder, so their dependencies build once; they take turns
+//! in it (see [`Turn`]).
 
 use std::path::{Path, PathBuf};
 
@@ -67,4 +68,91 @@ fn folder_size(dir: &Path) -> u64 {
         .filter(|m| m.is_file())
         .map(|m| m.len())
         .sum()
+}
+
+/// A workspace `fissure generate` wrote into a temporary folder, built with cargo in the
+/// shared target folder (hold a [`take_turn`] while building).
+///
+/// Nothing is built `--offline`: a fresh machine with an empty cargo cache fetches what it
+/// lacks. The repository's `Cargo.lock` is copied in first, so the workspace builds with the
+/// dependency versions fissure's own runtime is tested with (and that the cache already holds
+/// once `cargo test` built the runtime), not whatever the registry's newest is today.
+pub struct GeneratedWorkspace {
+    _dir: tempfile::TempDir,
+    /// Where the spec the workspace was generated from is.
+    pub spec: PathBuf,
+    /// The workspace's root folder.
+    pub root: PathBuf,
+}
+
+impl GeneratedWorkspace {
+    /// Generates `spec_text` (written to `fissure.yaml` beside the workspace).
+    pub fn generate(spec_text: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let spec = dir.path().join("fissure.yaml");
+        std::fs::write(&spec, spec_text).expect("write the spec");
+        let workspace = Self {
+            root: dir.path().join("ws"),
+            spec,
+            _dir: dir,
+        };
+        workspace.regenerate();
+        workspace
+    }
+
+    /// Generates `fixtures/<rel>`.
+    pub fn from_fixture(rel: &str) -> Self {
+        let text = std::fs::read_to_string(super::fixture(rel)).expect("read the fixture spec");
+        Self::generate(&text)
+    }
+
+    /// Runs `fissure generate` again from the (maybe edited) spec.
+    pub fn regenerate(&self) {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_fissure"))
+            .arg("generate")
+            .arg("--spec")
+            .arg(&self.spec)
+            .arg("--out")
+            .arg(&self.root)
+            .output()
+            .expect("fissure runs");
+        assert!(
+            out.status.success(),
+            "fissure generate failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::copy(
+            super::repo().join("Cargo.lock"),
+            self.root.join("Cargo.lock"),
+        )
+        .expect("copy Cargo.lock");
+    }
+
+    /// `cargo ARGS` in the workspace, in the shared target folder.
+    pub fn cargo(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO"))
+            .args(args)
+            .current_dir(&self.root)
+            .env("CARGO_TARGET_DIR", generated_target_dir())
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("cargo runs")
+    }
+
+    /// `cargo ARGS`, which must succeed; returns its stderr.
+    pub fn cargo_ok(&self, args: &[&str]) -> String {
+        let out = self.cargo(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            out.status.success(),
+            "cargo {args:?} failed:\n{stderr}\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        stderr
+    }
+
+    /// A file of the workspace.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
 }

@@ -100,12 +100,17 @@ fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// The producer's connections, for metadata and watermarks. A consumer's connection to a
+/// partition's leader carries its long-polling fetch (up to `fetch.wait.max.ms`, 500 ms), and a
+/// broker answers the requests of one connection in order: a lookup sent through the consumer
+/// waits behind that fetch, each one, which made every drain take seconds.
+type Cluster = rdkafka::client::Client<
+    rdkafka::producer::future_producer::FutureProducerContext<DefaultClientContext>,
+>;
+
 /// Every partition of the topics `topics` reads, as the cluster knows them now.
-fn partitions(
-    consumer: &impl KafkaConsumer<Ctx>,
-    topics: &Topics,
-) -> KafkaResult<TopicPartitionList> {
-    let metadata = consumer.fetch_metadata(None, STEP)?;
+fn partitions(cluster: &Cluster, topics: &Topics) -> KafkaResult<TopicPartitionList> {
+    let metadata = cluster.fetch_metadata(None, STEP)?;
     let mut list = TopicPartitionList::new();
     for t in metadata.topics().iter().filter(|t| topics.reads(t.name())) {
         for p in t.partitions() {
@@ -117,12 +122,16 @@ fn partitions(
 
 /// Sets the position of every partition the group never committed to its end: a new
 /// subscription receives the events published from now on, as on the other transports.
-fn start_at_end(consumer: &impl KafkaConsumer<Ctx>, topics: &Topics) -> KafkaResult<()> {
-    let committed = consumer.committed_offsets(partitions(consumer, topics)?, STEP)?;
+fn start_at_end(
+    consumer: &impl KafkaConsumer<Ctx>,
+    cluster: &Cluster,
+    topics: &Topics,
+) -> KafkaResult<()> {
+    let committed = consumer.committed_offsets(partitions(cluster, topics)?, STEP)?;
     let mut ends = Vec::new();
     for p in committed.elements() {
         if !matches!(p.offset(), Offset::Offset(_)) {
-            let (_, high) = consumer.fetch_watermarks(p.topic(), p.partition(), STEP)?;
+            let (_, high) = cluster.fetch_watermarks(p.topic(), p.partition(), STEP)?;
             ends.push((p.topic().to_owned(), p.partition(), high));
         }
     }
@@ -133,10 +142,14 @@ fn start_at_end(consumer: &impl KafkaConsumer<Ctx>, topics: &Topics) -> KafkaRes
 }
 
 /// Whether the group's committed positions reached the end of every partition it reads.
-fn caught_up(consumer: &impl KafkaConsumer<Ctx>, topics: &Topics) -> KafkaResult<bool> {
-    let committed = consumer.committed_offsets(partitions(consumer, topics)?, STEP)?;
+fn caught_up(
+    consumer: &impl KafkaConsumer<Ctx>,
+    cluster: &Cluster,
+    topics: &Topics,
+) -> KafkaResult<bool> {
+    let committed = consumer.committed_offsets(partitions(cluster, topics)?, STEP)?;
     for p in committed.elements() {
-        let (low, high) = consumer.fetch_watermarks(p.topic(), p.partition(), STEP)?;
+        let (low, high) = cluster.fetch_watermarks(p.topic(), p.partition(), STEP)?;
         let at = match p.offset() {
             Offset::Offset(n) => n,
             _ => low,
@@ -175,8 +188,12 @@ impl Transport for KafkaBus {
             .create_with_context(ctx)
             .map_err(|e| BusError::Transport(format!("consumer group `{group}`: {e}")))?;
         let consumer = Arc::new(consumer);
-        let (c, t) = (Arc::clone(&consumer), topics.clone());
-        blocking(move || start_at_end(c.as_ref(), &t))
+        let (c, t, cluster) = (
+            Arc::clone(&consumer),
+            topics.clone(),
+            self.inner.producer.clone(),
+        );
+        blocking(move || start_at_end(c.as_ref(), cluster.client(), &t))
             .await
             .map_err(|e| BusError::Transport(format!("positions of group `{group}`: {e}")))?;
         let patterns = topics.patterns();
@@ -258,7 +275,9 @@ impl Transport for KafkaBus {
                     idle = false;
                     break;
                 }
-                let done = blocking(move || caught_up(consumer.as_ref(), &topics)).await;
+                let cluster = self.inner.producer.clone();
+                let done =
+                    blocking(move || caught_up(consumer.as_ref(), cluster.client(), &topics)).await;
                 if done != Ok(true) {
                     idle = false;
                     break;

@@ -32,6 +32,7 @@ pub(super) struct Sub {
     consumer: Arc<GroupConsumer>,
     lanes: Arc<Lanes<KafkaDelivery>>,
     offsets: Arc<Mutex<Offsets>>,
+    aborted: Arc<AtomicBool>,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -49,12 +50,19 @@ pub(super) fn consumer_config(settings: &KafkaSettings, group: &str) -> ClientCo
         .set("auto.offset.reset", "earliest")
         // New topics of an `ALL_TYPES` subscription are found within a second, not 5 minutes.
         .set("topic.metadata.refresh.interval.ms", "1000");
+    if let Some(ms) = settings.session_timeout_ms {
+        // librdkafka wants heartbeats well inside the session; a third is Kafka's advice.
+        c.set("session.timeout.ms", ms.to_string())
+            .set("heartbeat.interval.ms", (ms / 3).to_string());
+    }
     c
 }
 
 /// The consumer's callbacks: commits answered, partitions taken away.
 pub(super) struct Ctx {
     offsets: Arc<Mutex<Offsets>>,
+    /// Set by [`KafkaBus::abort`]: the consumer is closing as a crash would leave it.
+    aborted: Arc<AtomicBool>,
 }
 
 impl ClientContext for Ctx {}
@@ -62,8 +70,13 @@ impl ClientContext for Ctx {}
 impl ConsumerContext for Ctx {
     fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         if let Rebalance::Revoke(partitions) = rebalance {
-            // Hand over what is settled, so the next owner does not redo it.
-            let settled = lock(&self.offsets).take_commits();
+            // Hand over what is settled, so the next owner does not redo it; unless the bus
+            // was aborted, which commits nothing more (closing the consumer revokes too).
+            let settled = if self.aborted.load(Ordering::SeqCst) {
+                Vec::new()
+            } else {
+                lock(&self.offsets).take_commits()
+            };
             if !settled.is_empty() {
                 let _ = consumer.commit(&list_of(&settled), CommitMode::Sync);
             }
@@ -181,8 +194,10 @@ impl Transport for KafkaBus {
         self.ensure_topics(&create).await?;
 
         let offsets = Arc::new(Mutex::new(Offsets::default()));
+        let aborted = Arc::new(AtomicBool::new(false));
         let ctx = Ctx {
             offsets: Arc::clone(&offsets),
+            aborted: Arc::clone(&aborted),
         };
         let consumer: GroupConsumer = consumer_config(s, &group)
             .create_with_context(ctx)
@@ -229,6 +244,7 @@ impl Transport for KafkaBus {
                 consumer,
                 lanes,
                 offsets,
+                aborted,
                 tasks,
             },
         );
@@ -305,6 +321,7 @@ impl KafkaBus {
         self.inner.closed.store(true, Ordering::SeqCst);
         let subs: Vec<Sub> = self.subs().drain().map(|(_, s)| s).collect();
         for sub in &subs {
+            sub.aborted.store(true, Ordering::SeqCst);
             for t in &sub.tasks {
                 t.abort();
             }

@@ -7,23 +7,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fissure_runtime::{
-    Bus, Envelope, HandlerError, MemoryDedup, Publisher, RetryPolicy, Subscription, Transport,
-    sync_handler,
+    Bus, Envelope, HandlerError, Publisher, RetryPolicy, Subscription, Transport, sync_handler,
 };
-use serde_json::json;
 
-/// Stops a bus the way a crash does: consumers gone, nothing acked.
-pub async fn kill(bus: &Bus) {
-    match bus {
-        #[cfg(feature = "nats")]
-        Bus::Nats(b) => b.abort(),
-        #[cfg(feature = "rabbitmq")]
-        Bus::RabbitMq(b) => b.abort().await,
-        #[cfg(feature = "kafka")]
-        Bus::Kafka(b) => b.abort(),
-        other => other.shutdown().await,
-    }
-}
+use super::crash::{self, Child};
+use super::inbox::WatchedInbox;
+use serde_json::json;
 
 fn ty(system: &str, event: &str) -> String {
     format!("{system}.orders.{event}.v1")
@@ -103,67 +92,136 @@ impl Ledger {
     }
 }
 
-/// A consumer killed in the middle of 10,000 events and started again: every event is handled
-/// once. The dedup store outlives the consumer, as a durable inbox does.
+/// A consumer process killed (SIGKILL) in the middle of `events` events, at the moment some of
+/// its handlers have written their effects and not returned, then a new consumer of the same
+/// subscription: every event handled exactly once across the two, the events the dead process
+/// was handling come back (it acknowledged and committed nothing), and the new consumer's
+/// inbox, which holds the ids the dead one recorded, turns away exactly the redeliveries of
+/// events already handled.
 pub async fn kill_and_restart(url: &str, system: &str, events: u64) {
-    let ledger = Arc::new(Ledger::default());
-    let inbox = Arc::new(MemoryDedup::new(1 << 20));
-    let subscription = || {
-        Subscription::new("ledger.kill-restart", [ty(system, "OrderPlaced")])
-            .with_dedup(inbox.clone())
-            .with_lanes(8)
-    };
-    let handler = |ledger: Arc<Ledger>| {
-        sync_handler(move |e| {
-            ledger.record(e.id());
-            Ok(())
-        })
-    };
-    let first = Bus::connect(url).await.unwrap();
-    first
-        .subscribe(subscription(), handler(Arc::clone(&ledger)))
-        .await
-        .unwrap();
+    let subscription = "ledger.kill-restart";
+    let hang_after = (events / 3) as usize;
+    let mut child = Child::start(url, &ty(system, "OrderPlaced"), subscription, hang_after);
     let publisher = Bus::connect(url).await.unwrap();
     let all: Vec<Envelope> = (0..events)
         .map(|n| event(system, &format!("k{}", n % 97), n))
         .collect();
-    let ids: HashSet<uuid::Uuid> = all.iter().map(Envelope::id).collect();
+    let by_id: HashMap<uuid::Uuid, Envelope> = all.iter().map(|e| (e.id(), e.clone())).collect();
     let p = publisher.clone();
     let publishing = tokio::spawn(async move {
         for chunk in all.chunks(500) {
             p.publish_all(chunk.to_vec()).await.unwrap();
         }
     });
-    // The first delivery can wait for a consumer-group join (Kafka) on a loaded machine; the
-    // kill is timed from the first handled event, so it lands mid-stream either way.
-    let started = Instant::now();
-    while ledger.handled() == 0 && started.elapsed() < Duration::from_secs(120) {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    let flowing = Instant::now();
-    while ledger.handled() < (events / 3) as usize && flowing.elapsed() < Duration::from_secs(30) {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    let at_kill = ledger.handled();
-    kill(&first).await;
-    assert!(
-        at_kill > 0 && at_kill < events as usize,
-        "the kill must land mid-stream, {at_kill} handled"
+    let crashed = tokio::task::spawn_blocking(move || {
+        child.wait_all_lanes_stuck(hang_after);
+        child.kill()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        crashed.len(),
+        hang_after + crash::LANES,
+        "every lane of the killed consumer stops in a handler after the first {hang_after} events"
     );
+    assert!(
+        crashed.len() < events as usize,
+        "the kill must land mid-stream"
+    );
+
+    // The restarted consumer: its inbox knows what the dead one recorded.
+    let inbox = Arc::new(WatchedInbox::new());
+    inbox.handled_before(crashed.iter().map(|id| &by_id[id]));
+    let ledger = Arc::new(Ledger::default());
+    let l = Arc::clone(&ledger);
     let second = Bus::connect(url).await.unwrap();
     second
-        .subscribe(subscription(), handler(Arc::clone(&ledger)))
+        .subscribe(
+            Subscription::new(subscription, [ty(system, "OrderPlaced")])
+                .with_dedup(inbox.clone())
+                .with_lanes(8),
+            sync_handler(move |e| {
+                l.record(e.id());
+                Ok(())
+            }),
+        )
         .await
         .unwrap();
     publishing.await.unwrap();
     second.drain().await;
-    let seen: HashSet<uuid::Uuid> = ledger.runs.lock().unwrap().keys().copied().collect();
-    assert_eq!(seen.len(), events as usize, "killed at {at_kill}");
-    assert_eq!(seen, ids);
-    assert_eq!(ledger.twice(), 0, "an event was handled twice");
+
+    let ids: HashSet<uuid::Uuid> = by_id.keys().copied().collect();
+    handled_once_across_the_crash(&crashed, &ledger, &ids);
+    redeliveries_absorbed(&crashed[hang_after..], &crashed, &inbox);
     second.shutdown().await;
     publisher.shutdown().await;
+}
+
+/// The handler ran exactly once per event over both processes.
+fn handled_once_across_the_crash(
+    crashed: &[uuid::Uuid],
+    ledger: &Ledger,
+    ids: &HashSet<uuid::Uuid>,
+) {
+    let before: HashSet<uuid::Uuid> = crashed.iter().copied().collect();
+    assert_eq!(
+        before.len(),
+        crashed.len(),
+        "the killed consumer handled an event twice"
+    );
+    assert_eq!(
+        ledger.twice(),
+        0,
+        "the restarted consumer handled an event twice"
+    );
+    let after: HashSet<uuid::Uuid> = ledger.runs.lock().unwrap().keys().copied().collect();
+    let again: Vec<_> = before.intersection(&after).collect();
+    assert!(
+        again.is_empty(),
+        "{} events handled before and after the crash, e.g. {:?}",
+        again.len(),
+        &again[..again.len().min(3)]
+    );
+    assert_eq!(before.len() + after.len(), ids.len(), "lost events");
+    assert_eq!(&(&before | &after), ids);
+}
+
+/// The events whose handlers were stuck at the kill came back, and the inbox turned away
+/// exactly the deliveries of events already handled (by the dead process, or a second
+/// delivery to the new one), counted from the delivery log, not from the inbox's answers.
+fn redeliveries_absorbed(stuck: &[uuid::Uuid], crashed: &[uuid::Uuid], inbox: &WatchedInbox) {
+    let before: HashSet<uuid::Uuid> = crashed.iter().copied().collect();
+    let deliveries = inbox.deliveries();
+    let mut first_seen = HashSet::new();
+    let redelivered = deliveries
+        .iter()
+        .filter(|id| before.contains(id) || !first_seen.insert(**id))
+        .count();
+    let of_the_dead = deliveries.iter().filter(|id| before.contains(id)).count();
+    eprintln!(
+        "kill_and_restart: killed after {} handled; the new consumer got {} deliveries, \
+         {redelivered} of them redeliveries ({of_the_dead} of events the killed one handled), \
+         {} turned away by its inbox",
+        before.len(),
+        deliveries.len(),
+        inbox.hits()
+    );
+    let delivered: HashSet<uuid::Uuid> = deliveries.iter().copied().collect();
+    let missing = stuck.iter().filter(|id| !delivered.contains(id)).count();
+    assert_eq!(
+        missing,
+        0,
+        "of the {} events whose handlers were running when the consumer was killed, {missing} \
+         did not come back: something acknowledged them, which a crash does not do",
+        stuck.len()
+    );
+    assert_eq!(
+        inbox.hits(),
+        redelivered,
+        "the inbox turned away {} deliveries; {redelivered} were redeliveries of handled events \
+         ({of_the_dead} of events the killed consumer handled)",
+        inbox.hits()
+    );
 }
 
 /// A handler failing on one key: retried with growing delays, dead-lettered after the limit,

@@ -8,6 +8,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::{scenarios, unique};
 use fissure_runtime::kafka::rdkafka::mocking::MockCluster;
 use fissure_runtime::kafka::rdkafka::producer::DefaultProducerContext;
@@ -67,6 +69,45 @@ async fn a_consumer_killed_mid_stream_and_restarted_handles_every_event_once() {
     common::within(
         "kill_and_restart",
         scenarios::kill_and_restart(&url, &system, 10_000),
+    )
+    .await;
+}
+
+/// The mock cluster's broker as the connection-loss scenario sees it: a round-trip time of a
+/// minute is a broker that stopped answering; down then up closes every client connection.
+struct MockOutage<'a>(&'a Mock);
+
+/// The only broker of a `MockCluster::new(1)`.
+const BROKER: i32 = 1;
+
+impl scenarios::Outage for MockOutage<'_> {
+    fn hang(&self) {
+        self.0
+            .broker_round_trip_time(BROKER, Duration::from_secs(60))
+            .unwrap();
+    }
+
+    /// The mock does not count its connections: 1.
+    fn cut(&self) -> usize {
+        self.0.broker_down(BROKER).unwrap();
+        self.0
+            .broker_round_trip_time(BROKER, Duration::ZERO)
+            .unwrap();
+        self.0.broker_up(BROKER).unwrap();
+        1
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_every_connection_loses_nothing() {
+    let (url, system, cluster) = cluster("ledger.cut");
+    let Some(mock) = cluster else {
+        eprintln!("skipped: dropping connections needs the mock cluster, FISSURE_KAFKA_URL is set");
+        return;
+    };
+    common::within(
+        "connections_dropped",
+        scenarios::connections_dropped(&url, &system, &MockOutage(&mock)),
     )
     .await;
 }

@@ -335,8 +335,28 @@ pub async fn per_key_order(url: &str, system: &str) {
     bus.shutdown().await;
 }
 
-/// Every connection dropped twice during a run: publishing and consuming resume, nothing lost.
-pub async fn connections_dropped(url: &str, system: &str, proxy: &super::proxy::Proxy) {
+/// What the connection-loss scenario does to the network between the clients and a broker.
+pub trait Outage {
+    /// The broker stops answering: nothing sent from now on gets a reply until [`Outage::cut`].
+    fn hang(&self);
+    /// Every client connection is closed and the broker answers again; returns how many
+    /// connections were open (1 where the broker does not tell).
+    fn cut(&self) -> usize;
+}
+
+impl Outage for super::proxy::Proxy {
+    fn hang(&self) {
+        self.freeze();
+    }
+    fn cut(&self) -> usize {
+        super::proxy::Proxy::cut(self)
+    }
+}
+
+/// Every connection dropped twice during a run, each time while a publish is waiting for the
+/// broker's confirmation and the consumer is mid-stream: that publish and the later ones go
+/// through once the clients reconnected, consuming resumes, nothing is lost.
+pub async fn connections_dropped(url: &str, system: &str, outage: &impl Outage) {
     let bus = Bus::connect(url).await.unwrap();
     let ledger = Arc::new(Ledger::default());
     let l = Arc::clone(&ledger);
@@ -349,31 +369,68 @@ pub async fn connections_dropped(url: &str, system: &str, proxy: &super::proxy::
     )
     .await
     .unwrap();
-    let total = 3_000u64;
-    let all: Vec<Envelope> = (0..total)
+    let (total, chunk, outages_at) = (3_000usize, 100usize, [8usize, 18]);
+    let all: Vec<Envelope> = (0..total as u64)
         .map(|n| event(system, &format!("k{}", n % 13), n))
         .collect();
     let ids: HashSet<uuid::Uuid> = all.iter().map(Envelope::id).collect();
-    let p = bus.clone();
+    // The publisher stops before chunks `outages_at` until the broker hangs, so the publish of
+    // that chunk is in flight, never confirmed, when the connections are cut.
+    let (at_outage, mut publisher_waits) = tokio::sync::mpsc::channel::<usize>(1);
+    let (hung, mut broker_hangs) = tokio::sync::mpsc::channel::<()>(1);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (c, p, l) = (Arc::clone(&calls), bus.clone(), Arc::clone(&ledger));
     let publishing = tokio::spawn(async move {
-        for chunk in all.chunks(100) {
-            p.publish_all(chunk.to_vec()).await.unwrap();
+        for (k, events) in all.chunks(chunk).enumerate() {
+            if outages_at.contains(&k) {
+                // The consumer is mid-stream: it has caught up with most of what was sent.
+                wait_until(|| l.handled() + 2 * chunk >= k * chunk).await;
+                at_outage.send(k * chunk).await.unwrap();
+                broker_hangs.recv().await.unwrap();
+            }
+            c.fetch_add(1, Ordering::SeqCst);
+            p.publish_all(events.to_vec()).await.unwrap();
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     });
-    let mut cuts = 0;
-    for threshold in [total / 4, total / 2] {
-        let t0 = Instant::now();
-        while (ledger.handled() as u64) < threshold && t0.elapsed() < Duration::from_secs(30) {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        cuts += proxy.cut();
+    let mut cuts = Vec::new();
+    while cuts.len() < outages_at.len() {
+        let Some(published) = publisher_waits.recv().await else {
+            break; // The publisher stopped: its error is reported below.
+        };
+        outage.hang();
+        let started = calls.load(Ordering::SeqCst);
+        hung.send(()).await.unwrap();
+        wait_until(|| calls.load(Ordering::SeqCst) > started).await;
+        let in_flight = calls.load(Ordering::SeqCst) > started;
+        cuts.push((outage.cut(), in_flight, published, ledger.handled()));
     }
-    assert!(cuts >= 2, "the proxy cut {cuts} connections");
     publishing.await.unwrap();
+    eprintln!("connections_dropped: (closed, publish waiting, published, handled) = {cuts:?}");
+    assert_eq!(
+        cuts.len(),
+        outages_at.len(),
+        "the publisher skipped an outage"
+    );
+    for (closed, in_flight, published, handled) in &cuts {
+        assert!(
+            *closed >= 1 && *in_flight && *published < total && (1..total).contains(handled),
+            "each cut must close connections while a publish waits and the consumer is \
+             mid-stream; (closed, publish waiting, published, handled) = {cuts:?}"
+        );
+    }
     bus.drain().await;
     let seen: HashSet<uuid::Uuid> = ledger.runs.lock().unwrap().keys().copied().collect();
     assert_eq!(seen.len(), ids.len());
     assert_eq!(seen, ids);
     bus.shutdown().await;
+}
+
+/// Polls `done` every 5 ms; gives up after 30 s (a hang detector: the assertions that follow
+/// then say what did not happen).
+async fn wait_until(done: impl Fn() -> bool) {
+    let t0 = Instant::now();
+    while !done() && t0.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }

@@ -1,6 +1,7 @@
 //! The PostgreSQL event store, transactional outbox and inbox against a real server
-//! (`FISSURE_POSTGRES_URL`), with NATS as the broker the outbox relays to (`FISSURE_NATS_URL`).
-//! Each test uses its own tables and drops them at the end.
+//! (`FISSURE_POSTGRES_URL`), with NATS as the broker the outbox relays to (`FISSURE_NATS_URL`;
+//! the outbox tests need the `nats` feature too). Each test uses its own tables and NATS
+//! stream and drops them at the end.
 #![cfg(feature = "postgres")]
 
 mod common;

@@ -117,6 +117,70 @@ async fn the_dedup_store_is_pluggable_and_outlives_a_bus() {
     assert_eq!(store.len(), 1);
 }
 
+/// At-least-once: a delivery stays pending while its handler runs, a transient failure
+/// delivers it again, and it counts as done only once a handler returned `Ok`.
+#[tokio::test(start_paused = true)]
+async fn an_event_stays_pending_until_a_delivery_of_it_succeeds() {
+    let bus = MemoryBus::new();
+    let deliveries = Arc::new(AtomicUsize::new(0));
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let (d, g) = (Arc::clone(&deliveries), Arc::clone(&gate));
+    bus.subscribe(
+        Subscription::new("ledger", [REGISTERED]).with_retry(
+            RetryPolicy::default()
+                .with_max_attempts(5)
+                .with_backoff(Duration::from_millis(50), Duration::from_secs(1))
+                .with_jitter(false),
+        ),
+        handler_fn(move |_: &Envelope| {
+            let (d, g) = (Arc::clone(&d), Arc::clone(&g));
+            async move {
+                let n = d.fetch_add(1, Ordering::SeqCst) + 1;
+                // Each delivery waits until the test lets it finish.
+                g.acquire().await.unwrap().forget();
+                if n < 3 {
+                    return Err(HandlerError::transient("not yet"));
+                }
+                Ok(())
+            }
+        }),
+    )
+    .await
+    .unwrap();
+    bus.publish(event(REGISTERED, "u-1", 1)).await.unwrap();
+    let drained = tokio::spawn({
+        let bus = bus.clone();
+        async move { bus.drain().await }
+    });
+    for delivery in 1..=3 {
+        // Paused clock: the ten seconds pass at once when nothing else can run.
+        let came = tokio::time::timeout(Duration::from_secs(10), async {
+            while deliveries.load(Ordering::SeqCst) < delivery {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        });
+        assert!(came.await.is_ok(), "delivery {delivery} never came");
+        assert_eq!(
+            bus.pending(),
+            1,
+            "delivery {delivery} is running: not acked yet"
+        );
+        assert!(
+            !drained.is_finished(),
+            "drain returned during delivery {delivery}"
+        );
+        gate.add_permits(1);
+    }
+    drained.await.unwrap();
+    assert_eq!(
+        deliveries.load(Ordering::SeqCst),
+        3,
+        "two failures, then success"
+    );
+    assert_eq!(bus.pending(), 0);
+    assert!(bus.dead_letters("ledger").await.unwrap().is_empty());
+}
+
 /// Paused tokio time: timers fire exactly at their deadlines, so the backoff is asserted
 /// exactly, not against the wall clock.
 #[tokio::test(start_paused = true)]

@@ -94,3 +94,11 @@ async fn dropping_every_connection_loses_nothing() {
     .await;
     cleanup(&url, &system, &["ledger.cut"]).await;
 }
+
+/// The consumer process `a_consumer_killed_mid_stream_and_restarted_handles_every_event_once`
+/// starts and kills (`common::crash`); run on its own it does nothing.
+#[test]
+#[ignore = "the child process of the kill test, started by it"]
+fn crash_child() {
+    common::crash::child_main();
+}

@@ -134,6 +134,14 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ),
     ("src/time.rs", include_str!("../../runtime/src/time.rs")),
     (
+        "tests/common/crash.rs",
+        include_str!("../../runtime/tests/common/crash.rs"),
+    ),
+    (
+        "tests/common/inbox.rs",
+        include_str!("../../runtime/tests/common/inbox.rs"),
+    ),
+    (
         "tests/common/mod.rs",
         include_str!("../../runtime/tests/common/mod.rs"),
     ),

@@ -32,6 +32,7 @@ pub(super) struct Sub {
     consumer: Arc<GroupConsumer>,
     lanes: Arc<Lanes<KafkaDelivery>>,
     offsets: Arc<Mutex<Offsets>>,
+    aborted: Arc<AtomicBool>,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -49,12 +50,19 @@ pub(super) fn consumer_config(settings: &KafkaSettings, group: &str) -> ClientCo
         .set("auto.offset.reset", "earliest")
         // New topics of an `ALL_TYPES` subscription are found within a second, not 5 minutes.
         .set("topic.metadata.refresh.interval.ms", "1000");
+    if let Some(ms) = settings.session_timeout_ms {
+        // librdkafka wants heartbeats well inside the session; a third is Kafka's advice.
+        c.set("session.timeout.ms", ms.to_string())
+            .set("heartbeat.interval.ms", (ms / 3).to_string());
+    }
     c
 }
 
 /// The consumer's callbacks: commits answered, partitions taken away.
 pub(super) struct Ctx {
     offsets: Arc<Mutex<Offsets>>,
+    /// Set by [`KafkaBus::abort`]: the consumer is closing as a crash would leave it.
+    aborted: Arc<AtomicBool>,
 }
 
 impl ClientContext for Ctx {}
@@ -62,8 +70,13 @@ impl ClientContext for Ctx {}
 impl ConsumerContext for Ctx {
     fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         if let Rebalance::Revoke(partitions) = rebalance {
-            // Hand over what is settled, so the next owner does not redo it.
-            let settled = lock(&self.offsets).take_commits();
+            // Hand over what is settled, so the next owner does not redo it; unless the bus
+            // was aborted, which commits nothing more (closing the consumer revokes too).
+            let settled = if self.aborted.load(Ordering::SeqCst) {
+                Vec::new()
+            } else {
+                lock(&self.offsets).take_commits()
+            };
             if !settled.is_empty() {
                 let _ = consumer.commit(&list_of(&settled), CommitMode::Sync);
             }
@@ -100,12 +113,17 @@ fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// The producer's connections, for metadata and watermarks. A consumer's connection to a
+/// partition's leader carries its long-polling fetch (up to `fetch.wait.max.ms`, 500 ms), and a
+/// broker answers the requests of one connection in order: a lookup sent through the consumer
+/// waits behind that fetch, each one, which made every drain take seconds.
+type Cluster = rdkafka::client::Client<
+    rdkafka::producer::future_producer::FutureProducerContext<DefaultClientContext>,
+>;
+
 /// Every partition of the topics `topics` reads, as the cluster knows them now.
-fn partitions(
-    consumer: &impl KafkaConsumer<Ctx>,
-    topics: &Topics,
-) -> KafkaResult<TopicPartitionList> {
-    let metadata = consumer.fetch_metadata(None, STEP)?;
+fn partitions(cluster: &Cluster, topics: &Topics) -> KafkaResult<TopicPartitionList> {
+    let metadata = cluster.fetch_metadata(None, STEP)?;
     let mut list = TopicPartitionList::new();
     for t in metadata.topics().iter().filter(|t| topics.reads(t.name())) {
         for p in t.partitions() {
@@ -117,12 +135,16 @@ fn partitions(
 
 /// Sets the position of every partition the group never committed to its end: a new
 /// subscription receives the events published from now on, as on the other transports.
-fn start_at_end(consumer: &impl KafkaConsumer<Ctx>, topics: &Topics) -> KafkaResult<()> {
-    let committed = consumer.committed_offsets(partitions(consumer, topics)?, STEP)?;
+fn start_at_end(
+    consumer: &impl KafkaConsumer<Ctx>,
+    cluster: &Cluster,
+    topics: &Topics,
+) -> KafkaResult<()> {
+    let committed = consumer.committed_offsets(partitions(cluster, topics)?, STEP)?;
     let mut ends = Vec::new();
     for p in committed.elements() {
         if !matches!(p.offset(), Offset::Offset(_)) {
-            let (_, high) = consumer.fetch_watermarks(p.topic(), p.partition(), STEP)?;
+            let (_, high) = cluster.fetch_watermarks(p.topic(), p.partition(), STEP)?;
             ends.push((p.topic().to_owned(), p.partition(), high));
         }
     }
@@ -133,10 +155,14 @@ fn start_at_end(consumer: &impl KafkaConsumer<Ctx>, topics: &Topics) -> KafkaRes
 }
 
 /// Whether the group's committed positions reached the end of every partition it reads.
-fn caught_up(consumer: &impl KafkaConsumer<Ctx>, topics: &Topics) -> KafkaResult<bool> {
-    let committed = consumer.committed_offsets(partitions(consumer, topics)?, STEP)?;
+fn caught_up(
+    consumer: &impl KafkaConsumer<Ctx>,
+    cluster: &Cluster,
+    topics: &Topics,
+) -> KafkaResult<bool> {
+    let committed = consumer.committed_offsets(partitions(cluster, topics)?, STEP)?;
     for p in committed.elements() {
-        let (low, high) = consumer.fetch_watermarks(p.topic(), p.partition(), STEP)?;
+        let (low, high) = cluster.fetch_watermarks(p.topic(), p.partition(), STEP)?;
         let at = match p.offset() {
             Offset::Offset(n) => n,
             _ => low,
@@ -168,15 +194,21 @@ impl Transport for KafkaBus {
         self.ensure_topics(&create).await?;
 
         let offsets = Arc::new(Mutex::new(Offsets::default()));
+        let aborted = Arc::new(AtomicBool::new(false));
         let ctx = Ctx {
             offsets: Arc::clone(&offsets),
+            aborted: Arc::clone(&aborted),
         };
         let consumer: GroupConsumer = consumer_config(s, &group)
             .create_with_context(ctx)
             .map_err(|e| BusError::Transport(format!("consumer group `{group}`: {e}")))?;
         let consumer = Arc::new(consumer);
-        let (c, t) = (Arc::clone(&consumer), topics.clone());
-        blocking(move || start_at_end(c.as_ref(), &t))
+        let (c, t, cluster) = (
+            Arc::clone(&consumer),
+            topics.clone(),
+            self.inner.producer.clone(),
+        );
+        blocking(move || start_at_end(c.as_ref(), cluster.client(), &t))
             .await
             .map_err(|e| BusError::Transport(format!("positions of group `{group}`: {e}")))?;
         let patterns = topics.patterns();
@@ -212,6 +244,7 @@ impl Transport for KafkaBus {
                 consumer,
                 lanes,
                 offsets,
+                aborted,
                 tasks,
             },
         );
@@ -258,7 +291,9 @@ impl Transport for KafkaBus {
                     idle = false;
                     break;
                 }
-                let done = blocking(move || caught_up(consumer.as_ref(), &topics)).await;
+                let cluster = self.inner.producer.clone();
+                let done =
+                    blocking(move || caught_up(consumer.as_ref(), cluster.client(), &topics)).await;
                 if done != Ok(true) {
                     idle = false;
                     break;
@@ -286,6 +321,7 @@ impl KafkaBus {
         self.inner.closed.store(true, Ordering::SeqCst);
         let subs: Vec<Sub> = self.subs().drain().map(|(_, s)| s).collect();
         for sub in &subs {
+            sub.aborted.store(true, Ordering::SeqCst);
             for t in &sub.tasks {
                 t.abort();
             }

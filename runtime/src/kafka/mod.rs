@@ -343,5 +343,10 @@ mod tests {
         assert_eq!(c.get("enable.auto.commit"), Some("false"));
         assert_eq!(c.get("group.id"), Some("hotel.billing.x"));
         assert_eq!(c.get("auto.offset.reset"), Some("earliest"));
+        assert_eq!(c.get("session.timeout.ms"), None, "librdkafka's default");
+        let s = KafkaSettings::parse("kafka://127.0.0.1:9092?session_timeout_ms=3000").unwrap();
+        let c = consume::consumer_config(&s, "g");
+        assert_eq!(c.get("session.timeout.ms"), Some("3000"));
+        assert_eq!(c.get("heartbeat.interval.ms"), Some("1000"));
     }
 }

@@ -5,8 +5,8 @@
 use crate::bus::{ALL_TYPES, BusError};
 use crate::envelope::Envelope;
 
-/// What `kafka://host:port[,host:port…][?system=…&partitions=…&replication=…&create_topics=…]`
-/// says.
+/// What `kafka://host:port[,host:port…][?system=…&partitions=…&replication=…&create_topics=…
+/// &session_timeout_ms=…]` says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KafkaSettings {
     /// librdkafka's `bootstrap.servers`.
@@ -20,6 +20,10 @@ pub struct KafkaSettings {
     /// Whether this bus creates the topics it uses (`create_topics=false` when an operator
     /// creates them, or the cluster creates them on first use).
     pub create_topics: bool,
+    /// The consumers' `session.timeout.ms`: how long the group waits for a member that stopped
+    /// answering (a crashed process) before its partitions go to the others. `None` keeps
+    /// librdkafka's 45 s; a broker accepts values within its `group.min/max.session.timeout.ms`.
+    pub session_timeout_ms: Option<u32>,
 }
 
 impl KafkaSettings {
@@ -43,6 +47,7 @@ impl KafkaSettings {
             partitions: 6,
             replication: 1,
             create_topics: true,
+            session_timeout_ms: None,
         };
         let count = |name: &str, v: &str| {
             v.parse::<i32>()
@@ -55,6 +60,12 @@ impl KafkaSettings {
                 Some(("system", v)) => settings.system = Some(v.to_owned()),
                 Some(("partitions", v)) => settings.partitions = count("partitions", v)?,
                 Some(("replication", v)) => settings.replication = count("replication", v)?,
+                Some(("session_timeout_ms", v)) => {
+                    let ms = v.parse::<u32>().ok().filter(|ms| *ms >= 3).ok_or_else(|| {
+                        BusError::Transport(format!("invalid session_timeout_ms `{v}` in `{url}`"))
+                    })?;
+                    settings.session_timeout_ms = Some(ms);
+                }
                 Some(("create_topics", v)) => {
                     settings.create_topics = v.parse().map_err(|_| {
                         BusError::Transport(format!("invalid create_topics `{v}` in `{url}`"))
@@ -63,7 +74,7 @@ impl KafkaSettings {
                 _ => {
                     return Err(BusError::Transport(format!(
                         "unknown Kafka URL parameter `{pair}` (expected system=, partitions=, \
-                         replication= or create_topics=)"
+                         replication=, create_topics= or session_timeout_ms=)"
                     )));
                 }
             }
@@ -238,16 +249,21 @@ mod tests {
         assert_eq!(s.system.as_deref(), Some("hotel"));
         assert_eq!((s.partitions, s.replication), (3, 1));
         assert!(s.create_topics);
-        let s = KafkaSettings::parse("KAFKA://127.0.0.1:9092?replication=3&create_topics=false")
-            .unwrap();
+        assert_eq!(s.session_timeout_ms, None);
+        let s = KafkaSettings::parse(
+            "KAFKA://127.0.0.1:9092?replication=3&create_topics=false&session_timeout_ms=6000",
+        )
+        .unwrap();
         assert_eq!((s.bootstrap.as_str(), s.replication), ("127.0.0.1:9092", 3));
         assert!(!s.create_topics);
+        assert_eq!(s.session_timeout_ms, Some(6000));
         for bad in [
             "kafka://",
             "kafka://nohost",
             "kafka://h:1?partitions=0",
             "kafka://h:1?acks=0",
             "kafka://h:1?create_topics=maybe",
+            "kafka://h:1?session_timeout_ms=soon",
             "nats://h:1",
         ] {
             assert!(KafkaSettings::parse(bad).is_err(), "{bad} was accepted");

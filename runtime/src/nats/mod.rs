@@ -270,11 +270,17 @@ impl Publisher for NatsBus {
             let subject = e.event_type().to_owned();
             pending.push(self.inner.js.send_publish(subject, msg).await.ok());
         }
-        for (sent, e) in pending.into_iter().zip(&envelopes) {
-            let confirmed = match sent {
+        // Each confirmation's timeout (the context's 5 s) starts when it is awaited: awaited
+        // one after the other, a batch lost with its connection took 5 s per event to give up
+        // on. Awaited together, the whole batch gives up at once.
+        let confirmed = futures_util::future::join_all(pending.into_iter().map(|sent| async {
+            match sent {
                 Some(ack) => ack.await.is_ok(),
                 None => false,
-            };
+            }
+        }))
+        .await;
+        for (confirmed, e) in confirmed.into_iter().zip(&envelopes) {
             if !confirmed {
                 let (headers, body) = headers_of(e);
                 let (subject, id) = (e.event_type().to_owned(), e.id().to_string());

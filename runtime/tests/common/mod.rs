@@ -1,9 +1,11 @@
 //! Shared by the broker tests: finding the servers (skip or fail when absent), unique names per
-//! run, a TCP proxy that drops every connection on demand, and the scenarios every broker
-//! transport must pass.
+//! run, a TCP proxy that drops every connection on demand, a consumer process to kill, an
+//! inbox that counts what it turned away, and the scenarios every broker transport must pass.
 
 #![allow(dead_code)]
 
+pub mod crash;
+pub mod inbox;
 pub mod proxy;
 pub mod scenarios;
 

@@ -7,23 +7,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fissure_runtime::{
-    Bus, Envelope, HandlerError, MemoryDedup, Publisher, RetryPolicy, Subscription, Transport,
-    sync_handler,
+    Bus, Envelope, HandlerError, Publisher, RetryPolicy, Subscription, Transport, sync_handler,
 };
-use serde_json::json;
 
-/// Stops a bus the way a crash does: consumers gone, nothing acked.
-pub async fn kill(bus: &Bus) {
-    match bus {
-        #[cfg(feature = "nats")]
-        Bus::Nats(b) => b.abort(),
-        #[cfg(feature = "rabbitmq")]
-        Bus::RabbitMq(b) => b.abort().await,
-        #[cfg(feature = "kafka")]
-        Bus::Kafka(b) => b.abort(),
-        other => other.shutdown().await,
-    }
-}
+use super::crash::{self, Child};
+use super::inbox::WatchedInbox;
+use serde_json::json;
 
 fn ty(system: &str, event: &str) -> String {
     format!("{system}.orders.{event}.v1")
@@ -103,67 +92,136 @@ impl Ledger {
     }
 }
 
-/// A consumer killed in the middle of 10,000 events and started again: every event is handled
-/// once. The dedup store outlives the consumer, as a durable inbox does.
+/// A consumer process killed (SIGKILL) in the middle of `events` events, at the moment some of
+/// its handlers have written their effects and not returned, then a new consumer of the same
+/// subscription: every event handled exactly once across the two, the events the dead process
+/// was handling come back (it acknowledged and committed nothing), and the new consumer's
+/// inbox, which holds the ids the dead one recorded, turns away exactly the redeliveries of
+/// events already handled.
 pub async fn kill_and_restart(url: &str, system: &str, events: u64) {
-    let ledger = Arc::new(Ledger::default());
-    let inbox = Arc::new(MemoryDedup::new(1 << 20));
-    let subscription = || {
-        Subscription::new("ledger.kill-restart", [ty(system, "OrderPlaced")])
-            .with_dedup(inbox.clone())
-            .with_lanes(8)
-    };
-    let handler = |ledger: Arc<Ledger>| {
-        sync_handler(move |e| {
-            ledger.record(e.id());
-            Ok(())
-        })
-    };
-    let first = Bus::connect(url).await.unwrap();
-    first
-        .subscribe(subscription(), handler(Arc::clone(&ledger)))
-        .await
-        .unwrap();
+    let subscription = "ledger.kill-restart";
+    let hang_after = (events / 3) as usize;
+    let mut child = Child::start(url, &ty(system, "OrderPlaced"), subscription, hang_after);
     let publisher = Bus::connect(url).await.unwrap();
     let all: Vec<Envelope> = (0..events)
         .map(|n| event(system, &format!("k{}", n % 97), n))
         .collect();
-    let ids: HashSet<uuid::Uuid> = all.iter().map(Envelope::id).collect();
+    let by_id: HashMap<uuid::Uuid, Envelope> = all.iter().map(|e| (e.id(), e.clone())).collect();
     let p = publisher.clone();
     let publishing = tokio::spawn(async move {
         for chunk in all.chunks(500) {
             p.publish_all(chunk.to_vec()).await.unwrap();
         }
     });
-    // The first delivery can wait for a consumer-group join (Kafka) on a loaded machine; the
-    // kill is timed from the first handled event, so it lands mid-stream either way.
-    let started = Instant::now();
-    while ledger.handled() == 0 && started.elapsed() < Duration::from_secs(120) {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    let flowing = Instant::now();
-    while ledger.handled() < (events / 3) as usize && flowing.elapsed() < Duration::from_secs(30) {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    let at_kill = ledger.handled();
-    kill(&first).await;
-    assert!(
-        at_kill > 0 && at_kill < events as usize,
-        "the kill must land mid-stream, {at_kill} handled"
+    let crashed = tokio::task::spawn_blocking(move || {
+        child.wait_all_lanes_stuck(hang_after);
+        child.kill()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        crashed.len(),
+        hang_after + crash::LANES,
+        "every lane of the killed consumer stops in a handler after the first {hang_after} events"
     );
+    assert!(
+        crashed.len() < events as usize,
+        "the kill must land mid-stream"
+    );
+
+    // The restarted consumer: its inbox knows what the dead one recorded.
+    let inbox = Arc::new(WatchedInbox::new());
+    inbox.handled_before(crashed.iter().map(|id| &by_id[id]));
+    let ledger = Arc::new(Ledger::default());
+    let l = Arc::clone(&ledger);
     let second = Bus::connect(url).await.unwrap();
     second
-        .subscribe(subscription(), handler(Arc::clone(&ledger)))
+        .subscribe(
+            Subscription::new(subscription, [ty(system, "OrderPlaced")])
+                .with_dedup(inbox.clone())
+                .with_lanes(8),
+            sync_handler(move |e| {
+                l.record(e.id());
+                Ok(())
+            }),
+        )
         .await
         .unwrap();
     publishing.await.unwrap();
     second.drain().await;
-    let seen: HashSet<uuid::Uuid> = ledger.runs.lock().unwrap().keys().copied().collect();
-    assert_eq!(seen.len(), events as usize, "killed at {at_kill}");
-    assert_eq!(seen, ids);
-    assert_eq!(ledger.twice(), 0, "an event was handled twice");
+
+    let ids: HashSet<uuid::Uuid> = by_id.keys().copied().collect();
+    handled_once_across_the_crash(&crashed, &ledger, &ids);
+    redeliveries_absorbed(&crashed[hang_after..], &crashed, &inbox);
     second.shutdown().await;
     publisher.shutdown().await;
+}
+
+/// The handler ran exactly once per event over both processes.
+fn handled_once_across_the_crash(
+    crashed: &[uuid::Uuid],
+    ledger: &Ledger,
+    ids: &HashSet<uuid::Uuid>,
+) {
+    let before: HashSet<uuid::Uuid> = crashed.iter().copied().collect();
+    assert_eq!(
+        before.len(),
+        crashed.len(),
+        "the killed consumer handled an event twice"
+    );
+    assert_eq!(
+        ledger.twice(),
+        0,
+        "the restarted consumer handled an event twice"
+    );
+    let after: HashSet<uuid::Uuid> = ledger.runs.lock().unwrap().keys().copied().collect();
+    let again: Vec<_> = before.intersection(&after).collect();
+    assert!(
+        again.is_empty(),
+        "{} events handled before and after the crash, e.g. {:?}",
+        again.len(),
+        &again[..again.len().min(3)]
+    );
+    assert_eq!(before.len() + after.len(), ids.len(), "lost events");
+    assert_eq!(&(&before | &after), ids);
+}
+
+/// The events whose handlers were stuck at the kill came back, and the inbox turned away
+/// exactly the deliveries of events already handled (by the dead process, or a second
+/// delivery to the new one), counted from the delivery log, not from the inbox's answers.
+fn redeliveries_absorbed(stuck: &[uuid::Uuid], crashed: &[uuid::Uuid], inbox: &WatchedInbox) {
+    let before: HashSet<uuid::Uuid> = crashed.iter().copied().collect();
+    let deliveries = inbox.deliveries();
+    let mut first_seen = HashSet::new();
+    let redelivered = deliveries
+        .iter()
+        .filter(|id| before.contains(id) || !first_seen.insert(**id))
+        .count();
+    let of_the_dead = deliveries.iter().filter(|id| before.contains(id)).count();
+    eprintln!(
+        "kill_and_restart: killed after {} handled; the new consumer got {} deliveries, \
+         {redelivered} of them redeliveries ({of_the_dead} of events the killed one handled), \
+         {} turned away by its inbox",
+        before.len(),
+        deliveries.len(),
+        inbox.hits()
+    );
+    let delivered: HashSet<uuid::Uuid> = deliveries.iter().copied().collect();
+    let missing = stuck.iter().filter(|id| !delivered.contains(id)).count();
+    assert_eq!(
+        missing,
+        0,
+        "of the {} events whose handlers were running when the consumer was killed, {missing} \
+         did not come back: something acknowledged them, which a crash does not do",
+        stuck.len()
+    );
+    assert_eq!(
+        inbox.hits(),
+        redelivered,
+        "the inbox turned away {} deliveries; {redelivered} were redeliveries of handled events \
+         ({of_the_dead} of events the killed consumer handled)",
+        inbox.hits()
+    );
 }
 
 /// A handler failing on one key: retried with growing delays, dead-lettered after the limit,
@@ -277,8 +335,28 @@ pub async fn per_key_order(url: &str, system: &str) {
     bus.shutdown().await;
 }
 
-/// Every connection dropped twice during a run: publishing and consuming resume, nothing lost.
-pub async fn connections_dropped(url: &str, system: &str, proxy: &super::proxy::Proxy) {
+/// What the connection-loss scenario does to the network between the clients and a broker.
+pub trait Outage {
+    /// The broker stops answering: nothing sent from now on gets a reply until [`Outage::cut`].
+    fn hang(&self);
+    /// Every client connection is closed and the broker answers again; returns how many
+    /// connections were open (1 where the broker does not tell).
+    fn cut(&self) -> usize;
+}
+
+impl Outage for super::proxy::Proxy {
+    fn hang(&self) {
+        self.freeze();
+    }
+    fn cut(&self) -> usize {
+        super::proxy::Proxy::cut(self)
+    }
+}
+
+/// Every connection dropped twice during a run, each time while a publish is waiting for the
+/// broker's confirmation and the consumer is mid-stream: that publish and the later ones go
+/// through once the clients reconnected, consuming resumes, nothing is lost.
+pub async fn connections_dropped(url: &str, system: &str, outage: &impl Outage) {
     let bus = Bus::connect(url).await.unwrap();
     let ledger = Arc::new(Ledger::default());
     let l = Arc::clone(&ledger);
@@ -291,31 +369,68 @@ pub async fn connections_dropped(url: &str, system: &str, proxy: &super::proxy::
     )
     .await
     .unwrap();
-    let total = 3_000u64;
-    let all: Vec<Envelope> = (0..total)
+    let (total, chunk, outages_at) = (3_000usize, 100usize, [8usize, 18]);
+    let all: Vec<Envelope> = (0..total as u64)
         .map(|n| event(system, &format!("k{}", n % 13), n))
         .collect();
     let ids: HashSet<uuid::Uuid> = all.iter().map(Envelope::id).collect();
-    let p = bus.clone();
+    // The publisher stops before chunks `outages_at` until the broker hangs, so the publish of
+    // that chunk is in flight, never confirmed, when the connections are cut.
+    let (at_outage, mut publisher_waits) = tokio::sync::mpsc::channel::<usize>(1);
+    let (hung, mut broker_hangs) = tokio::sync::mpsc::channel::<()>(1);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (c, p, l) = (Arc::clone(&calls), bus.clone(), Arc::clone(&ledger));
     let publishing = tokio::spawn(async move {
-        for chunk in all.chunks(100) {
-            p.publish_all(chunk.to_vec()).await.unwrap();
+        for (k, events) in all.chunks(chunk).enumerate() {
+            if outages_at.contains(&k) {
+                // The consumer is mid-stream: it has caught up with most of what was sent.
+                wait_until(|| l.handled() + 2 * chunk >= k * chunk).await;
+                at_outage.send(k * chunk).await.unwrap();
+                broker_hangs.recv().await.unwrap();
+            }
+            c.fetch_add(1, Ordering::SeqCst);
+            p.publish_all(events.to_vec()).await.unwrap();
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     });
-    let mut cuts = 0;
-    for threshold in [total / 4, total / 2] {
-        let t0 = Instant::now();
-        while (ledger.handled() as u64) < threshold && t0.elapsed() < Duration::from_secs(30) {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        cuts += proxy.cut();
+    let mut cuts = Vec::new();
+    while cuts.len() < outages_at.len() {
+        let Some(published) = publisher_waits.recv().await else {
+            break; // The publisher stopped: its error is reported below.
+        };
+        outage.hang();
+        let started = calls.load(Ordering::SeqCst);
+        hung.send(()).await.unwrap();
+        wait_until(|| calls.load(Ordering::SeqCst) > started).await;
+        let in_flight = calls.load(Ordering::SeqCst) > started;
+        cuts.push((outage.cut(), in_flight, published, ledger.handled()));
     }
-    assert!(cuts >= 2, "the proxy cut {cuts} connections");
     publishing.await.unwrap();
+    eprintln!("connections_dropped: (closed, publish waiting, published, handled) = {cuts:?}");
+    assert_eq!(
+        cuts.len(),
+        outages_at.len(),
+        "the publisher skipped an outage"
+    );
+    for (closed, in_flight, published, handled) in &cuts {
+        assert!(
+            *closed >= 1 && *in_flight && *published < total && (1..total).contains(handled),
+            "each cut must close connections while a publish waits and the consumer is \
+             mid-stream; (closed, publish waiting, published, handled) = {cuts:?}"
+        );
+    }
     bus.drain().await;
     let seen: HashSet<uuid::Uuid> = ledger.runs.lock().unwrap().keys().copied().collect();
     assert_eq!(seen.len(), ids.len());
     assert_eq!(seen, ids);
     bus.shutdown().await;
+}
+
+/// Polls `done` every 5 ms; gives up after 30 s (a hang detector: the assertions that follow
+/// then say what did not happen).
+async fn wait_until(done: impl Fn() -> bool) {
+    let t0 = Instant::now();
+    while !done() && t0.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }

@@ -47,6 +47,9 @@ pub enum Code {
     ParseError,
     /// A source file that could not be read (missing, not UTF-8, too large, a symlink loop).
     UnreadableFile,
+    /// A source file nested deeper than the parser's budget; it is skipped like a file that
+    /// does not parse.
+    LimitExceeded,
     /// A `mod` declaration whose file does not exist.
     MissingModuleFile,
     /// A Cargo.toml that could not be read or understood.
@@ -117,6 +120,7 @@ impl Code {
     pub const ALL: &'static [Code] = &[
         Code::ParseError,
         Code::UnreadableFile,
+        Code::LimitExceeded,
         Code::MissingModuleFile,
         Code::BadManifest,
         Code::SpecSyntaxError,
@@ -166,6 +170,7 @@ impl Code {
         match self {
             Code::ParseError => "parse-error",
             Code::UnreadableFile => "unreadable-file",
+            Code::LimitExceeded => "limit-exceeded",
             Code::MissingModuleFile => "missing-module-file",
             Code::BadManifest => "bad-manifest",
             Code::SpecSyntaxError => "spec-syntax-error",

@@ -24,6 +24,8 @@ pub mod resolve;
 pub mod spec;
 pub mod suggest;
 pub mod syntax;
+/// The big-stack worker pool every parse and recursive pass runs on.
+pub mod workers;
 
 // Public only because benchmark binaries and older test binaries call into them; no
 // outcome holds their types.

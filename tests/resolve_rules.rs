@@ -10,7 +10,7 @@ fn assert_lines(actual: Vec<String>, expected: &[&str]) {
     assert_eq!(actual, lines(expected), "actual:\n{}", actual.join("\n"));
 }
 
-fn assert_absent(a: &fissure::pipeline::Analysis, forbidden: &[&str]) {
+fn assert_absent(a: &fissure::analysis::Analysis, forbidden: &[&str]) {
     let edges = item_edges(a);
     for f in forbidden {
         assert!(

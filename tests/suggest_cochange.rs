@@ -3,13 +3,19 @@
 
 use std::path::Path;
 
+use fissure::analysis::Analysis;
+use fissure::app::{AnalyzeOptions, Quiet, analyze_workspace};
 use fissure::history::History;
-use fissure::pipeline::{Analysis, AnalyzeOptions, analyze};
 use fissure::suggest::cochange::{CoChangeRules, co_change};
 use fissure::suggest::{self, SuggestOptions};
 
 fn hotel() -> Analysis {
-    analyze(Path::new("fixtures/hotel"), AnalyzeOptions::default()).expect("hotel analyses")
+    analyze_workspace(
+        Path::new("fixtures/hotel"),
+        AnalyzeOptions::default(),
+        &mut Quiet,
+    )
+    .expect("hotel analyses")
 }
 
 fn commits(n: usize, files: &[&str]) -> Vec<Vec<String>> {

@@ -4,15 +4,16 @@
 
 use std::path::{Path, PathBuf};
 
+use fissure::analysis::Analysis;
+use fissure::app::{AnalyzeOptions, Quiet, analyze_workspace};
 use fissure::eval::Truth;
-use fissure::pipeline::{Analysis, AnalyzeOptions, analyze};
 use fissure::suggest::{self, SuggestOptions, emit, evaluate};
 
 fn fixture(name: &str) -> Analysis {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(name);
-    analyze(&path, AnalyzeOptions::default()).expect("fixture analyses")
+    analyze_workspace(&path, AnalyzeOptions::default(), &mut Quiet).expect("fixture analyses")
 }
 
 fn truth(name: &str) -> Truth {

@@ -1,11 +1,12 @@
-//! Helpers shared by integration tests: run the public pipeline on a fixture and print
+//! Helpers shared by integration tests: run the analysis (`fissure::app`) on a fixture and print
 //! its edges and module tree as sorted, readable lines.
 
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
-use fissure::pipeline::{self, Analysis, AnalyzeOptions};
+use fissure::analysis::Analysis;
+use fissure::app::{AnalyzeOptions, Quiet, analyze_workspace};
 use fissure::resolve::Target;
 
 pub fn fixture(rel: &str) -> PathBuf {
@@ -17,7 +18,7 @@ pub fn fixture(rel: &str) -> PathBuf {
 /// Analyses `fixtures/<rel>` and insists it was read cleanly: no parse errors and no
 /// diagnostics (missing module files, manifest problems).
 pub fn analyze(rel: &str, include_tests: bool) -> Analysis {
-    let a = pipeline::analyze(&fixture(rel), AnalyzeOptions { include_tests })
+    let a = analyze_workspace(&fixture(rel), AnalyzeOptions { include_tests }, &mut Quiet)
         .unwrap_or_else(|d| panic!("analyze {rel}: {d:?}"));
     assert!(
         a.codebase.parse_errors.is_empty(),

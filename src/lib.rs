@@ -34,6 +34,9 @@ pub mod generate;
 #[doc(hidden)]
 pub mod history;
 
+#[cfg(test)]
+mod test_support;
+
 /// The analysis wiring under its old name, for the benchmark binaries until they call
 /// [`app::analyze_workspace`] with a stage timer; new code uses [`app`].
 #[doc(hidden)]

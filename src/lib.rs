@@ -33,3 +33,7 @@ pub mod cluster;
 pub mod generate;
 #[doc(hidden)]
 pub mod history;
+
+#[cfg(test)]
+mod test_support;
+

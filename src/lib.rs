@@ -36,4 +36,3 @@ pub mod history;
 
 #[cfg(test)]
 mod test_support;
-

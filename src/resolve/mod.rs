@@ -6,7 +6,7 @@ mod prelude;
 mod references;
 mod scope;
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;
 mod typer;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

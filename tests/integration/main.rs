@@ -12,6 +12,7 @@ mod generate;
 mod generate_brokers;
 mod generate_files;
 mod generate_workspace;
+mod split;
 mod support;
 mod tidy;
 mod usage;

@@ -9,8 +9,12 @@
 //! extractions and explains the rest (`blockers.rs` words each reason).
 
 mod blockers;
+pub mod diff;
+pub mod edit;
+pub mod manifest;
 mod plan;
 mod scan;
+pub mod spec_edit;
 mod units;
 
 use crate::diagnostics::Diagnostic;
@@ -34,6 +38,8 @@ pub struct SplitPlan {
     pub blocked: Vec<Blocked>,
     /// Domains with nothing to move (only composition roots: crate roots, binaries).
     pub staying: Vec<String>,
+    /// Domains already in a crate of their own (a second run finds them there).
+    pub already: Vec<String>,
 }
 
 /// The crate the domains move out of.
@@ -130,5 +136,6 @@ pub fn only(mut plan: SplitPlan, domains: &[String]) -> SplitPlan {
     plan.extracted.retain(|e| wanted.contains(&e.crate_name));
     plan.blocked.retain(|b| domains.contains(&b.domain));
     plan.staying.retain(|s| domains.contains(s));
+    plan.already.retain(|s| domains.contains(s));
     plan
 }

@@ -59,6 +59,7 @@ pub fn plan(spec: &Spec, cb: &Codebase, res: &Resolution) -> SplitPlan {
         extracted,
         blocked,
         staying: units.staying.clone(),
+        already: units.already.clone(),
     }
 }
 

@@ -43,6 +43,8 @@ pub struct Units {
     pub unit_of: Vec<Option<usize>>,
     /// Domains that own nothing that can move (only crate roots).
     pub staying: Vec<String>,
+    /// Domains whose modules are all in crates whose root they own.
+    pub already: Vec<String>,
 }
 
 /// The units of the code; the kernel's tops in `left_behind` stay in the monolith.
@@ -55,7 +57,11 @@ pub fn units(
     let is_root = |m: ModuleId| cb.module(m).parent.is_none();
     let mut per_crate: BTreeMap<u32, usize> = BTreeMap::new();
     for (i, module) in cb.modules.iter().enumerate() {
-        if matches!(owners[i], ModuleOwner::Domain(_)) && !is_root(ModuleId(i as u32)) {
+        // A crate whose root a domain owns is that domain's crate already, never the monolith.
+        let root = cb.crates[module.krate as usize].root;
+        let extracted = matches!(owners[root.0 as usize], ModuleOwner::Domain(_));
+        if matches!(owners[i], ModuleOwner::Domain(_)) && !is_root(ModuleId(i as u32)) && !extracted
+        {
             *per_crate.entry(module.krate).or_default() += 1;
         }
     }
@@ -76,6 +82,7 @@ pub fn units(
         ModuleOwner::Unassigned => None,
     };
     let mut by_name: BTreeMap<String, Unit> = BTreeMap::new();
+    let mut already: BTreeSet<String> = BTreeSet::new();
     for (i, module) in cb.modules.iter().enumerate() {
         let id = ModuleId(i as u32);
         let Some(name) = owner_name(owners[i]) else {
@@ -95,6 +102,11 @@ pub fn units(
             layout_tops: BTreeSet::new(),
         });
         if module.krate != monolith {
+            let root = cb.crates[module.krate as usize].root;
+            if owner_name(owners[root.0 as usize]).as_ref() == Some(&name) {
+                already.insert(name);
+                continue;
+            }
             if name != KERNEL {
                 let crate_name = &cb.crates[monolith as usize].target.name;
                 unit.layout.push(blockers::unmovable(
@@ -135,7 +147,9 @@ pub fn units(
     let order = std::iter::once(KERNEL.to_string()).chain(spec.domains.keys().cloned());
     for name in order {
         let Some(mut unit) = by_name.remove(&name) else {
-            if name != KERNEL {
+            if already.contains(&name) {
+                out.already.push(name);
+            } else if name != KERNEL {
                 out.staying.push(name);
             }
             continue;
@@ -163,7 +177,11 @@ pub fn units(
             }
         }
         if unit.tops.is_empty() && unit.layout.is_empty() {
-            out.staying.push(name);
+            if already.contains(&name) {
+                out.already.push(name);
+            } else if name != KERNEL {
+                out.staying.push(name);
+            }
             continue;
         }
         for &m in &unit.modules {

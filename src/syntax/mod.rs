@@ -6,6 +6,7 @@ mod extract;
 pub mod facts;
 pub mod print;
 mod refs;
+pub mod sites;
 pub mod sql;
 mod types;
 

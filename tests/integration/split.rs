@@ -157,8 +157,8 @@ fn every_plan_format_is_stable() {
     }
 }
 
-/// Every file under `root` but `.git` and `target`, with its bytes.
-fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+/// Every file under `root` but `.git` and `target`, with its text.
+fn tree(root: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(root)
         .into_iter()
@@ -172,7 +172,8 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
             .unwrap()
             .display()
             .to_string();
-        out.insert(rel, std::fs::read(entry.path()).unwrap());
+        let bytes = std::fs::read(entry.path()).unwrap();
+        out.insert(rel, String::from_utf8_lossy(&bytes).into_owned());
     }
     out
 }
@@ -224,4 +225,185 @@ fn a_dirty_work_tree_is_refused_and_left_alone() {
         .stderr_has("--allow-dirty")
         .run();
     assert_eq!(tree(run.root()), before);
+}
+
+/// `cargo <args>` in `root`, in the shared target folder of built test workspaces; its
+/// output when it fails.
+fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
+    let _turn = crate::support::generated::take_turn();
+    let output = Command::new("cargo")
+        .current_dir(root)
+        .args(args)
+        .env(
+            "CARGO_TARGET_DIR",
+            crate::support::generated::generated_target_dir(),
+        )
+        .output()
+        .expect("cargo runs");
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+/// (code, source item, target) of every finding `fissure check` reports in `root`, with the
+/// crate names of `renames` applied to the old paths.
+fn findings(root: &Path, renames: &[(&str, &str)]) -> Vec<(String, String, String)> {
+    let run = Case::in_folder(root)
+        .args(["check", ".", "--format", "json"])
+        .status(1)
+        .run();
+    let rename = |s: &str| {
+        renames
+            .iter()
+            .fold(s.to_string(), |s, (old, new)| s.replace(old, new))
+    };
+    let mut out: Vec<(String, String, String)> =
+        (run.json()["violations"].as_array().unwrap().iter())
+            .map(|v| {
+                (
+                    text(&v["code"]).to_string(),
+                    rename(text(&v["item"])),
+                    rename(text(&v["target"])),
+                )
+            })
+            .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_garage_moves_into_crates_that_compile_pass_clippy_and_their_tests() {
+    let case = committed_copy("garage");
+    let root = case.root().to_path_buf();
+    let renames = [
+        ("garage::kernel", "garage_kernel"),
+        ("garage::billing", "garage_billing"),
+        ("garage::workshop", "garage_workshop"),
+    ];
+    let before = findings(&root, &renames);
+    let run = case.args(["split", ".", "--format", "json"]).run();
+    let plan = run.json();
+    assert_eq!(plan["applied"], true);
+    assert_eq!(
+        plan["order"],
+        serde_json::json!(["garage_kernel", "garage_billing", "garage_workshop"])
+    );
+    let widened = &plan["extracted"][1]["items_widened"][0];
+    assert_eq!(widened["item"], "garage::billing::total_due");
+    assert_eq!(widened["was"], "pub(crate)");
+    // Files moved unchanged but for their paths: git sees renames.
+    git(&root, &["add", "-A"]);
+    let status = Command::new("git")
+        .current_dir(&root)
+        .args(["diff", "--cached", "-M", "--name-status"])
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.contains("R100\tsrc/kernel/money.rs\tkernel/src/money.rs"),
+        "{status}"
+    );
+    assert!(
+        status.contains("src/billing/invoice.rs\tdomains/billing/src/invoice.rs"),
+        "{status}"
+    );
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("pub use garage_billing as billing;"), "{lib}");
+    let invoice = std::fs::read_to_string(root.join("domains/billing/src/invoice.rs")).unwrap();
+    assert!(
+        invoice.contains("include_str!(\"../../../src/billing/terms.txt\")"),
+        "{invoice}"
+    );
+    cargo(&root, &["check", "--workspace", "--all-targets"]).unwrap();
+    cargo(
+        &root,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .unwrap();
+    // The fixture's own tests: billing's `#[cfg(test)]` module, and tests/ on the old paths.
+    cargo(&root, &["test", "--workspace"]).unwrap();
+    assert_eq!(findings(&root, &[]), before, "check after split");
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-qm", "split"]);
+    let tree_after = tree(&root);
+    let again = Case::in_folder(&root)
+        .args(["split", ".", "--format", "json"])
+        .run()
+        .json();
+    assert_eq!(again["order"], serde_json::json!([]));
+    assert_eq!(
+        again["already_extracted"],
+        serde_json::json!(["kernel", "billing", "workshop"])
+    );
+    assert_eq!(tree(&root), tree_after, "a second run changes nothing");
+}
+
+#[test]
+fn the_garage_dry_run_diff_is_stable() {
+    let case = committed_copy("garage");
+    let run = case.args(["split", ".", "--dry-run"]).run();
+    insta::assert_snapshot!("split_garage_dry_run", run.stdout);
+}
+
+#[test]
+fn verify_rolls_the_split_back_when_the_compiler_refuses_it() {
+    // A field the root reads stays `pub(crate)`: fissure widens items, not fields, so the
+    // split does not compile, and `--verify` puts everything back.
+    let case = Case::copy_of_fixture("garage");
+    let lib = case.root().join("src/lib.rs");
+    let mut text = std::fs::read_to_string(&lib).unwrap();
+    text.push_str(
+        "\npub fn first_total(i: &billing::invoice::Invoice) -> i64 {\n    i.total.cents()\n}\n",
+    );
+    std::fs::write(&lib, text).unwrap();
+    let invoice = case.root().join("src/billing/invoice.rs");
+    let text = std::fs::read_to_string(&invoice)
+        .unwrap()
+        .replace("pub total", "pub(crate) total");
+    std::fs::write(&invoice, text).unwrap();
+    git(case.root(), &["init", "-q"]);
+    git(case.root(), &["add", "-A"]);
+    git(case.root(), &["commit", "-qm", "monolith"]);
+    let before = tree(case.root());
+    let _turn = crate::support::generated::take_turn();
+    let run = case
+        .args(["split", ".", "--verify"])
+        .env(
+            "CARGO_TARGET_DIR",
+            &crate::support::generated::generated_target_dir()
+                .display()
+                .to_string(),
+        )
+        .status(2)
+        .stderr_has("refused the split")
+        .stderr_has("rolled back")
+        .run();
+    assert_eq!(tree(run.root()), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_tree_is_refused_before_anything_is_written() {
+    let outside = tempfile::tempdir().unwrap();
+    let case = committed_copy("garage");
+    std::os::unix::fs::symlink(outside.path(), case.root().join("domains")).unwrap();
+    git(case.root(), &["add", "-A"]);
+    git(case.root(), &["commit", "-qm", "link"]);
+    let before = tree(case.root());
+    let run = case
+        .args(["split", "."])
+        .status(2)
+        .stderr_has("outside")
+        .run();
+    assert_eq!(tree(run.root()), before);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }

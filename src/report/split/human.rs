@@ -78,6 +78,13 @@ pub fn render_human(report: &SplitReport<'_>, sources: &[Source<'_>], color: boo
             plan.staying.join(", ")
         );
     }
+    if !plan.already.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nalready in crates of their own: {}",
+            plan.already.join(", ")
+        );
+    }
     let _ = writeln!(out, "\n{}", summary(plan));
     out
 }

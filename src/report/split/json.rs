@@ -12,7 +12,8 @@
 //!   "blocked": [ { "domain", "blockers": [ { "code", "message", "help",
 //!                  "file", "line", "column", "source", "target", "to_domain",
 //!                  "occurrences": [ { "file", "line", "column" } ] } ] } ],
-//!   "staying": [ domains with nothing to move ] }
+//!   "staying": [ domains with nothing to move ],
+//!   "already_extracted": [ domains found in crates of their own ] }
 //! ```
 //!
 //! `extracted` is in `order`. Paths are relative to the analysed root with `/`. A blocker's
@@ -39,6 +40,7 @@ struct Wire<'a> {
     extracted: Vec<WireExtraction<'a>>,
     blocked: Vec<WireBlocked<'a>>,
     staying: &'a [String],
+    already_extracted: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -127,6 +129,7 @@ pub fn render_json(report: &SplitReport<'_>) -> String {
             })
             .collect(),
         staying: &plan.staying,
+        already_extracted: &plan.already,
     };
     serde_json::to_string_pretty(&wire).unwrap_or_else(|_| String::from("{}")) + "\n"
 }

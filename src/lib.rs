@@ -22,6 +22,7 @@ pub mod eval;
 pub mod graph;
 pub mod resolve;
 pub mod spec;
+pub mod split;
 pub mod suggest;
 pub mod syntax;
 /// The big-stack worker pool every parse and recursive pass runs on.

@@ -15,6 +15,7 @@ mod failure;
 mod files;
 pub mod generate;
 mod progress;
+pub mod split;
 pub mod validate;
 mod workspace;
 
@@ -24,5 +25,6 @@ pub use failure::{Failure, SourceFile};
 pub use files::{load_spec, read_spec};
 pub use generate::{GenerateConfig, GenerateMode, GenerateOutcome, generate};
 pub use progress::{Progress, Quiet, Stage};
+pub use split::{SplitConfig, SplitOutcome, split};
 pub use validate::{ValidateConfig, ValidateOutcome, validate};
 pub use workspace::{AnalyzeOptions, analyze_workspace};

@@ -14,6 +14,7 @@ mod generate;
 mod man;
 mod progress;
 mod schema;
+mod split;
 mod validate;
 
 use std::ffi::OsString;
@@ -51,6 +52,8 @@ enum Command {
     Schema,
     /// Write the event-driven workspace the spec describes.
     Generate(generate::GenerateArgs),
+    /// Move each domain that can move into a crate of its own, in place; explain the rest.
+    Split(split::SplitArgs),
     /// Print the shell completion script (e.g. `fissure completions bash`).
     Completions(completions::CompletionsArgs),
     /// Print the man page of fissure or of one of its commands (roff).
@@ -115,6 +118,7 @@ fn run_with(args: Vec<OsString>, command: clap::Command) -> ExitCode {
         Command::Validate(args) => validate::run(args, colors),
         Command::Schema => schema::run(),
         Command::Generate(args) => generate::run(args),
+        Command::Split(args) => split::run(args, colors),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     };

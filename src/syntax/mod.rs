@@ -9,6 +9,7 @@ pub mod nesting;
 mod paths;
 pub mod print;
 mod refs;
+pub mod sites;
 pub mod sql;
 mod tokens;
 mod types;

@@ -13,6 +13,7 @@ mod generate_brokers;
 mod generate_files;
 mod generate_workspace;
 mod hostile;
+mod split;
 mod suggest;
 mod support;
 mod tidy;

@@ -9,6 +9,7 @@ mod analyze;
 mod check;
 mod color;
 mod completions;
+mod export;
 mod failure;
 mod generate;
 mod man;
@@ -54,6 +55,8 @@ enum Command {
     Generate(generate::GenerateArgs),
     /// Move each domain that can move into a crate of its own, in place; explain the rest.
     Split(split::SplitArgs),
+    /// Export the spec for other tools: `export asyncapi` prints its AsyncAPI 3.0 document.
+    Export(export::ExportArgs),
     /// Print the shell completion script (e.g. `fissure completions bash`).
     Completions(completions::CompletionsArgs),
     /// Print the man page of fissure or of one of its commands (roff).
@@ -119,6 +122,7 @@ fn run_with(args: Vec<OsString>, command: clap::Command) -> ExitCode {
         Command::Schema => schema::run(),
         Command::Generate(args) => generate::run(args),
         Command::Split(args) => split::run(args, colors),
+        Command::Export(args) => export::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     };

@@ -15,6 +15,7 @@ mod failure;
 mod files;
 pub mod generate;
 mod progress;
+pub mod report;
 pub mod validate;
 mod workspace;
 
@@ -24,5 +25,6 @@ pub use failure::{Failure, SourceFile};
 pub use files::{load_spec, read_spec};
 pub use generate::{GenerateConfig, GenerateMode, GenerateOutcome, generate};
 pub use progress::{Progress, Quiet, Stage};
+pub use report::{ReportConfig, ReportOutcome, report};
 pub use validate::{ValidateConfig, ValidateOutcome, validate};
 pub use workspace::{AnalyzeOptions, analyze_workspace};

@@ -13,6 +13,7 @@ mod failure;
 mod generate;
 mod man;
 mod progress;
+mod report;
 mod schema;
 mod validate;
 
@@ -51,6 +52,8 @@ enum Command {
     Schema,
     /// Write the event-driven workspace the spec describes.
     Generate(generate::GenerateArgs),
+    /// Write one self-contained HTML page of the domains, crossings, events and findings.
+    Report(report::ReportArgs),
     /// Print the shell completion script (e.g. `fissure completions bash`).
     Completions(completions::CompletionsArgs),
     /// Print the man page of fissure or of one of its commands (roff).
@@ -115,6 +118,7 @@ fn run_with(args: Vec<OsString>, command: clap::Command) -> ExitCode {
         Command::Validate(args) => validate::run(args, colors),
         Command::Schema => schema::run(),
         Command::Generate(args) => generate::run(args),
+        Command::Report(args) => report::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     };

@@ -12,6 +12,8 @@ mod generate;
 mod generate_brokers;
 mod generate_files;
 mod generate_workspace;
+mod report;
+mod report_browser;
 mod support;
 mod tidy;
 mod usage;

@@ -7,7 +7,7 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graphmap::DiGraphMap;
 
 use crate::codebase::Codebase;
-use crate::report::analysis::{AnalysisReport, Example};
+use crate::report::analysis::AnalysisReport;
 use crate::resolve::Resolution;
 use crate::suggest::DomainSuggestion;
 
@@ -199,7 +199,13 @@ fn cells(
                     .get(&from)
                     .is_some_and(|c| cycle_of.get(&to) == Some(c)),
                 kinds: kinds.join(", "),
-                examples: e.examples.iter().map(page_ref).collect(),
+                examples: (e.examples.iter())
+                    .map(|x| {
+                        let from_item = relative(&x.from_item, &e.from);
+                        let to_item = relative(&x.to_item, &e.to);
+                        (x.file.clone(), x.line, from_item, to_item, x.kind)
+                    })
+                    .collect(),
             })
         })
         .collect();
@@ -207,14 +213,12 @@ fn cells(
     out
 }
 
-fn page_ref(e: &Example) -> PageRef {
-    PageRef {
-        file: e.file.clone(),
-        line: e.line,
-        from_item: e.from_item.clone(),
-        to_item: e.to_item.clone(),
-        kind: e.kind,
-    }
+/// `item` without the `module::` it starts with, if it does.
+fn relative(item: &str, module: &str) -> String {
+    (item.strip_prefix(module))
+        .and_then(|rest| rest.strip_prefix("::"))
+        .unwrap_or(item)
+        .to_owned()
 }
 
 fn events(suggestion: &DomainSuggestion) -> Vec<PageEvent> {

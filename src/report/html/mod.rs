@@ -58,7 +58,7 @@ pub fn render(page: &Page) -> String {
         concat!(
             "<main>\n<section id=\"map\"><h2>Domain map</h2>\n",
             "<p class=\"hint\">Regions are sized by lines of code; arrows count the references ",
-            "that cross from one domain into another (red: inside a cycle). Click a domain.</p>\n",
+            "that cross from one domain into another (red: inside a cycle). Click a domain.{hidden}</p>\n",
             "<div class=\"map-wrap\">{map}</div>\n<div id=\"domain-panel\" class=\"panel\"></div>\n</section>\n",
             "<section id=\"matrix\"><h2>Dependency matrix</h2>\n",
             "<p class=\"hint\">Rows use columns. Modules are ordered by domain; squares on the ",
@@ -71,6 +71,13 @@ pub fn render(page: &Page) -> String {
             "</main>\n"
         ),
         map = svg::domain_map(page, &map),
+        hidden = match page.links.len().saturating_sub(svg::SHOWN_ARROWS) {
+            0 => String::new(),
+            more => format!(
+                " The {} heaviest arrows are drawn; {more} lighter ones show with their domain.",
+                svg::SHOWN_ARROWS
+            ),
+        },
         matrix = svg::matrix(page)
     );
     let _ = write!(

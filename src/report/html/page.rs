@@ -94,7 +94,10 @@ pub struct Cell {
     pub cycle: bool,
     /// Reference counts per kind, `call 3, type 1`.
     pub kinds: String,
-    pub examples: Vec<PageRef>,
+    /// Up to three references as `(file, line, from item, to item, kind)`, an item written
+    /// relative to its module (the row's or the column's) when it is inside it: the cells
+    /// are most of a large page, so they are kept short.
+    pub examples: Vec<(String, u32, String, String, &'static str)>,
 }
 
 /// One reference, as evidence.

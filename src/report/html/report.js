@@ -45,6 +45,7 @@
     document.querySelectorAll('#map-svg .link').forEach((g) => {
       const touches = Number(g.dataset.from) === d || Number(g.dataset.to) === d;
       g.classList.toggle('faded', !touches);
+      g.classList.toggle('touching', touches);
     });
     const facts = [dom.modules.length + ' modules', dom.lines + ' lines', dom.items + ' items'];
     if (!dom.kernel) facts.push('confidence ' + pct(dom.confidence), dom.declared ? 'declared in the spec' : 'suggested');
@@ -100,7 +101,8 @@
     tip.replaceChildren(
       el('div', 'tip-head', el('code', null, from.path), ' → ', el('code', null, to.path)),
       el('div', null, c.weight + ' (' + c.kinds + ')', c.cross ? ' · crosses domains' : c.shared ? ' · to or from the shared kernel' : '', c.cycle ? ' · in a cycle' : ''),
-      el('ul', null, ...c.examples.map((x) => el('li', null, at(x.file, x.line), ' ', x.from_item, ' → ', x.to_item))));
+      el('ul', null, ...c.examples.map(([file, line, fromItem, toItem, kind]) =>
+        el('li', null, at(file, line), ' ', fromItem, ' → ', toItem, ' ', el('span', 'tag', kind)))));
     tip.hidden = false;
     tip.style.left = Math.min(ev.clientX + 14, window.innerWidth - tip.offsetWidth - 8) + 'px';
     tip.style.top = Math.min(ev.clientY + 14, window.innerHeight - tip.offsetHeight - 8) + 'px';
@@ -213,5 +215,7 @@
     if (e.key === 'Escape') { input.value = ''; results.replaceChildren(); }
   });
 
+  // When the page became usable, for the benchmark (scripts/report_bench.py).
+  document.documentElement.dataset.readyMs = String(Math.round(performance.now()));
   document.documentElement.dataset.ready = '1';
 })();

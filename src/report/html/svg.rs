@@ -18,6 +18,10 @@ fn n(x: f64) -> String {
     }
 }
 
+/// Arrows drawn before a domain is selected: the heaviest. A large monolith's domains are
+/// often all tied to each other, and two hundred arrows are a hairball.
+pub const SHOWN_ARROWS: usize = 40;
+
 /// The domain map: one box per domain (name, size, confidence), the kernel below, arrows
 /// weighted by crossing references, red inside a cycle.
 pub fn domain_map(page: &Page, layout: &MapLayout) -> String {
@@ -32,44 +36,7 @@ pub fn domain_map(page: &Page, layout: &MapLayout) -> String {
         r#"<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0L10,5L0,10z" class="head"/></marker>"#,
         r#"<marker id="head-cycle" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0L10,5L0,10z" class="head cycle"/></marker></defs>"#
     );
-    let heaviest = page
-        .links
-        .iter()
-        .map(|l| l.weight)
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
-    for (i, link) in page.links.iter().enumerate() {
-        let (Some(a), Some(b)) = (layout.boxes.get(link.from), layout.boxes.get(link.to)) else {
-            continue;
-        };
-        let (x1, y1, x2, y2) = arrow(a, b, 5.0);
-        let width = 1.0 + 5.0 * (link.weight as f64 / heaviest).sqrt();
-        let (class, head) = if link.cycle {
-            ("link cycle", "head-cycle")
-        } else {
-            ("link", "head")
-        };
-        let name = |d: usize| escape(&page.domains[d].name);
-        let _ = write!(
-            s,
-            r#"<g class="{class}" data-link="{i}" data-from="{}" data-to="{}"><title>{} → {}: {} references{}</title><line x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}" marker-end="url(#{head})"/><text x="{}" y="{}">{}</text></g>"#,
-            link.from,
-            link.to,
-            name(link.from),
-            name(link.to),
-            link.weight,
-            if link.cycle { " (in a cycle)" } else { "" },
-            n(x1),
-            n(y1),
-            n(x2),
-            n(y2),
-            n(width),
-            n(x1 + (x2 - x1) * 0.5),
-            n(y1 + (y2 - y1) * 0.5 - 3.0),
-            link.weight
-        );
-    }
+    arrows(&mut s, page, layout);
     let kernel = page.domains.len() - 1;
     for (i, d) in page.domains.iter().enumerate() {
         let rect = if i == kernel {
@@ -94,6 +61,60 @@ pub fn domain_map(page: &Page, layout: &MapLayout) -> String {
     }
     s += "</svg>";
     s
+}
+
+/// The arrows between domains, heaviest first in the reader's eye: beyond
+/// [`SHOWN_ARROWS`] they are `minor`, drawn only with a selected domain.
+fn arrows(s: &mut String, page: &Page, layout: &MapLayout) {
+    let heaviest = page
+        .links
+        .iter()
+        .map(|l| l.weight)
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let mut by_weight: Vec<usize> = (0..page.links.len()).collect();
+    by_weight.sort_by_key(|&i| std::cmp::Reverse(page.links[i].weight));
+    let mut minor = vec![false; page.links.len()];
+    for &i in by_weight.iter().skip(SHOWN_ARROWS) {
+        minor[i] = true;
+    }
+    for (i, link) in page.links.iter().enumerate() {
+        let (Some(a), Some(b)) = (layout.boxes.get(link.from), layout.boxes.get(link.to)) else {
+            continue;
+        };
+        let (x1, y1, x2, y2) = arrow(a, b, 5.0);
+        let width = 1.0 + 5.0 * (link.weight as f64 / heaviest).sqrt();
+        let (class, head) = if link.cycle {
+            ("link cycle", "head-cycle")
+        } else {
+            ("link", "head")
+        };
+        let class = if minor[i] {
+            format!("{class} minor")
+        } else {
+            class.to_owned()
+        };
+        let name = |d: usize| escape(&page.domains[d].name);
+        let _ = write!(
+            s,
+            r#"<g class="{class}" data-link="{i}" data-from="{}" data-to="{}"><title>{} → {}: {} references{}</title><line x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}" marker-end="url(#{head})"/><text x="{}" y="{}">{}</text></g>"#,
+            link.from,
+            link.to,
+            name(link.from),
+            name(link.to),
+            link.weight,
+            if link.cycle { " (in a cycle)" } else { "" },
+            n(x1),
+            n(y1),
+            n(x2),
+            n(y2),
+            n(width),
+            n(x1 + (x2 - x1) * 0.5),
+            n(y1 + (y2 - y1) * 0.5 - 3.0),
+            link.weight
+        );
+    }
 }
 
 /// One clickable region: a rounded box with the name and a line or two of figures.

@@ -48,7 +48,8 @@
       g.classList.toggle('touching', touches);
     });
     const facts = [dom.modules.length + ' modules', dom.lines + ' lines', dom.items + ' items'];
-    if (!dom.kernel) facts.push('confidence ' + pct(dom.confidence), dom.declared ? 'declared in the spec' : 'suggested');
+    if (!dom.kernel && dom.items > 0) facts.push('confidence ' + pct(dom.confidence));
+    if (!dom.kernel) facts.push(dom.declared ? 'declared in the spec' : 'suggested');
     const modules = el('table', 'modules', el('tr', null, el('th', null, 'module'), el('th', null, 'lines'),
       el('th', null, 'confidence'), el('th', null, 'file')));
     dom.modules.forEach((i) => {
@@ -79,6 +80,10 @@
     g.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); } });
   });
   panel.append(el('p', 'hint', 'Click a domain to list its modules and the references crossing in and out.'));
+  // `page.html#domain=orders` opens with that domain selected: a link to share.
+  const linked = decodeURIComponent(location.hash).match(/^#domain=(.+)$/);
+  const linkedIndex = linked ? data.domains.findIndex((d) => d.name === linked[1]) : -1;
+  if (linkedIndex >= 0) showDomain(linkedIndex);
 
   // ---- matrix ----
   const msvg = document.getElementById('matrix-svg');

@@ -52,9 +52,13 @@ pub fn domain_map(page: &Page, layout: &MapLayout) -> String {
                 "no module of its own".to_owned(),
             ]
         } else {
+            let confidence = match d.items {
+                0 => "no clustered items".to_owned(),
+                _ => format!("confidence {:.0}%", d.confidence * 100.0),
+            };
             vec![
                 format!("{} modules · {} lines", d.modules.len(), d.lines),
-                format!("confidence {:.0}%", d.confidence * 100.0),
+                confidence,
             ]
         };
         domain_box(&mut s, i, &d.name, &details, rect, i == kernel);

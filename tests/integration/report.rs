@@ -203,15 +203,23 @@ fn with_a_spec_the_page_lists_checks_findings_and_the_declared_events() {
     assert_eq!(data["spec"], "fixtures/shop/fissure.yaml");
 }
 
-#[test]
-fn strings_of_a_hostile_monolith_stay_text() {
+/// The page of [`hostile_monolith`] checked against its spec: the run (which keeps its
+/// folder) and the page's path.
+pub fn hostile_page() -> (Run, std::path::PathBuf) {
     let case = hostile_monolith();
     let out = case.root().join("report.html");
     let out_arg = out.display().to_string();
     let run = case
         .args(["report", ".", "--spec", "fissure.yaml", "--out", &out_arg])
         .run();
-    let html = read(&run.root().join("report.html"));
+    let page = run.root().join("report.html");
+    (run, page)
+}
+
+#[test]
+fn strings_of_a_hostile_monolith_stay_text() {
+    let (_run, page) = hostile_page();
+    let html = read(&page);
     assert_eq!(
         html.matches("<script").count(),
         2,

@@ -16,7 +16,7 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use super::report::{HOSTILE, hostile_monolith, page_data, report};
+use super::report::{HOSTILE, hostile_page, page_data, report};
 
 /// One Chromium at a time: the machines running the tests have few cores.
 static BROWSER: Mutex<()> = Mutex::new(());
@@ -199,163 +199,151 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
-/// The shop's report with its spec, written to a temporary folder.
-fn shop_page(dir: &Path) -> PathBuf {
-    let out = dir.join("shop.html");
+/// The shop's report with its spec, in a temporary folder (kept while the value lives).
+fn shop_page() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("shop.html");
     report(
         &["fixtures/shop", "--spec", "fixtures/shop/fissure.yaml"],
         &out,
     );
-    out
+    (dir, out)
+}
+
+/// Opens the page `make` writes in Chromium (one browser at a time) and runs `check` on it;
+/// a visible skip without chromedriver.
+fn in_browser<K>(make: impl FnOnce() -> (K, PathBuf), check: impl FnOnce(&Browser, &Path)) {
+    let Some(driver) = chromedriver() else { return };
+    let _turn = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let (_keep, page) = make();
+    let browser = Browser::start(&driver);
+    browser.open(&page);
+    check(&browser, &page);
 }
 
 #[test]
 fn the_shop_page_loads_with_no_console_error_and_no_request() {
-    let Some(driver) = chromedriver() else { return };
-    let _turn = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = tempfile::tempdir().unwrap();
-    let page = shop_page(dir.path());
-    let browser = Browser::start(&driver);
-    browser.open(&page);
-    assert_eq!(browser.console_errors(), Vec::<String>::new());
-    let fetched = browser.js("return performance.getEntriesByType('resource').map(e => e.name)");
-    assert_eq!(fetched, json!([]), "the page fetched something");
-    browser.screenshot("#map", "report-map.png");
-    // Hover the heaviest crossing cell of the matrix: its references show.
-    let tip = browser.js(
-        "const c = [...document.querySelectorAll('#matrix-svg .cell.cross')].pop();
-         const r = c.getBoundingClientRect();
+    in_browser(shop_page, |browser, _| {
+        assert_eq!(browser.console_errors(), Vec::<String>::new());
+        let fetched =
+            browser.js("return performance.getEntriesByType('resource').map(e => e.name)");
+        assert_eq!(fetched, json!([]), "the page fetched something");
+        browser.screenshot("#map", "report-map.png");
+        // Hover the heaviest crossing cell of the matrix: its references show.
+        let tip = browser.js(
+            "const c = [...document.querySelectorAll('#matrix-svg .cell.cross')].pop();
          c.scrollIntoView({block: 'center'});
          const s = c.getBoundingClientRect();
          document.getElementById('matrix-svg').dispatchEvent(new MouseEvent('mousemove',
            {clientX: s.left + s.width / 2, clientY: s.top + s.height / 2, bubbles: true}));
          const tip = document.getElementById('matrix-tip');
          return tip.hidden ? '' : tip.textContent;",
-    );
-    let tip = tip.as_str().unwrap_or_default().to_owned();
-    assert!(
-        tip.contains(" → ") && tip.contains(".rs:"),
-        "the tip: {tip:?}"
-    );
-    browser.screenshot("#matrix", "report-matrix.png");
-    assert_eq!(browser.console_errors(), Vec::<String>::new());
+        );
+        let tip = tip.as_str().unwrap_or_default().to_owned();
+        assert!(
+            tip.contains(" → ") && tip.contains(".rs:"),
+            "the tip: {tip:?}"
+        );
+        browser.screenshot("#matrix", "report-matrix.png");
+        assert_eq!(browser.console_errors(), Vec::<String>::new());
+    });
 }
 
 #[test]
 fn clicking_a_domain_lists_the_references_crossing_out_and_in() {
-    let Some(driver) = chromedriver() else { return };
-    let _turn = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = tempfile::tempdir().unwrap();
-    let page = shop_page(dir.path());
-    let data = page_data(&std::fs::read_to_string(&page).unwrap());
-    let orders = (data["domains"].as_array().unwrap().iter())
-        .position(|d| d["name"] == "orders")
-        .expect("an orders domain");
-    let crossing = (data["crossings"].as_array().unwrap().iter())
-        .find(|c| c["from"] == orders)
-        .expect("orders calls out");
-    let browser = Browser::start(&driver);
-    browser.open(&page);
-    assert!(!browser.text("#domain-panel").contains("crossing out"));
-    browser.click(&format!("#map-svg .domain[data-domain=\"{orders}\"]"));
-    let panel = browser.text("#domain-panel");
-    assert!(panel.starts_with("orders"), "{panel}");
-    let at = format!(
-        "{}:{}",
-        crossing["file"].as_str().unwrap(),
-        crossing["line"]
-    );
-    assert!(panel.contains("References crossing out ("), "{panel}");
-    assert!(
-        panel.contains(&at),
-        "the panel lacks the crossing at {at}:\n{panel}"
-    );
-    let selected =
-        browser.js("return document.querySelectorAll('#map-svg .domain.selected').length");
-    assert_eq!(selected, json!(1));
-    browser.screenshot("#map", "report-map-orders.png");
+    in_browser(shop_page, |browser, page| {
+        let data = page_data(&std::fs::read_to_string(page).unwrap());
+        let orders = (data["domains"].as_array().unwrap().iter())
+            .position(|d| d["name"] == "orders")
+            .expect("an orders domain");
+        let crossing = (data["crossings"].as_array().unwrap().iter())
+            .find(|c| c["from"] == orders)
+            .expect("orders calls out");
+        assert!(!browser.text("#domain-panel").contains("crossing out"));
+        browser.click(&format!("#map-svg .domain[data-domain=\"{orders}\"]"));
+        let panel = browser.text("#domain-panel");
+        assert!(panel.starts_with("orders"), "{panel}");
+        let at = format!(
+            "{}:{}",
+            crossing["file"].as_str().unwrap(),
+            crossing["line"]
+        );
+        assert!(panel.contains("References crossing out ("), "{panel}");
+        assert!(
+            panel.contains(&at),
+            "the panel lacks the crossing at {at}:\n{panel}"
+        );
+        let selected =
+            browser.js("return document.querySelectorAll('#map-svg .domain.selected').length");
+        assert_eq!(selected, json!(1));
+        browser.screenshot("#map", "report-map-orders.png");
+    });
 }
 
 #[test]
 fn the_rule_filter_narrows_the_findings() {
-    let Some(driver) = chromedriver() else { return };
-    let _turn = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = tempfile::tempdir().unwrap();
-    let page = shop_page(dir.path());
-    let browser = Browser::start(&driver);
-    browser.open(&page);
-    let count =
-        |b: &Browser| b.js("return document.querySelectorAll('#findings-list .finding').length");
-    let all = count(&browser).as_u64().unwrap();
-    assert!(all > 1, "{all} findings");
-    browser
-        .run(async {
-            let select = browser.client().find(Locator::Css("#filter-rule")).await?;
-            select.select_by_value("foreign-table-access").await
-        })
-        .expect("choose a rule");
-    let shown = count(&browser).as_u64().unwrap();
-    assert!(0 < shown && shown < all, "{shown} of {all} after filtering");
-    let rules = browser.js(
-        "return [...document.querySelectorAll('#findings-list .rule')].map(e => e.textContent)",
-    );
-    assert!(
-        (rules.as_array().unwrap().iter()).all(|r| r == "foreign-table-access"),
-        "{rules}"
-    );
-    assert_eq!(
-        browser.text("#findings-count"),
-        format!("{shown} of {all} findings")
-    );
+    in_browser(shop_page, |browser, _| {
+        let count = |b: &Browser| {
+            b.js("return document.querySelectorAll('#findings-list .finding').length")
+        };
+        let all = count(browser).as_u64().unwrap();
+        assert!(all > 1, "{all} findings");
+        browser
+            .run(async {
+                let select = browser.client().find(Locator::Css("#filter-rule")).await?;
+                select.select_by_value("foreign-table-access").await
+            })
+            .expect("choose a rule");
+        let shown = count(browser).as_u64().unwrap();
+        assert!(0 < shown && shown < all, "{shown} of {all} after filtering");
+        let rules = browser.js(
+            "return [...document.querySelectorAll('#findings-list .rule')].map(e => e.textContent)",
+        );
+        assert!(
+            (rules.as_array().unwrap().iter()).all(|r| r == "foreign-table-access"),
+            "{rules}"
+        );
+        assert_eq!(
+            browser.text("#findings-count"),
+            format!("{shown} of {all} findings")
+        );
+    });
 }
 
 #[test]
 fn the_search_finds_a_module_and_shows_it_in_its_domain() {
-    let Some(driver) = chromedriver() else { return };
-    let _turn = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = tempfile::tempdir().unwrap();
-    let page = shop_page(dir.path());
-    let browser = Browser::start(&driver);
-    browser.open(&page);
-    browser
-        .run(async {
-            let input = browser.client().find(Locator::Css("#search")).await?;
-            input.send_keys("billing::tax::eu").await
-        })
-        .expect("type into the search box");
-    let results = browser.text("#search-results");
-    assert!(results.contains("shop::billing::tax::eu"), "{results}");
-    browser.click("#search-results li");
-    let hit = browser.text("#domain-panel tr.hit");
-    assert!(hit.contains("shop::billing::tax::eu"), "{hit}");
-    assert!(browser.text("#domain-panel").starts_with("billing"));
+    in_browser(shop_page, |browser, _| {
+        browser
+            .run(async {
+                let input = browser.client().find(Locator::Css("#search")).await?;
+                input.send_keys("billing::tax::eu").await
+            })
+            .expect("type into the search box");
+        let results = browser.text("#search-results");
+        assert!(results.contains("shop::billing::tax::eu"), "{results}");
+        browser.click("#search-results li");
+        let hit = browser.text("#domain-panel tr.hit");
+        assert!(hit.contains("shop::billing::tax::eu"), "{hit}");
+        assert!(browser.text("#domain-panel").starts_with("billing"));
+    });
 }
 
 #[test]
 fn a_hostile_name_is_shown_as_text_and_never_run() {
-    let Some(driver) = chromedriver() else { return };
-    let _turn = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let case = hostile_monolith();
-    let out = case.root().join("report.html");
-    let out_arg = out.display().to_string();
-    let run = case
-        .args(["report", ".", "--spec", "fissure.yaml", "--out", &out_arg])
-        .run();
-    let page = run.root().join("report.html");
-    let browser = Browser::start(&driver);
-    browser.open(&page);
-    let alert = browser.run(browser.client().get_alert_text());
-    assert!(alert.is_err(), "an alert opened: {alert:?}");
-    assert_eq!(browser.console_errors(), Vec::<String>::new());
-    assert_eq!(browser.js("return document.scripts.length"), json!(2));
-    let snippets = browser.text("#findings-list");
-    assert!(snippets.contains(HOSTILE), "{snippets}");
-    browser
-        .run(async {
-            let input = browser.client().find(Locator::Css("#search")).await?;
-            input.send_keys("alert(1)").await
-        })
-        .expect("type into the search box");
-    let found = browser.text("#search-results");
-    assert!(found.contains(&format!("src/{HOSTILE}.rs")), "{found}");
+    in_browser(hostile_page, |browser, _| {
+        let alert = browser.run(browser.client().get_alert_text());
+        assert!(alert.is_err(), "an alert opened: {alert:?}");
+        assert_eq!(browser.console_errors(), Vec::<String>::new());
+        assert_eq!(browser.js("return document.scripts.length"), json!(2));
+        let snippets = browser.text("#findings-list");
+        assert!(snippets.contains(HOSTILE), "{snippets}");
+        browser
+            .run(async {
+                let input = browser.client().find(Locator::Css("#search")).await?;
+                input.send_keys("alert(1)").await
+            })
+            .expect("type into the search box");
+        let found = browser.text("#search-results");
+        assert!(found.contains(&format!("src/{HOSTILE}.rs")), "{found}");
+    });
 }

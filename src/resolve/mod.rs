@@ -5,7 +5,7 @@
 mod prelude;
 mod scope;
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;
 mod typer;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

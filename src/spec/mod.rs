@@ -13,6 +13,8 @@ mod rules;
 mod saga;
 pub mod schema;
 pub mod source;
+#[cfg(test)]
+mod tests;
 mod validate;
 pub mod yaml;
 

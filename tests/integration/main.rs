@@ -14,6 +14,7 @@ mod generate_files;
 mod generate_workspace;
 mod report;
 mod report_browser;
+mod suggest;
 mod support;
 mod tidy;
 mod usage;

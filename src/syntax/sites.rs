@@ -66,8 +66,17 @@ pub struct Sites {
     pub features: BTreeSet<String>,
 }
 
-/// The sites of `text`. A file the lexer rejects is a [`ParseFailure`].
+/// The sites of `text`. A file the lexer rejects, or one past the [`super::nesting`] budget,
+/// is a [`ParseFailure`]; the walk, recursive over token groups, runs on a
+/// [`crate::workers`] thread like every other parse.
 pub fn sites(text: &str) -> Result<Sites, ParseFailure> {
+    if let Some(failure) = super::past_nesting_budget(text) {
+        return Err(failure);
+    }
+    crate::workers::install(|| sites_within_budget(text))
+}
+
+fn sites_within_budget(text: &str) -> Result<Sites, ParseFailure> {
     let result = match text.parse::<TokenStream>() {
         Ok(stream) => {
             let lines = LineStarts::new(text);
@@ -77,8 +86,9 @@ pub fn sites(text: &str) -> Result<Sites, ParseFailure> {
             Ok(out)
         }
         Err(e) => Err(ParseFailure {
-            pos: super::extract::pos(e.span()),
+            pos: super::paths::pos(e.span()),
             message: e.to_string(),
+            too_deep: false,
         }),
     };
     proc_macro2::extra::invalidate_current_thread_spans();
@@ -241,7 +251,7 @@ fn super_path(
         range: lines.offset(start.start())..lines.offset(last.end()),
         count,
         depth,
-        pos: super::extract::pos(start),
+        pos: super::paths::pos(start),
         next: match tokens.get(j) {
             Some(TokenTree::Ident(n)) => Some(n.to_string()),
             _ => None,

@@ -35,19 +35,3 @@ mod history;
 
 #[cfg(test)]
 mod test_support;
-
-/// The analysis wiring under its old name, for the benchmark binaries until they call
-/// [`app::analyze_workspace`] with a stage timer; new code uses [`app`].
-#[doc(hidden)]
-pub mod pipeline {
-    pub use crate::analysis::Analysis;
-    pub use crate::app::AnalyzeOptions;
-
-    /// [`crate::app::analyze_workspace`] without progress.
-    pub fn analyze(
-        path: &std::path::Path,
-        options: AnalyzeOptions,
-    ) -> Result<Analysis, crate::diagnostics::Diagnostic> {
-        crate::app::analyze_workspace(path, options, &mut crate::app::Quiet)
-    }
-}

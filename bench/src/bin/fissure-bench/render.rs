@@ -22,6 +22,7 @@ pub struct Totals {
     pub files: u64,
     pub lines: u64,
     pub parse_ms: f64,
+    pub parse_all_ms: f64,
     pub analyze_ms: f64,
     pub parse_cpu_ms: f64,
     pub analyze_cpu_ms: f64,
@@ -49,15 +50,16 @@ pub fn totals(rows: &[Row]) -> Totals {
             Status::Crash(..) => t.crashes += 1,
             Status::Timeout(_) => t.timeouts += 1,
         }
-        let (Some(p), Some(a)) = (r.parse_time.wall_ms, r.analyze_time.wall_ms) else {
+        let (Some(p), Some(a)) = (r.parse_time.wall_ms(), r.analyze_time.wall_ms()) else {
             continue;
         };
         t.files += r.num("files");
         t.lines += r.num("lines");
         t.parse_ms += p;
+        t.parse_all_ms += r.parse_all_time.wall_ms().unwrap_or(0.0);
         t.analyze_ms += a;
-        t.parse_cpu_ms += r.parse_time.cpu_ms.unwrap_or(0.0);
-        t.analyze_cpu_ms += r.analyze_time.cpu_ms.unwrap_or(0.0);
+        t.parse_cpu_ms += r.parse_time.cpu_ms().unwrap_or(0.0);
+        t.analyze_cpu_ms += r.analyze_time.cpu_ms().unwrap_or(0.0);
         t.max_parse_rss_kb = t.max_parse_rss_kb.max(r.parse_time.peak_rss_kb);
         if r.analyze_time.peak_rss_kb > t.max_analyze_rss_kb {
             t.max_analyze_rss_kb = r.analyze_time.peak_rss_kb;
@@ -73,12 +75,17 @@ pub fn totals(rows: &[Row]) -> Totals {
             let code = s["code"].as_str().unwrap_or("?").to_string();
             *t.skipped_by_code.entry(code).or_default() += 1;
         }
-        if let Some(stages) = r.stages.as_ref().and_then(|s| s["stages"].as_object()) {
-            for (k, v) in stages {
-                let e = t.stages_ms.entry(k.clone()).or_default();
-                e.0 += v["ms"].as_f64().unwrap_or(0.0);
-                e.1 += v["cpu_ms"].as_f64().unwrap_or(0.0);
-            }
+        let stages = (r.analyze.as_ref()).and_then(|a| a["stages"].as_object());
+        let check = (r.check.as_ref()).map(|c| ("check, worst-case spec".to_string(), &c["check"]));
+        for (k, v) in stages
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v))
+            .chain(check)
+        {
+            let e = t.stages_ms.entry(k).or_default();
+            e.0 += v["ms"].as_f64().unwrap_or(0.0);
+            e.1 += v["cpu_ms"].as_f64().unwrap_or(0.0);
         }
     }
     t
@@ -117,15 +124,16 @@ pub fn table(out: &mut dyn Write, rows: &[Row], many: bool) -> io::Result<()> {
     let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(6).max(6);
     writeln!(
         out,
-        "{:<width$} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>5} {:>5} {:>8} {:>8} {:>8} {:>5}  status",
+        "{:<width$} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>5} {:>5} {:>5} {:>8} {:>8} {:>8} {:>5}  status",
         "target",
         "files",
         "lines",
-        "parse ms",
-        "cpu ms",
+        "floor ms",
+        "all ms",
+        "anls ms",
         "anlz ms",
-        "cpu ms",
         "ratio",
+        "r all",
         "cpu x",
         "parse MB",
         "anlz MB",
@@ -140,15 +148,16 @@ pub fn table(out: &mut dyn Write, rows: &[Row], many: bool) -> io::Result<()> {
             .unwrap_or(0);
         writeln!(
             out,
-            "{:<width$} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>5} {:>5} {:>8} {:>8} {:>8} {:>5}  {}",
+            "{:<width$} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>5} {:>5} {:>5} {:>8} {:>8} {:>8} {:>5}  {}",
             r.name,
             r.num("files"),
             r.num("lines"),
-            opt_ms(r.parse_time.wall_ms),
-            opt_ms(r.parse_time.cpu_ms),
-            opt_ms(r.analyze_time.wall_ms),
-            opt_ms(r.analyze_time.cpu_ms),
+            opt_ms(r.parse_time.wall_ms()),
+            opt_ms(r.parse_all_time.wall_ms()),
+            opt_ms(r.analysis_time.wall_ms()),
+            opt_ms(r.analyze_time.wall_ms()),
             fmt_ratio(r.ratio()),
+            fmt_ratio(r.ratio_all()),
             fmt_ratio(r.cpu_ratio()),
             mb(r.parse_time.peak_rss_kb),
             mb(r.analyze_time.peak_rss_kb),
@@ -250,23 +259,30 @@ pub fn json(out: &mut dyn Write, mode: &str, root: &Path, rows: &[Row]) -> io::R
                 "status": status,
                 "failed_phase": phase.map(Phase::as_str),
                 "message": message,
-                "parse_ms": r.parse_time.wall_ms,
-                "parse_cpu_ms": r.parse_time.cpu_ms,
-                "analyze_ms": r.analyze_time.wall_ms,
-                "analyze_cpu_ms": r.analyze_time.cpu_ms,
+                "runs": r.analyze_time.runs(),
+                "parse_ms": r.parse_time.wall_ms(),
+                "parse_cpu_ms": r.parse_time.cpu_ms(),
+                "parse_all_ms": r.parse_all_time.wall_ms(),
+                "parse_all_cpu_ms": r.parse_all_time.cpu_ms(),
+                "analysis_ms": r.analysis_time.wall_ms(),
+                "analysis_cpu_ms": r.analysis_time.cpu_ms(),
+                "analyze_ms": r.analyze_time.wall_ms(),
+                "analyze_cpu_ms": r.analyze_time.cpu_ms(),
                 "ratio": r.ratio(),
+                "ratio_all": r.ratio_all(),
                 "cpu_ratio": r.cpu_ratio(),
                 "parse_peak_rss_kb": r.parse_time.peak_rss_kb,
                 "analyze_peak_rss_kb": r.analyze_time.peak_rss_kb,
                 "analyze": r.analyze,
                 "parse": r.parse,
-                "stages": r.stages.as_ref().map(|s| s["stages"].clone()),
+                "parse_all": r.parse_all,
+                "check": r.check,
             })
         })
         .collect();
     let doc = json!({
         "tool": "fissure-bench",
-        "format_version": 1,
+        "format_version": 2,
         "mode": mode,
         "root": root.display().to_string(),
         "cpus": std::thread::available_parallelism().map_or(0, |n| n.get()),
@@ -281,6 +297,7 @@ pub fn json(out: &mut dyn Write, mode: &str, root: &Path, rows: &[Row]) -> io::R
             "files": t.files,
             "lines": t.lines,
             "parse_ms": t.parse_ms,
+            "parse_all_ms": t.parse_all_ms,
             "analyze_ms": t.analyze_ms,
             "parse_cpu_ms": t.parse_cpu_ms,
             "analyze_cpu_ms": t.analyze_cpu_ms,

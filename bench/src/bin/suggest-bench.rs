@@ -1,11 +1,11 @@
 //! Benchmark harness of `fissure analyze` with the domain suggestion on a real workspace:
-//! times the analysis (discover → graph) and the suggestion step separately and prints the
-//! figures. Run with `cargo run --release --bin suggest-bench -- PATH [runs]`.
+//! runs `fissure::app::analyze` with a stage timer and prints the analysis (discover →
+//! graph) and the suggestion step separately. Run with
+//! `cargo run --release -p fissure-bench --bin suggest-bench -- PATH [runs]`.
 
-use std::time::Instant;
-
-use fissure::pipeline::{AnalyzeOptions, analyze};
-use fissure::suggest::{self, SuggestOptions};
+use bench::{ANALYSIS, StageTimer};
+use fissure::app::{self, AnalyzeConfig, Stage};
+use fissure::suggest::SuggestOptions;
 
 fn main() -> std::process::ExitCode {
     let mut args = std::env::args().skip(1);
@@ -14,19 +14,28 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::from(2);
     };
     let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
+    let config = AnalyzeConfig {
+        path: path.into(),
+        include_tests: false,
+        suggest: SuggestOptions::default(),
+        git: false,
+        pin: None,
+        emit_spec: None,
+        eval: None,
+    };
     for run in 1..=runs {
-        let t = Instant::now();
-        let analysis = match analyze(std::path::Path::new(&path), AnalyzeOptions::default()) {
-            Ok(a) => a,
-            Err(d) => {
-                eprintln!("error: {}", d.message);
+        let mut timer = StageTimer::default();
+        let outcome = match app::analyze(&config, &mut timer) {
+            Ok(outcome) => outcome,
+            Err(failure) => {
+                eprintln!("error: {failure}");
                 return std::process::ExitCode::from(2);
             }
         };
-        let analyze_s = t.elapsed().as_secs_f64();
-        let t = Instant::now();
-        let s = suggest::suggest(&analysis, &SuggestOptions::default());
-        let suggest_s = t.elapsed().as_secs_f64();
+        let analysis = &outcome.analysis;
+        let s = &outcome.suggestion;
+        let analyze_s = timer.total(&ANALYSIS).wall_ms / 1000.0;
+        let suggest_s = timer.total(&[Stage::Suggest]).wall_ms / 1000.0;
         let lines: u64 = analysis
             .codebase
             .files

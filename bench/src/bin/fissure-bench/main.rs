@@ -1,7 +1,7 @@
-//! fissure-bench: how long `analyze` takes and how much memory it needs, next to what merely
-//! reading and parsing the same files costs.
+//! fissure-bench: how long `analyze --format json` takes and how much memory it needs, next
+//! to the parse floor: what merely reading and parsing the same files costs.
 //!
-//!     cargo run --release --bin fissure-bench -- DIR [--workspace | --many] [--json]
+//!     cargo run --release -p fissure-bench --bin fissure-bench -- DIR [--workspace | --many] [--json]
 //!
 //! `--workspace` (default) measures DIR as one crate or workspace; `--many` measures every
 //! package below DIR on its own (how cargo's registry cache is swept) and lists panics and
@@ -9,13 +9,10 @@
 //! each one's peak RSS is its own and a panic is recorded instead of ending the run.
 //! See docs/benchmarks.md.
 
-#[path = "fissure_bench/child.rs"]
 mod child;
-#[path = "fissure_bench/phase.rs"]
+mod floor;
 mod phase;
-#[path = "fissure_bench/render.rs"]
 mod render;
-#[path = "fissure_bench/targets.rs"]
 mod targets;
 
 use std::path::{Path, PathBuf};
@@ -31,7 +28,7 @@ use phase::Phase;
 #[derive(Debug, Parser)]
 #[command(
     name = "fissure-bench",
-    about = "Time and memory of fissure analyze vs parse-only"
+    about = "Time and memory of fissure analyze vs the parse floor"
 )]
 struct Args {
     /// The corpus folder.
@@ -49,10 +46,10 @@ struct Args {
     /// Also write the JSON to this file (the table still goes to stdout).
     #[arg(long, value_name = "FILE")]
     json_out: Option<PathBuf>,
-    /// Also time each stage of the pipeline (one more child run per target).
+    /// Also time `check` with a worst-case spec (one more child run per target).
     #[arg(long)]
-    stages: bool,
-    /// Measured runs per phase (the fastest is kept); a warm-up analyze always runs first.
+    check: bool,
+    /// Measured runs per phase (the median is reported); a warm-up analyze always runs first.
     #[arg(long, default_value_t = 1)]
     runs: u32,
     /// Pass `--include-tests` to the analysis.
@@ -85,30 +82,63 @@ pub enum Status {
 pub struct Row {
     pub name: String,
     pub status: Status,
+    /// The last analyze run's counts and per-stage times.
     pub analyze: Option<Value>,
     pub parse: Option<Value>,
-    pub stages: Option<Value>,
+    pub parse_all: Option<Value>,
+    pub check: Option<Value>,
+    /// The parse floor of the files analyze reached.
     pub parse_time: Sample,
+    /// The parse floor of every `.rs` file below the target.
+    pub parse_all_time: Sample,
+    /// `analyze --format json`: the whole command.
     pub analyze_time: Sample,
+    /// Its analysis stages alone (discover, parse, resolve, graph).
+    pub analysis_time: Sample,
 }
 
-/// The best of a phase's runs: fastest wall time, least CPU time, highest peak RSS.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// Every run of a phase: wall and CPU times (the median is reported), highest peak RSS.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sample {
-    pub wall_ms: Option<f64>,
-    pub cpu_ms: Option<f64>,
+    walls: Vec<f64>,
+    cpus: Vec<f64>,
     pub peak_rss_kb: u64,
 }
 
 impl Sample {
-    fn keep_best(&mut self, v: &Value) {
-        let min = |best: Option<f64>, x: Option<f64>| match (best, x) {
-            (Some(b), Some(x)) => Some(b.min(x)),
-            (b, x) => b.or(x),
-        };
-        self.wall_ms = min(self.wall_ms, v["ms"].as_f64());
-        self.cpu_ms = min(self.cpu_ms, v["cpu_ms"].as_f64());
+    /// Records a run from `v`'s `ms`, `cpu_ms` and `peak_rss_kb`.
+    fn add(&mut self, v: &Value) {
+        if let Some(ms) = v["ms"].as_f64() {
+            self.walls.push(ms);
+        }
+        if let Some(ms) = v["cpu_ms"].as_f64() {
+            self.cpus.push(ms);
+        }
         self.peak_rss_kb = self.peak_rss_kb.max(v["peak_rss_kb"].as_u64().unwrap_or(0));
+    }
+
+    pub fn wall_ms(&self) -> Option<f64> {
+        median(&self.walls)
+    }
+
+    pub fn cpu_ms(&self) -> Option<f64> {
+        median(&self.cpus)
+    }
+
+    pub fn runs(&self) -> usize {
+        self.walls.len()
+    }
+}
+
+/// The middle value (the mean of the two middle ones for an even count).
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(sorted[n / 2]),
+        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
     }
 }
 
@@ -119,9 +149,12 @@ impl Row {
             status: Status::Ok,
             analyze: None,
             parse: None,
-            stages: None,
+            parse_all: None,
+            check: None,
             parse_time: Sample::default(),
+            parse_all_time: Sample::default(),
             analyze_time: Sample::default(),
+            analysis_time: Sample::default(),
         }
     }
 
@@ -132,14 +165,19 @@ impl Row {
             .unwrap_or(0)
     }
 
-    /// Analyze time over parse-only time, on wall clock.
+    /// Analyze time over the parse floor of the files it reached, on wall clock.
     pub fn ratio(&self) -> Option<f64> {
-        ratio(self.analyze_time.wall_ms, self.parse_time.wall_ms)
+        ratio(self.analyze_time.wall_ms(), self.parse_time.wall_ms())
     }
 
-    /// The same on CPU time, which the machine's other load does not skew.
+    /// Analyze time over the parse floor of every `.rs` file of the tree, on wall clock.
+    pub fn ratio_all(&self) -> Option<f64> {
+        ratio(self.analyze_time.wall_ms(), self.parse_all_time.wall_ms())
+    }
+
+    /// The same as [`Row::ratio`] on CPU time, which the machine's other load skews less.
     pub fn cpu_ratio(&self) -> Option<f64> {
-        ratio(self.analyze_time.cpu_ms, self.parse_time.cpu_ms)
+        ratio(self.analyze_time.cpu_ms(), self.parse_time.cpu_ms())
     }
 }
 
@@ -224,7 +262,7 @@ fn measure(args: &Args, dir: &Path, name: String) -> Row {
         timeout: Duration::from_secs(args.timeout),
     };
     // The warm-up fills the page cache and yields the list of files the analysis reaches,
-    // which is what the parse-only phase then reads.
+    // which is what the parse floor then reads.
     let warm = match finished(
         &mut row,
         Phase::Analyze,
@@ -240,6 +278,8 @@ fn measure(args: &Args, dir: &Path, name: String) -> Row {
         .flatten()
         .flat_map(|p| [p, "\n"])
         .collect();
+    // The phases take turns within each run, so a change in the machine's load shows in
+    // all of them alike.
     for _ in 0..args.runs.max(1) {
         let Some(p) = finished(
             &mut row,
@@ -248,27 +288,36 @@ fn measure(args: &Args, dir: &Path, name: String) -> Row {
         ) else {
             return row;
         };
-        row.parse_time.keep_best(&p);
+        row.parse_time.add(&p);
         row.parse = Some(p);
-        let Some(a) = finished(
+        let Some(p) = finished(
+            &mut row,
+            Phase::ParseAll,
+            child::run(&spec(Phase::ParseAll, None)),
+        ) else {
+            return row;
+        };
+        row.parse_all_time.add(&p);
+        row.parse_all = Some(p);
+        let Some(mut a) = finished(
             &mut row,
             Phase::Analyze,
             child::run(&spec(Phase::Analyze, None)),
         ) else {
             return row;
         };
-        row.analyze_time.keep_best(&a);
-        if let Some(obj) = a.as_object() {
-            let mut slim = obj.clone();
-            slim.remove("file_paths");
-            row.analyze = Some(Value::Object(slim));
+        row.analyze_time.add(&a);
+        row.analysis_time.add(&a["analysis"]);
+        if let Some(obj) = a.as_object_mut() {
+            obj.remove("file_paths");
         }
+        row.analyze = Some(a);
     }
-    if args.stages {
-        row.stages = finished(
+    if args.check {
+        row.check = finished(
             &mut row,
-            Phase::Stages,
-            child::run(&spec(Phase::Stages, None)),
+            Phase::Check,
+            child::run(&spec(Phase::Check, None)),
         );
     }
     row
@@ -296,5 +345,17 @@ fn finished(row: &mut Row, phase: Phase, outcome: Outcome) -> Option<Value> {
             row.status = Status::Timeout(phase);
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_median_is_the_middle_run_or_the_mean_of_the_two_middle_ones() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
     }
 }

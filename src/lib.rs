@@ -19,11 +19,15 @@ pub mod check;
 pub mod codebase;
 pub mod discover;
 pub mod eval;
+pub mod export;
 pub mod graph;
 pub mod resolve;
 pub mod spec;
+pub mod split;
 pub mod suggest;
 pub mod syntax;
+/// The big-stack worker pool every parse and recursive pass runs on.
+pub mod workers;
 
 // Public only because the benchmark binaries call into it; no outcome holds its types.
 #[doc(hidden)]

@@ -9,6 +9,7 @@ mod analyze;
 mod check;
 mod color;
 mod completions;
+mod diff;
 mod export;
 mod failure;
 mod generate;
@@ -52,6 +53,8 @@ enum Command {
     Schema,
     /// Write the event-driven workspace the spec describes.
     Generate(generate::GenerateArgs),
+    /// Compare two specs' event contracts (for CI): exit 1 on a breaking change without a version bump.
+    Diff(diff::DiffArgs),
     /// Export the spec for other tools: `export asyncapi` prints its AsyncAPI 3.0 document.
     Export(export::ExportArgs),
     /// Print the shell completion script (e.g. `fissure completions bash`).
@@ -119,6 +122,7 @@ fn run_with(args: Vec<OsString>, command: clap::Command) -> ExitCode {
         Command::Schema => schema::run(),
         Command::Generate(args) => generate::run(args),
         Command::Export(args) => export::run(args),
+        Command::Diff(args) => diff::run(args, colors),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     };

@@ -19,6 +19,7 @@ pub mod check;
 pub mod codebase;
 pub mod discover;
 pub mod eval;
+pub mod evolution;
 pub mod export;
 pub mod graph;
 pub mod resolve;

@@ -11,6 +11,7 @@
 
 pub mod analyze;
 pub mod check;
+pub mod diff;
 pub mod export;
 mod failure;
 mod files;
@@ -23,6 +24,7 @@ mod workspace;
 
 pub use analyze::{AnalyzeConfig, AnalyzeOutcome, AnalyzeProduct, EmitSpec, analyze};
 pub use check::{BaselineConfig, BaselineUpdate, CheckConfig, CheckOutcome, LevelOverrides, check};
+pub use diff::{DiffConfig, DiffOutcome, diff};
 pub use export::{ExportConfig, ExportOutcome, export_asyncapi};
 pub use failure::{Failure, SourceFile};
 pub use files::{load_spec, read_spec};

@@ -10,6 +10,7 @@ pub mod assign;
 pub mod baseline;
 mod cycles;
 pub mod policy;
+mod publish_rights;
 pub(crate) mod replacement_event;
 mod rules;
 #[cfg(test)]
@@ -42,6 +43,7 @@ pub fn check<'s>(
     };
     let (mut found, used) = rules::findings(&inputs);
     found.extend(cycles::cycles_between_domains(&inputs, &used));
+    found.extend(publish_rights::publish_rights(&inputs));
     let crates = assign::crate_names(cb);
     let mut findings = policy::apply(&spec.lints, &crates, group(found));
     findings.sort_by(|a, b| order(a).cmp(&order(b)));

@@ -9,6 +9,7 @@ mod analyze;
 mod check;
 mod color;
 mod completions;
+mod diff;
 mod export;
 mod failure;
 mod generate;
@@ -56,6 +57,8 @@ enum Command {
     Generate(generate::GenerateArgs),
     /// Move each domain that can move into a crate of its own, in place; explain the rest.
     Split(split::SplitArgs),
+    /// Compare two specs' event contracts (for CI): exit 1 on a breaking change without a version bump.
+    Diff(diff::DiffArgs),
     /// Export the spec for other tools: `export asyncapi` prints its AsyncAPI 3.0 document.
     Export(export::ExportArgs),
     /// Write one self-contained HTML page of the domains, crossings, events and findings.
@@ -127,6 +130,7 @@ fn run_with(args: Vec<OsString>, command: clap::Command) -> ExitCode {
         Command::Split(args) => split::run(args, colors),
         Command::Export(args) => export::run(args),
         Command::Report(args) => report::run(args),
+        Command::Diff(args) => diff::run(args, colors),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     };

@@ -16,15 +16,31 @@ pub(super) struct Change {
 }
 
 impl Change {
-    pub(super) fn breaking(code: Code, message: String, location: Location, why: &'static str) -> Self {
-        Change { code, message, location, breaks: Some(why) }
+    pub(super) fn breaking(
+        code: Code,
+        message: String,
+        location: Location,
+        why: &'static str,
+    ) -> Self {
+        Change {
+            code,
+            message,
+            location,
+            breaks: Some(why),
+        }
     }
 
     /// A diagnostic naming the subscribers a breaking change breaks: an error, or a warning
     /// when the version went up.
-    pub(super) fn into_diagnostic(self, event: &str, bumped: bool, readers: &[Subscriber<'_>]) -> Diagnostic {
+    pub(super) fn into_diagnostic(
+        self,
+        event: &str,
+        bumped: bool,
+        readers: &[Subscriber<'_>],
+    ) -> Diagnostic {
         let Some(why) = self.breaks else {
-            return note(self.code, self.message).with_label(Label::primary(self.location, "compatible"));
+            return note(self.code, self.message)
+                .with_label(Label::primary(self.location, "compatible"));
         };
         let names: Vec<String> = readers.iter().map(|r| format!("`{}`", r.domain)).collect();
         let whom = if names.is_empty() {
@@ -37,16 +53,19 @@ impl Change {
         if bumped {
             d.severity = Severity::Warning;
             d = d.with_help(format!(
-                "the version of `{event}` went up: move {whom} to it, and `upcast:` the stored events"
+                "the version of `{event}` went up: move {whom} to it; events already stored keep the old version"
             ));
         } else {
             d = d.with_help(format!(
-                "bump the `version:` of `{event}` (with an `upcast:` for the stored events), or \
-                 keep the old contract"
+                "bump the `version:` of `{event}` (a new type its subscribers move to), or keep \
+                 the old contract"
             ));
         }
         for r in readers {
-            d = d.with_label(Label::secondary(r.location.clone(), format!("`{}` reads `{event}`", r.domain)));
+            d = d.with_label(Label::secondary(
+                r.location.clone(),
+                format!("`{}` reads `{event}`", r.domain),
+            ));
         }
         d
     }
@@ -72,7 +91,10 @@ pub(super) fn field_changes(before: &Event, after: &Event) -> Vec<Change> {
         if let Some((_, to)) = renamed.iter().find(|(from, _)| from.name == gone.name) {
             out.push(Change::breaking(
                 Code::EventFieldRenamed,
-                format!("`{}.{}` was renamed to `{}`", after.name, gone.name, to.name),
+                format!(
+                    "`{}.{}` was renamed to `{}`",
+                    after.name, gone.name, to.name
+                ),
                 to.location.clone(),
                 "subscribers read the old name",
             ));
@@ -85,15 +107,23 @@ pub(super) fn field_changes(before: &Event, after: &Event) -> Vec<Change> {
             ));
         }
     }
-    for field in added.iter().filter(|a| !renamed.iter().any(|(_, to)| to.name == a.name)) {
+    for field in added
+        .iter()
+        .filter(|a| !renamed.iter().any(|(_, to)| to.name == a.name))
+    {
         out.push(added_field(&after.name, field));
     }
     for field in &after.fields {
-        let Some(old) = before.fields.iter().find(|b| b.name == field.name) else { continue };
+        let Some(old) = before.fields.iter().find(|b| b.name == field.name) else {
+            continue;
+        };
         if old.ty != field.ty {
             out.push(Change::breaking(
                 Code::EventFieldTypeChanged,
-                format!("`{}.{}` changed from `{}` to `{}`", after.name, field.name, old.ty, field.ty),
+                format!(
+                    "`{}.{}` changed from `{}` to `{}`",
+                    after.name, field.name, old.ty, field.ty
+                ),
                 field.location.clone(),
                 "subscribers decode the old type",
             ));
@@ -113,7 +143,10 @@ fn added_field(event: &str, field: &Field) -> Change {
     }
     Change::breaking(
         Code::RequiredEventFieldAdded,
-        format!("`{event}.{}` was added as required (`{}`)", field.name, field.ty),
+        format!(
+            "`{event}.{}` was added as required (`{}`)",
+            field.name, field.ty
+        ),
         field.location.clone(),
         "events published before lack it",
     )

@@ -3,8 +3,8 @@
 //! a new event, a new optional field, a new or gone subscriber, a version bump) or breaking
 //! for its subscribers (a removed, renamed or retyped field, a new required field, a new key
 //! or owner, a removed event someone subscribes to). A breaking change is an error unless the
-//! event's version went up (then a warning: the subscribers move to the new version, and the
-//! stored events need an `upcast`). Each finding points at the new spec's line (the old
+//! event's version went up (then a warning: the subscribers move to the new version; the
+//! events already stored keep the old one). Each finding points at the new spec's line (the old
 //! spec's for what was removed) and names the subscribers, each at its subscription.
 //!
 //! Schema registries (Confluent, Apicurio) promise backward compatibility per subject; this
@@ -21,7 +21,7 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (name, before) in &old.events {
         match new.events.get(name) {
-            Some(after) => out.extend(changed_event(old, new, before, after)),
+            Some(after) => out.extend(changed_event(new, before, after)),
             None => out.push(removed_event(old, before)),
         }
     }
@@ -72,14 +72,23 @@ fn note(code: Code, message: String) -> Diagnostic {
 }
 
 /// The breaking changes of one event that stayed, and its compatible ones.
-fn changed_event(old: &Spec, new: &Spec, before: &Event, after: &Event) -> Vec<Diagnostic> {
+fn changed_event(new: &Spec, before: &Event, after: &Event) -> Vec<Diagnostic> {
     let mut changes = fields::field_changes(before, after);
     if before.key.as_ref().map(|k| &k.value) != after.key.as_ref().map(|k| &k.value) {
-        let text = |e: &Event| e.key.as_ref().map_or("none".to_owned(), |k| format!("`{}`", k.value));
+        let text = |e: &Event| {
+            e.key
+                .as_ref()
+                .map_or("none".to_owned(), |k| format!("`{}`", k.value))
+        };
         let at = after.key.as_ref().map_or(&after.location, |k| &k.location);
         changes.push(fields::Change::breaking(
             Code::EventKeyChanged,
-            format!("the key of `{}` changed from {} to {}", after.name, text(before), text(after)),
+            format!(
+                "the key of `{}` changed from {} to {}",
+                after.name,
+                text(before),
+                text(after)
+            ),
             at.clone(),
             "events of one key stop arriving in order at the subscribers",
         ));
@@ -110,8 +119,8 @@ fn changed_event(old: &Spec, new: &Spec, before: &Event, after: &Event) -> Vec<D
             .with_label(Label::primary(after.location.clone(), "new version"));
         if bumped {
             d = d.with_help(
-                "events already stored or in flight are version 1: declare `upcast:` so the \
-                 new struct reads them",
+                "events already stored or in flight keep the old version; replaying them \
+                 needs the old struct",
             );
         }
         out.push(d);
@@ -141,7 +150,10 @@ fn removed_event(old: &Spec, before: &Event) -> Diagnostic {
     .with_label(Label::primary(before.location.clone(), "removed"))
     .with_help("keep publishing it until its subscribers moved on, then remove it");
     for r in &readers {
-        d = d.with_label(Label::secondary(r.location.clone(), format!("`{}` subscribed here", r.domain)));
+        d = d.with_label(Label::secondary(
+            r.location.clone(),
+            format!("`{}` subscribed here", r.domain),
+        ));
     }
     d
 }
@@ -152,16 +164,28 @@ fn subscriber_changes(old: &Spec, new: &Spec) -> Vec<Diagnostic> {
     for event in new.events.keys().filter(|e| old.events.contains_key(*e)) {
         let before = subscribers(old, event);
         let after = subscribers(new, event);
-        for s in after.iter().filter(|s| !before.iter().any(|b| b.domain == s.domain)) {
+        for s in after
+            .iter()
+            .filter(|s| !before.iter().any(|b| b.domain == s.domain))
+        {
             out.push(
-                note(Code::SubscriberAdded, format!("`{}` now subscribes to `{event}`", s.domain))
-                    .with_label(Label::primary(s.location.clone(), "new subscriber")),
+                note(
+                    Code::SubscriberAdded,
+                    format!("`{}` now subscribes to `{event}`", s.domain),
+                )
+                .with_label(Label::primary(s.location.clone(), "new subscriber")),
             );
         }
-        for s in before.iter().filter(|s| !after.iter().any(|a| a.domain == s.domain)) {
+        for s in before
+            .iter()
+            .filter(|s| !after.iter().any(|a| a.domain == s.domain))
+        {
             out.push(
-                note(Code::SubscriberRemoved, format!("`{}` no longer subscribes to `{event}`", s.domain))
-                    .with_label(Label::primary(s.location.clone(), "subscription removed")),
+                note(
+                    Code::SubscriberRemoved,
+                    format!("`{}` no longer subscribes to `{event}`", s.domain),
+                )
+                .with_label(Label::primary(s.location.clone(), "subscription removed")),
             );
         }
     }

@@ -8,6 +8,7 @@ mod analyze;
 mod app;
 mod check;
 mod cli;
+mod eval;
 mod generate;
 mod generate_brokers;
 mod generate_files;

@@ -136,8 +136,9 @@ fn pinning_the_hotel_spec_keeps_the_declared_domain_names() {
 /// Scores measured under the strict convention (`fissure::eval::score`: shared modules count,
 /// the kernel is their answer); CI fails if they drop by more than the tolerance. Raise them
 /// when the suggestion improves. The shop's was 100.0 / 1.000 while its kernel crate was left
-/// out of the score; scored, its modules come out as domains of their own (72.1 / 0.449).
-const MEASURED: &[(&str, f64, f64)] = &[("hotel", 95.8, 0.910), ("shop", 72.1, 0.449)];
+/// out of the score; scored, its modules came out as four domains of their own (72.1 / 0.449)
+/// until a crate named after infrastructure (`shop_kernel`) became kernel as a whole.
+const MEASURED: &[(&str, f64, f64)] = &[("hotel", 95.8, 0.910), ("shop", 81.4, 0.621)];
 const TOLERANCE_MOJO: f64 = 3.0;
 const TOLERANCE_ARI: f64 = 0.05;
 

@@ -13,6 +13,7 @@ mod generate;
 mod generate_brokers;
 mod generate_files;
 mod generate_workspace;
+mod suggest_kernel;
 mod support;
 mod tidy;
 mod usage;

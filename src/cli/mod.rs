@@ -9,11 +9,13 @@ mod analyze;
 mod check;
 mod color;
 mod completions;
+mod export;
 mod failure;
 mod generate;
 mod man;
 mod progress;
 mod schema;
+mod split;
 mod validate;
 
 use std::ffi::OsString;
@@ -51,6 +53,10 @@ enum Command {
     Schema,
     /// Write the event-driven workspace the spec describes.
     Generate(generate::GenerateArgs),
+    /// Move each domain that can move into a crate of its own, in place; explain the rest.
+    Split(split::SplitArgs),
+    /// Export the spec for other tools: `export asyncapi` prints its AsyncAPI 3.0 document.
+    Export(export::ExportArgs),
     /// Print the shell completion script (e.g. `fissure completions bash`).
     Completions(completions::CompletionsArgs),
     /// Print the man page of fissure or of one of its commands (roff).
@@ -115,6 +121,8 @@ fn run_with(args: Vec<OsString>, command: clap::Command) -> ExitCode {
         Command::Validate(args) => validate::run(args, colors),
         Command::Schema => schema::run(),
         Command::Generate(args) => generate::run(args),
+        Command::Split(args) => split::run(args, colors),
+        Command::Export(args) => export::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     };

@@ -10,6 +10,8 @@
 pub mod ari;
 pub mod mojo;
 pub mod names;
+#[cfg(test)]
+mod tests;
 pub mod truth;
 
 use std::collections::BTreeMap;

@@ -4,3 +4,4 @@
 pub mod analysis;
 pub mod check;
 pub mod diagnostic;
+pub mod split;

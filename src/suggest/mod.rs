@@ -15,6 +15,8 @@ pub mod event_candidates;
 mod explain;
 pub mod input;
 pub mod leave_one_out;
+#[cfg(test)]
+mod on_fixtures;
 pub mod pin;
 
 use std::collections::{BTreeMap, BTreeSet};

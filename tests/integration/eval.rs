@@ -170,7 +170,12 @@ fn leave_one_out_scores_each_project_with_the_choice_of_the_others() {
         let dir = root.join("fixtures").join(name);
         Project {
             name: name.to_owned(),
-            analysis: fissure::pipeline::analyze(&dir, Default::default()).expect("analyses"),
+            analysis: fissure::app::analyze_workspace(
+                &dir,
+                Default::default(),
+                &mut fissure::app::Quiet,
+            )
+            .expect("analyses"),
             truth: Truth::parse(&std::fs::read_to_string(dir.join("truth.yaml")).expect("truth"))
                 .expect("valid"),
         }

@@ -36,9 +36,10 @@ fn a_crate_named_after_infrastructure_is_kernel_as_a_whole() {
 #[test]
 fn the_shop_kernel_crate_is_scored_and_stays_kernel() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let analysis = fissure::pipeline::analyze(
+    let analysis = fissure::app::analyze_workspace(
         &root.join("fixtures/shop"),
-        fissure::pipeline::AnalyzeOptions::default(),
+        fissure::app::AnalyzeOptions::default(),
+        &mut fissure::app::Quiet,
     )
     .expect("the shop analyses");
     let s = fissure::suggest::suggest(&analysis, &fissure::suggest::SuggestOptions::default());

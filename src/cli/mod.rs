@@ -14,6 +14,7 @@ mod failure;
 mod generate;
 mod man;
 mod progress;
+mod report;
 mod schema;
 mod split;
 mod validate;
@@ -57,6 +58,8 @@ enum Command {
     Split(split::SplitArgs),
     /// Export the spec for other tools: `export asyncapi` prints its AsyncAPI 3.0 document.
     Export(export::ExportArgs),
+    /// Write one self-contained HTML page of the domains, crossings, events and findings.
+    Report(report::ReportArgs),
     /// Print the shell completion script (e.g. `fissure completions bash`).
     Completions(completions::CompletionsArgs),
     /// Print the man page of fissure or of one of its commands (roff).
@@ -123,6 +126,7 @@ fn run_with(args: Vec<OsString>, command: clap::Command) -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Split(args) => split::run(args, colors),
         Command::Export(args) => export::run(args),
+        Command::Report(args) => report::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     };

@@ -66,8 +66,17 @@ pub struct Sites {
     pub features: BTreeSet<String>,
 }
 
-/// The sites of `text`. A file the lexer rejects is a [`ParseFailure`].
+/// The sites of `text`. A file the lexer rejects, or one past the [`super::nesting`] budget,
+/// is a [`ParseFailure`]; the walk, recursive over token groups, runs on a
+/// [`crate::workers`] thread like every other parse.
 pub fn sites(text: &str) -> Result<Sites, ParseFailure> {
+    if let Some(failure) = super::past_nesting_budget(text) {
+        return Err(failure);
+    }
+    crate::workers::install(|| sites_within_budget(text))
+}
+
+fn sites_within_budget(text: &str) -> Result<Sites, ParseFailure> {
     let result = match text.parse::<TokenStream>() {
         Ok(stream) => {
             let lines = LineStarts::new(text);

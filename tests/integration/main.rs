@@ -15,6 +15,8 @@ mod generate_brokers;
 mod generate_files;
 mod generate_workspace;
 mod hostile;
+mod report;
+mod report_browser;
 mod split;
 mod suggest;
 mod suggest_kernel;

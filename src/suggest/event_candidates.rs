@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::Analysis;
 use crate::codebase::ModuleId;
-use crate::resolve::{ItemId, Target};
+use crate::resolve::{ItemId, Reference, Target};
 use crate::syntax::{FnSig, ItemKind, Owner, Receiver, RefKind, TableAccess};
 
 use super::input::{Built, TableUse};
@@ -372,7 +372,8 @@ fn state_change(fn_name: &str, sig: Option<&FnSig>, writes_table: bool) -> Optio
 }
 
 /// Builds the event candidates of a suggestion, given the domain of each node (kernel hubs
-/// counting as their module's domain, see `super::item_domains`).
+/// counting as their module's domain, see `super::item_domains`): every call from one domain
+/// into a state-changing function of another, grouped by callee, then named.
 pub fn candidates(
     analysis: &Analysis,
     built: &Built,
@@ -380,131 +381,160 @@ pub fn candidates(
     names: &[String],
     tables: &BTreeMap<String, TableUse>,
 ) -> Vec<EventCandidate> {
-    let cb = &analysis.codebase;
-    let res = &analysis.resolution;
-    // The method name behind each `Type::method(..)` path call and `value.method(..)` call.
-    let mut called: BTreeMap<(ModuleId, u32, u32), String> = BTreeMap::new();
-    for (m, module) in cb.modules.iter().enumerate() {
-        let mid = ModuleId(m as u32);
-        for r in &module.facts.refs {
-            if r.kind == RefKind::Call
-                && let Some(last) = r.path.segments.last()
-            {
-                called.insert((mid, r.pos.line, r.pos.column), last.clone());
+    let index = CallIndex::new(analysis, tables);
+    let mut by_callee: BTreeMap<String, Acc> = BTreeMap::new();
+    for r in &analysis.resolution.refs {
+        let Some(call) = index.state_change_across(r, built, domain_of) else {
+            continue;
+        };
+        let entry = by_callee.entry(call.callee_path).or_insert(call.first);
+        entry.subscribers.insert(call.caller);
+        entry.sites.insert(call.site);
+    }
+    name_events(by_callee, names)
+}
+
+/// An event candidate being gathered: one state-changing callee and who calls it.
+struct Acc {
+    owner: u32,
+    reason: &'static str,
+    fields: Vec<EventField>,
+    name: String,
+    subscribers: BTreeSet<u32>,
+    sites: BTreeSet<(String, u32)>,
+}
+
+/// One call from one domain into a state-changing function of another.
+struct CrossCall {
+    callee_path: String,
+    caller: u32,
+    site: (String, u32),
+    /// The candidate as this call describes it, used when it is the callee's first.
+    first: Acc,
+}
+
+/// What a call site needs looked up: the method named at each call position, method
+/// signatures, and which nodes and free functions write tables.
+struct CallIndex<'a> {
+    analysis: &'a Analysis,
+    /// The method name behind each `Type::method(..)` path call and `value.method(..)` call.
+    called: BTreeMap<(ModuleId, u32, u32), String>,
+    methods: BTreeMap<(ItemId, &'a str), &'a FnSig>,
+    writers: BTreeSet<u32>,
+    free_fn_writers: BTreeSet<ItemId>,
+}
+
+impl<'a> CallIndex<'a> {
+    fn new(analysis: &'a Analysis, tables: &BTreeMap<String, TableUse>) -> Self {
+        let (cb, res) = (&analysis.codebase, &analysis.resolution);
+        let mut called: BTreeMap<(ModuleId, u32, u32), String> = BTreeMap::new();
+        for (m, module) in cb.modules.iter().enumerate() {
+            let mid = ModuleId(m as u32);
+            for r in &module.facts.refs {
+                if r.kind == RefKind::Call
+                    && let Some(last) = r.path.segments.last()
+                {
+                    called.insert((mid, r.pos.line, r.pos.column), last.clone());
+                }
+            }
+            for call in &module.facts.method_calls {
+                called.insert((mid, call.pos.line, call.pos.column), call.name.clone());
             }
         }
-        for call in &module.facts.method_calls {
-            called.insert((mid, call.pos.line, call.pos.column), call.name.clone());
+        let mut methods: BTreeMap<(ItemId, &str), &FnSig> = BTreeMap::new();
+        for m in &res.methods {
+            methods
+                .entry((m.self_item, m.name.as_str()))
+                .or_insert(&m.sig);
         }
-    }
-    let mut methods: BTreeMap<(ItemId, &str), &FnSig> = BTreeMap::new();
-    for m in &res.methods {
-        methods
-            .entry((m.self_item, m.name.as_str()))
-            .or_insert(&m.sig);
-    }
-    let writers: BTreeSet<u32> = tables
-        .values()
-        .flat_map(|t| t.writers.keys().copied())
-        .collect();
-    let free_fn_writers: BTreeSet<ItemId> = cb
-        .modules
-        .iter()
-        .enumerate()
-        .flat_map(|(m, module)| {
-            module
-                .facts
-                .tables
-                .iter()
-                .filter_map(move |t| match t.owner {
+        let writers: BTreeSet<u32> = tables
+            .values()
+            .flat_map(|t| t.writers.keys().copied())
+            .collect();
+        let free_fn_writers = (cb.modules.iter().enumerate())
+            .flat_map(|(m, module)| {
+                (module.facts.tables.iter()).filter_map(move |t| match t.owner {
                     Owner::Item(i) if t.access == TableAccess::Write => {
                         Some(res.item_of(ModuleId(m as u32), i))
                     }
                     _ => None,
                 })
-        })
-        .collect();
-
-    struct Acc {
-        owner: u32,
-        reason: &'static str,
-        fields: Vec<EventField>,
-        name: String,
-        subscribers: BTreeSet<u32>,
-        sites: BTreeSet<(String, u32)>,
+            })
+            .collect();
+        CallIndex {
+            analysis,
+            called,
+            methods,
+            writers,
+            free_fn_writers,
+        }
     }
-    let mut by_callee: BTreeMap<String, Acc> = BTreeMap::new();
-    for r in &res.refs {
+
+    /// `r` as a call from one domain into a state-changing function of another, if it is one.
+    fn state_change_across(
+        &self,
+        r: &Reference,
+        built: &Built,
+        domain_of: &[Option<u32>],
+    ) -> Option<CrossCall> {
+        let (cb, res) = (&self.analysis.codebase, &self.analysis.resolution);
         if !matches!(r.kind, RefKind::Call | RefKind::MethodGuess) {
-            continue;
+            return None;
         }
         let (Some(from), Target::Item(to)) = (r.from_item, r.target) else {
-            continue;
+            return None;
         };
-        let (Some(&a), Some(&b)) = (built.node_of.get(&from), built.node_of.get(&to)) else {
-            continue;
-        };
-        let (Some(caller), Some(callee)) = (domain_of[a as usize], domain_of[b as usize]) else {
-            continue;
-        };
+        let (&a, &b) = (built.node_of.get(&from)?, built.node_of.get(&to)?);
+        let (caller, callee) = (domain_of[a as usize]?, domain_of[b as usize]?);
         if caller == callee {
-            continue;
+            return None;
         }
         let target = res.item(to);
         let (fn_name, sig, self_type, writes) = if target.kind == ItemKind::Fn {
-            (
-                target.name.clone(),
-                target.sig.as_ref(),
-                None,
-                free_fn_writers.contains(&to),
-            )
+            let writes = self.free_fn_writers.contains(&to);
+            (target.name.clone(), target.sig.as_ref(), None, writes)
         } else {
-            let Some(name) = called.get(&(r.from_module, r.pos.line, r.pos.column)) else {
-                continue;
-            };
+            let name = self
+                .called
+                .get(&(r.from_module, r.pos.line, r.pos.column))?;
             if name == &target.name {
-                continue;
+                return None;
             }
-            (
-                name.clone(),
-                methods.get(&(to, name.as_str())).copied(),
-                Some(target.name.as_str()),
-                false,
-            )
+            let sig = self.methods.get(&(to, name.as_str())).copied();
+            (name.clone(), sig, Some(target.name.as_str()), false)
         };
         // A type that writes tables changes state only through methods named so or taking
         // `&mut self`; a constructor call is not a fact.
-        let writes = writes || (self_type.is_none() && writers.contains(&b));
-        let Some(reason) = state_change(&fn_name, sig, writes) else {
-            continue;
-        };
-        let callee_path = match self_type {
-            Some(_) => format!("{}::{fn_name}", target.path),
-            None => target.path.clone(),
-        };
-        let entry = by_callee.entry(callee_path).or_insert_with(|| Acc {
-            owner: callee,
-            reason,
-            fields: sig.map(fields).unwrap_or_default(),
-            name: event_name(
-                &fn_name,
-                self_type,
-                Some(cb.module(target.module).name.as_str()),
-            ),
-            subscribers: BTreeSet::new(),
-            sites: BTreeSet::new(),
-        });
-        entry.subscribers.insert(caller);
-        entry
-            .sites
-            .insert((cb.file(r.file).display.clone(), r.pos.line));
+        let writes = writes || (self_type.is_none() && self.writers.contains(&b));
+        let reason = state_change(&fn_name, sig, writes)?;
+        let module = cb.module(target.module).name.as_str();
+        Some(CrossCall {
+            callee_path: match self_type {
+                Some(_) => format!("{}::{fn_name}", target.path),
+                None => target.path.clone(),
+            },
+            caller,
+            site: (cb.file(r.file).display.clone(), r.pos.line),
+            first: Acc {
+                owner: callee,
+                reason,
+                fields: sig.map(fields).unwrap_or_default(),
+                name: event_name(&fn_name, self_type, Some(module)),
+                subscribers: BTreeSet::new(),
+                sites: BTreeSet::new(),
+            },
+        })
     }
+}
+
+/// The gathered candidates with their final names. Two callees with one name
+/// (`User::update`, `update_user`) become `UserUpdated` and `UserUpdated2`: the user renames
+/// one, the spec stays valid meanwhile.
+fn name_events(by_callee: BTreeMap<String, Acc>, names: &[String]) -> Vec<EventCandidate> {
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
     by_callee
         .into_iter()
         .map(|(callee, acc)| {
-            // Two callees with one name (`User::update`, `update_user`) become `UserUpdated`
-            // and `UserUpdated2`: the user renames one, the spec stays valid meanwhile.
             let n = used.entry(acc.name.clone()).or_default();
             *n += 1;
             let name = if *n == 1 {
@@ -518,9 +548,7 @@ pub fn candidates(
                 callee,
                 reason: acc.reason,
                 fields: acc.fields,
-                subscribers: acc
-                    .subscribers
-                    .iter()
+                subscribers: (acc.subscribers.iter())
                     .map(|&d| names[d as usize].clone())
                     .collect(),
                 call_sites: acc.sites.into_iter().collect(),

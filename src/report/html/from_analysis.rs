@@ -60,21 +60,7 @@ pub fn from_analysis(
                 .collect()
         })
         .collect();
-    let crossings: Vec<PageCrossing> = (suggestion.crossings.iter())
-        .filter_map(|c| {
-            Some(PageCrossing {
-                from: *domain_index.get(c.from_domain.as_str())?,
-                to: *domain_index.get(c.to_domain.as_str())?,
-                at: PageRef {
-                    file: c.file.clone(),
-                    line: c.line,
-                    from_item: c.from_item.clone(),
-                    to_item: c.to_item.clone(),
-                    kind: c.kind,
-                },
-            })
-        })
-        .collect();
+    let crossings = crossings(suggestion, &domain_index);
     Page {
         root: report.root.clone(),
         spec: None,
@@ -101,6 +87,28 @@ pub fn from_analysis(
 
 fn two_decimals(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
+}
+
+/// The references crossing between two domains, with domain indices.
+fn crossings(
+    suggestion: &DomainSuggestion,
+    domain_index: &BTreeMap<&str, usize>,
+) -> Vec<PageCrossing> {
+    (suggestion.crossings.iter())
+        .filter_map(|c| {
+            Some(PageCrossing {
+                from: *domain_index.get(c.from_domain.as_str())?,
+                to: *domain_index.get(c.to_domain.as_str())?,
+                at: PageRef {
+                    file: c.file.clone(),
+                    line: c.line,
+                    from_item: c.from_item.clone(),
+                    to_item: c.to_item.clone(),
+                    kind: c.kind,
+                },
+            })
+        })
+        .collect()
 }
 
 /// The suggested domains, then the shared kernel, each with its modules and size.

@@ -77,8 +77,9 @@ pub fn sites(text: &str) -> Result<Sites, ParseFailure> {
             Ok(out)
         }
         Err(e) => Err(ParseFailure {
-            pos: super::extract::pos(e.span()),
+            pos: super::paths::pos(e.span()),
             message: e.to_string(),
+            too_deep: false,
         }),
     };
     proc_macro2::extra::invalidate_current_thread_spans();
@@ -241,7 +242,7 @@ fn super_path(
         range: lines.offset(start.start())..lines.offset(last.end()),
         count,
         depth,
-        pos: super::extract::pos(start),
+        pos: super::paths::pos(start),
         next: match tokens.get(j) {
             Some(TokenTree::Ident(n)) => Some(n.to_string()),
             _ => None,

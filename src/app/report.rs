@@ -1,6 +1,6 @@
 //! `report`: one self-contained HTML page of the monolith's fault lines. Without a spec it
 //! shows the suggested split; with one, the declared domains (pinned, the rest suggested)
-//! and check's findings.
+//! check's findings and the plan of a `split` dry run.
 
 use std::path::PathBuf;
 
@@ -9,6 +9,7 @@ use crate::suggest::SuggestOptions;
 
 use super::files::{load_spec, write_atomic};
 use super::progress::Progress;
+use super::split::{SplitConfig, split};
 use super::{AnalyzeConfig, AnalyzeProduct, CheckConfig, Failure, LevelOverrides};
 
 /// What `report` is asked to do.
@@ -80,12 +81,18 @@ pub fn build_page(config: &ReportConfig, progress: &mut dyn Progress) -> Result<
         },
         progress,
     )?;
-    Ok(html::with_check(
+    let page = html::with_check(
         page,
         &checked.spec_path,
         &spec,
         &checked.findings,
         &checked.comparison.new,
         &checked.sources,
-    ))
+    );
+    // A dry run writes nothing; a plan that cannot be made leaves the rest of the page.
+    let split_config = SplitConfig::dry_run(&config.path, spec_path);
+    Ok(match split(&split_config, progress) {
+        Ok(outcome) => html::with_split(page, &outcome.plan),
+        Err(failure) => html::without_split(page, format!("no plan: {failure}")),
+    })
 }

@@ -1,6 +1,7 @@
 //! `fissure report`: one self-contained HTML page. These tests read the page as text and
 //! its JSON blob as data; `report_browser.rs` drives it in Chromium.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::Value;
@@ -262,4 +263,123 @@ fn an_unreadable_path_or_an_unwritable_out_is_an_input_error() {
         .status(2)
         .stderr_has("cannot write missing/folder/r.html")
         .run();
+}
+
+/// Every file under `root` with its bytes.
+fn tree(root: &Path) -> BTreeMap<std::path::PathBuf, Vec<u8>> {
+    (walkdir::WalkDir::new(root).into_iter())
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+/// The report of a copy of `fixtures/<fixture>` with its spec, written outside the copy:
+/// the page and its data, after asserting that no file of the copy changed (the split plan
+/// is a dry run).
+fn report_of_untouched_copy(fixture: &str) -> (String, Value) {
+    let case = Case::copy_of_fixture(fixture);
+    let before = tree(case.root());
+    assert!(before.len() > 3, "{before:?}");
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("page.html");
+    let out_arg = out.display().to_string();
+    let run = case
+        .args(["report", ".", "--spec", "fissure.yaml", "--out", &out_arg])
+        .run();
+    assert!(
+        tree(run.root()) == before,
+        "the report changed the analysed tree"
+    );
+    let html = read(&out);
+    let data = page_data(&html);
+    (html, data)
+}
+
+#[test]
+fn with_a_spec_the_page_shows_the_split_plan_and_each_blocker_leaving_the_tree_alone() {
+    let (html, data) = report_of_untouched_copy("hotel");
+    let split = &data["split"];
+    assert_eq!(split["order"], serde_json::json!(["hotel_kernel"]));
+    let blocked = |domain: &str| {
+        (split["blocked"].as_array().unwrap().iter())
+            .find(|b| b["domain"] == domain)
+            .unwrap_or_else(|| panic!("{domain} is blocked: {split}"))["blockers"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    // The users <-> notifications cycle: the help names the event that replaces the call.
+    let users = blocked("users");
+    let call = (users.iter())
+        .find(|b| b["file"] == "src/users/service.rs" && b["line"] == 49)
+        .expect("users' call into notifications blocks it");
+    assert_eq!(call["code"], "domain-cycle-blocks-split");
+    assert!(
+        call["help"]
+            .as_str()
+            .unwrap()
+            .contains("publish `UserRegistered` from `users`"),
+        "{call}"
+    );
+    assert!(
+        (blocked("notifications").iter()).any(|b| b["message"]
+            .as_str()
+            .unwrap()
+            .contains("hotel::users::service::find_user")),
+        "notifications calls back into users"
+    );
+    // The same, as static markup in its own section.
+    let section = html
+        .split("<section id=\"split\">")
+        .nth(1)
+        .expect("a split plan section")
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert!(section.contains("Order: hotel_kernel"), "{section}");
+    assert!(
+        section.contains("<code>src/users/service.rs:49</code>"),
+        "{section}"
+    );
+    assert!(
+        section.contains("help: publish `UserRegistered` from `users`"),
+        "{section}"
+    );
+    assert!(html.contains("<a href=\"#split\">Split plan</a>"));
+}
+
+#[test]
+fn the_garage_page_lists_the_crates_split_would_extract_in_order() {
+    let (html, data) = report_of_untouched_copy("garage");
+    let split = &data["split"];
+    assert_eq!(
+        split["order"],
+        serde_json::json!(["garage_kernel", "garage_billing", "garage_workshop"])
+    );
+    let billing = &split["extracted"][1];
+    assert_eq!(billing["folder"], "domains/billing");
+    assert_eq!(billing["modules"], serde_json::json!(["garage::billing"]));
+    assert!(
+        !billing["files"].as_array().unwrap().is_empty(),
+        "{billing}"
+    );
+    assert_eq!(billing["widened"][0][0], "garage::billing::total_due");
+    assert!(
+        html.contains("<h3 class=\"crate\">garage_billing <span class=\"hint\">→ domains/billing/"),
+        "the crate is listed in the page"
+    );
+    let parts = &split["blocked"][0];
+    assert_eq!(parts["domain"], "parts");
+    assert_eq!(parts["blockers"][0]["code"], "reference-into-monolith");
+}
+
+#[test]
+fn without_a_spec_there_is_no_split_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("shop.html");
+    report(&["fixtures/garage"], &out);
+    let html = read(&out);
+    assert!(page_data(&html)["split"].is_null());
+    assert!(!html.contains("id=\"split\""));
 }

@@ -81,6 +81,7 @@ pub fn from_analysis(
         findings: None,
         items: items(cb, res, &index),
         cycles,
+        split: None,
         modules,
     }
 }

@@ -1,7 +1,8 @@
 //! The HTML report (`fissure report`): one self-contained page of the monolith's fault lines.
-//! [`from_analysis`] and [`from_check`] build the [`Page`]; [`render`] writes it: the layout
-//! computed here ([`layout`]), the drawings as inline SVG ([`svg`]), the page's data as one
-//! JSON blob, and a small hand-written script and style sheet embedded at build time.
+//! [`from_analysis`], [`from_check`] and [`from_split`] build the [`Page`]; [`render`] writes
+//! it: the layout computed here ([`layout`]), the drawings as inline SVG ([`svg`]), the split
+//! plan as static markup ([`split_section`]), the page's data as one JSON blob, and a small
+//! hand-written script and style sheet embedded at build time.
 //!
 //! Nothing leaves the file: the Content-Security-Policy allows no source but the page's own
 //! script and style, named by their hashes. Every string from the analysed code is escaped:
@@ -9,12 +10,15 @@
 
 mod from_analysis;
 mod from_check;
+mod from_split;
 mod layout;
 mod page;
+mod split_section;
 mod svg;
 
 pub use from_analysis::{KERNEL, from_analysis};
 pub use from_check::with_check;
+pub use from_split::{with_split, without_split};
 pub use page::*;
 
 use std::fmt::Write;
@@ -68,8 +72,11 @@ pub fn render(page: &Page) -> String {
             "<div class=\"matrix-wrap\">{matrix}</div>\n<div id=\"matrix-tip\" class=\"tip\" hidden></div>\n</section>\n",
             "<section id=\"events\"><h2>Events</h2><div id=\"events-body\"></div></section>\n",
             "<section id=\"findings\"><h2>Findings</h2><div id=\"findings-body\"></div></section>\n",
-            "</main>\n"
+            "{split}</main>\n"
         ),
+        split = (page.split.as_ref())
+            .map(split_section::split_section)
+            .unwrap_or_default(),
         map = svg::domain_map(page, &map),
         hidden = match page.links.len().saturating_sub(svg::SHOWN_ARROWS) {
             0 => String::new(),
@@ -104,7 +111,7 @@ fn header(s: &mut String, page: &Page) {
             "<p class=\"figures\">{crates} crates · {modules} modules · {files} files · ",
             "{lines} lines · {items} items · {domains} domains{spec}</p>\n",
             "<nav><a href=\"#map\">Map</a> <a href=\"#matrix\">Matrix</a> ",
-            "<a href=\"#events\">Events</a> <a href=\"#findings\">Findings</a></nav>\n",
+            "<a href=\"#events\">Events</a> <a href=\"#findings\">Findings</a>{split}</nav>\n",
             "<div class=\"search\"><input id=\"search\" type=\"search\" ",
             "placeholder=\"Find a module, item or file\" autocomplete=\"off\" ",
             "aria-label=\"search\"><ol id=\"search-results\"></ol></div>\n</header>\n"
@@ -116,7 +123,11 @@ fn header(s: &mut String, page: &Page) {
         lines = st.lines,
         items = st.items,
         domains = domains,
-        spec = spec
+        spec = spec,
+        split = match page.split {
+            Some(_) => " <a href=\"#split\">Split plan</a>",
+            None => "",
+        }
     );
 }
 

@@ -28,6 +28,8 @@ pub struct Page {
     pub items: Vec<PageItem>,
     /// Module cycles, as module indices.
     pub cycles: Vec<Vec<usize>>,
+    /// `split`'s plan (a dry run) with a spec; `None` without one.
+    pub split: Option<PageSplit>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -173,4 +175,47 @@ pub struct PageItem {
     pub path: String,
     pub kind: &'static str,
     pub module: usize,
+}
+
+/// The split plan: the crates `fissure split` would make, in order, and the domains that
+/// stay with their blockers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageSplit {
+    /// `2 crates extracted (9 files moved, ...)`, or why no plan could be made.
+    pub summary: String,
+    /// Crate names, the kernel first.
+    pub order: Vec<String>,
+    pub extracted: Vec<PageExtraction>,
+    pub blocked: Vec<PageBlocked>,
+    /// Domains with nothing to move (composition roots only).
+    pub staying: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageExtraction {
+    #[serde(rename = "crate")]
+    pub crate_name: String,
+    pub kernel: bool,
+    pub folder: String,
+    pub modules: Vec<String>,
+    pub depends_on: Vec<String>,
+    /// `(from, to)`.
+    pub files: Vec<(String, String)>,
+    /// `item (was -> pub)` with where it is defined.
+    pub widened: Vec<(String, String, Site)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageBlocked {
+    pub domain: String,
+    pub blockers: Vec<PageBlocker>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageBlocker {
+    pub code: &'static str,
+    pub file: Option<String>,
+    pub line: u32,
+    pub message: String,
+    pub help: Option<String>,
 }

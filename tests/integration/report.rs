@@ -244,7 +244,10 @@ fn strings_of_a_hostile_monolith_stay_text() {
         .any(|l| l[1].as_str().unwrap().contains(HOSTILE)),
         "a snippet shows the hostile line: {findings:?}"
     );
-    let section = html.split("<section id=\"split\">").nth(1).expect("a split plan");
+    let section = html
+        .split("<section id=\"split\">")
+        .nth(1)
+        .expect("a split plan");
     assert!(
         section.contains("&lt;/script&gt;&lt;script&gt;alert(1)"),
         "the split plan names the hostile file, escaped: {}",

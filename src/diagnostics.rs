@@ -112,8 +112,55 @@ pub enum Code {
     CycleBetweenDomains,
     /// check: an exception of the spec's `lints` that no finding matched.
     UnmatchedException,
+    /// check: code of one domain builds an event another domain owns.
+    ForeignEventConstructed,
+    /// check: code of one domain reads an event it does not subscribe to.
+    UndeclaredSubscription,
     /// A baseline file that cannot be read or understood.
     BadBaseline,
+    /// split: the code of a domain names an item that stays in the monolith.
+    ReferenceIntoMonolith,
+    /// split: domains whose code names each other's items, so neither can move first.
+    DomainCycleBlocksSplit,
+    /// split: the code of a domain names an item of a domain that cannot be extracted.
+    DependsOnBlockedDomain,
+    /// split: an impl the orphan rule forbids once its trait and type live in other crates.
+    OrphanImplAfterSplit,
+    /// split: a `macro_rules!` used across the boundary of an extracted crate.
+    MonolithMacroUsed,
+    /// split: a `pub(in path)` whose path leaves the extracted crate.
+    RestrictedVisibilityOutside,
+    /// split: a `crate::`/`super::`/`self::` path fissure could not resolve, so cannot rewrite.
+    UnresolvedPathInDomain,
+    /// split: a module that cannot move as a file tree (inline, nested in another owner's
+    /// module, in another crate than the monolith's).
+    UnmovableModule,
+    /// diff: a field of an event was removed.
+    EventFieldRemoved,
+    /// diff: a field of an event was renamed (one field of a type gone, one of the same type added).
+    EventFieldRenamed,
+    /// diff: a field of an event changed its type.
+    EventFieldTypeChanged,
+    /// diff: an event gained a field that is not optional.
+    RequiredEventFieldAdded,
+    /// diff: the partition key of an event changed.
+    EventKeyChanged,
+    /// diff: an event is published by another domain (its type changes).
+    EventOwnerChanged,
+    /// diff: an event someone subscribes to was removed.
+    SubscribedEventRemoved,
+    /// diff: the version of an event changed.
+    EventVersionChanged,
+    /// diff: a new event (compatible).
+    EventAdded,
+    /// diff: an event gained an optional field (compatible).
+    OptionalEventFieldAdded,
+    /// diff: a domain started subscribing to an event (compatible).
+    SubscriberAdded,
+    /// diff: a domain stopped subscribing to an event (compatible).
+    SubscriberRemoved,
+    /// diff: an event nobody subscribed to was removed (compatible).
+    UnsubscribedEventRemoved,
 }
 
 impl Code {
@@ -152,7 +199,30 @@ impl Code {
         Code::UnassignedModule,
         Code::CycleBetweenDomains,
         Code::UnmatchedException,
+        Code::ForeignEventConstructed,
+        Code::UndeclaredSubscription,
         Code::BadBaseline,
+        Code::ReferenceIntoMonolith,
+        Code::DomainCycleBlocksSplit,
+        Code::DependsOnBlockedDomain,
+        Code::OrphanImplAfterSplit,
+        Code::MonolithMacroUsed,
+        Code::RestrictedVisibilityOutside,
+        Code::UnresolvedPathInDomain,
+        Code::UnmovableModule,
+        Code::EventFieldRemoved,
+        Code::EventFieldRenamed,
+        Code::EventFieldTypeChanged,
+        Code::RequiredEventFieldAdded,
+        Code::EventKeyChanged,
+        Code::EventOwnerChanged,
+        Code::SubscribedEventRemoved,
+        Code::EventVersionChanged,
+        Code::EventAdded,
+        Code::OptionalEventFieldAdded,
+        Code::SubscriberAdded,
+        Code::SubscriberRemoved,
+        Code::UnsubscribedEventRemoved,
     ];
 
     /// The findings of `fissure check`, in the order reports list them: the codes whose
@@ -164,6 +234,8 @@ impl Code {
         Code::UnassignedModule,
         Code::CycleBetweenDomains,
         Code::UnmatchedException,
+        Code::ForeignEventConstructed,
+        Code::UndeclaredSubscription,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -202,7 +274,30 @@ impl Code {
             Code::UnassignedModule => "unassigned-module",
             Code::CycleBetweenDomains => "cycle-between-domains",
             Code::UnmatchedException => "unmatched-exception",
+            Code::ForeignEventConstructed => "foreign-event-constructed",
+            Code::UndeclaredSubscription => "undeclared-subscription",
             Code::BadBaseline => "bad-baseline",
+            Code::ReferenceIntoMonolith => "reference-into-monolith",
+            Code::DomainCycleBlocksSplit => "domain-cycle-blocks-split",
+            Code::DependsOnBlockedDomain => "depends-on-blocked-domain",
+            Code::OrphanImplAfterSplit => "orphan-impl-after-split",
+            Code::MonolithMacroUsed => "monolith-macro-used",
+            Code::RestrictedVisibilityOutside => "restricted-visibility-outside",
+            Code::UnresolvedPathInDomain => "unresolved-path-in-domain",
+            Code::UnmovableModule => "unmovable-module",
+            Code::EventFieldRemoved => "event-field-removed",
+            Code::EventFieldRenamed => "event-field-renamed",
+            Code::EventFieldTypeChanged => "event-field-type-changed",
+            Code::RequiredEventFieldAdded => "required-event-field-added",
+            Code::EventKeyChanged => "event-key-changed",
+            Code::EventOwnerChanged => "event-owner-changed",
+            Code::SubscribedEventRemoved => "subscribed-event-removed",
+            Code::EventVersionChanged => "event-version-changed",
+            Code::EventAdded => "event-added",
+            Code::OptionalEventFieldAdded => "optional-event-field-added",
+            Code::SubscriberAdded => "subscriber-added",
+            Code::SubscriberRemoved => "subscriber-removed",
+            Code::UnsubscribedEventRemoved => "unsubscribed-event-removed",
         }
     }
 

@@ -19,22 +19,24 @@ pub mod check;
 pub mod codebase;
 pub mod discover;
 pub mod eval;
+pub mod evolution;
+pub mod export;
 pub mod graph;
 pub mod resolve;
 pub mod spec;
+pub mod split;
 pub mod suggest;
 pub mod syntax;
 /// The big-stack worker pool every parse and recursive pass runs on.
 pub mod workers;
 
-// Public only because benchmark binaries and older test binaries call into them; no
-// outcome holds their types.
+// Public only because the benchmark binaries call into it; no outcome holds its types.
 #[doc(hidden)]
 pub mod cluster;
-#[doc(hidden)]
-pub mod generate;
-#[doc(hidden)]
-pub mod history;
+
+// Reached through `app` only.
+mod generate;
+mod history;
 
 #[cfg(test)]
 mod test_support;

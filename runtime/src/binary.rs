@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::envelope::{DATA_CONTENT_TYPE, Envelope, EnvelopeParts, SPEC_VERSION};
 use crate::time::Timestamp;
 
-pub(crate) const PREFIX: &str = "ce-";
+pub(crate) const PREFIX: &str = crate::naming::HEADER_PREFIX;
 
 /// The headers and body of `envelope` in binary mode.
 pub(crate) fn encode(envelope: &Envelope) -> (Vec<(String, String)>, Vec<u8>) {

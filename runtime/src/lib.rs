@@ -8,6 +8,7 @@
 //! - [`EventStore`] and [`MemoryEventStore`]: streams per aggregate with optimistic concurrency.
 //! - [`contract`]: what every generated events crate shares: the `Event` and `Command`
 //!   traits, `Date`, `Decimal`, `DecodeError`.
+//! - [`naming`]: every name on the brokers (subjects, queues, topics, groups), one copy.
 //! - [`saga`]: persisted saga state machines with compensations, timeouts and resume.
 
 #[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
@@ -25,6 +26,7 @@ pub mod kafka;
 #[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
 mod lanes;
 pub mod memory;
+pub mod naming;
 #[cfg(feature = "nats")]
 pub mod nats;
 #[cfg(feature = "postgres")]

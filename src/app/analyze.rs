@@ -8,7 +8,7 @@ use crate::report::analysis::AnalysisReport;
 use crate::spec::Spec;
 use crate::suggest::cochange::{CoChangeRules, co_change};
 use crate::suggest::evaluate::{self, Evaluation};
-use crate::suggest::{self, DomainSuggestion, SuggestOptions, emit, pin};
+use crate::suggest::{self, DomainSuggestion, SuggestOptions, draft_spec, pin};
 
 use super::Failure;
 use super::files::{load_spec, load_truth, write_atomic};
@@ -57,7 +57,7 @@ pub struct AnalyzeOutcome {
 #[derive(Debug, Clone)]
 pub enum AnalyzeProduct {
     Report(Box<AnalysisReport>),
-    Evaluation(Evaluation),
+    Evaluation(Box<Evaluation>),
 }
 
 /// The co-change evidence of the history.
@@ -96,7 +96,7 @@ pub fn analyze(
     let (emitted, product) = match &truth {
         Some(truth) => {
             let scores = evaluate::evaluate(&analysis, &suggestion, truth);
-            (None, AnalyzeProduct::Evaluation(scores))
+            (None, AnalyzeProduct::Evaluation(Box::new(scores)))
         }
         None => {
             let emitted = match &config.emit_spec {
@@ -177,8 +177,8 @@ fn emit_spec(
     suggestion: &DomainSuggestion,
 ) -> Result<PathBuf, Failure> {
     let root = std::path::absolute(&config.path).unwrap_or_else(|_| config.path.clone());
-    let system = emit::system_name(&root.display().to_string());
-    let text = emit::draft_spec(&system, suggestion);
+    let system = draft_spec::system_name(&root.display().to_string());
+    let text = draft_spec::draft_spec(&system, suggestion);
     write_atomic(path, text.as_bytes())
         .map_err(|e| Failure::message(format!("cannot write {}: {e}", path.display())))?;
     Ok(path.to_path_buf())

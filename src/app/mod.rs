@@ -11,18 +11,26 @@
 
 pub mod analyze;
 pub mod check;
+pub mod diff;
+pub mod export;
 mod failure;
 mod files;
 pub mod generate;
 mod progress;
+pub mod report;
+pub mod split;
 pub mod validate;
 mod workspace;
 
 pub use analyze::{AnalyzeConfig, AnalyzeOutcome, AnalyzeProduct, EmitSpec, analyze};
 pub use check::{BaselineConfig, BaselineUpdate, CheckConfig, CheckOutcome, LevelOverrides, check};
+pub use diff::{DiffConfig, DiffOutcome, diff};
+pub use export::{ExportConfig, ExportOutcome, export_asyncapi};
 pub use failure::{Failure, SourceFile};
 pub use files::{load_spec, read_spec};
 pub use generate::{GenerateConfig, GenerateMode, GenerateOutcome, generate};
 pub use progress::{Progress, Quiet, Stage};
+pub use report::{ReportConfig, ReportOutcome, report};
+pub use split::{SplitConfig, SplitOutcome, split};
 pub use validate::{ValidateConfig, ValidateOutcome, validate};
 pub use workspace::{AnalyzeOptions, analyze_workspace};

@@ -10,7 +10,8 @@ pub mod assign;
 pub mod baseline;
 mod cycles;
 pub mod policy;
-mod replacement_event;
+mod publish_rights;
+pub(crate) mod replacement_event;
 mod rules;
 #[cfg(test)]
 mod tests;
@@ -42,6 +43,7 @@ pub fn check<'s>(
     };
     let (mut found, used) = rules::findings(&inputs);
     found.extend(cycles::cycles_between_domains(&inputs, &used));
+    found.extend(publish_rights::publish_rights(&inputs));
     let crates = assign::crate_names(cb);
     let mut findings = policy::apply(&spec.lints, &crates, group(found));
     findings.sort_by(|a, b| order(a).cmp(&order(b)));
@@ -64,7 +66,7 @@ fn order(
 
 /// Merges the findings with one baseline key (code, source item, target) into the first,
 /// in source order: the later ones' primary labels join it, so a count of places stays.
-fn group(mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn group(mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     found.sort_by(|a, b| order(a).cmp(&order(b)));
     let mut out: Vec<Diagnostic> = Vec::with_capacity(found.len());
     let mut index: BTreeMap<(Code, String, String), usize> = BTreeMap::new();

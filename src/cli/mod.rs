@@ -9,11 +9,15 @@ mod analyze;
 mod check;
 mod color;
 mod completions;
+mod diff;
+mod export;
 mod failure;
 mod generate;
 mod man;
 mod progress;
+mod report;
 mod schema;
+mod split;
 mod validate;
 
 use std::ffi::OsString;
@@ -51,6 +55,14 @@ enum Command {
     Schema,
     /// Write the event-driven workspace the spec describes.
     Generate(generate::GenerateArgs),
+    /// Move each domain that can move into a crate of its own, in place; explain the rest.
+    Split(split::SplitArgs),
+    /// Compare two specs' event contracts (for CI): exit 1 on a breaking change without a version bump.
+    Diff(diff::DiffArgs),
+    /// Export the spec for other tools: `export asyncapi` prints its AsyncAPI 3.0 document.
+    Export(export::ExportArgs),
+    /// Write one self-contained HTML page of the domains, crossings, events and findings.
+    Report(report::ReportArgs),
     /// Print the shell completion script (e.g. `fissure completions bash`).
     Completions(completions::CompletionsArgs),
     /// Print the man page of fissure or of one of its commands (roff).
@@ -115,6 +127,10 @@ fn run_with(args: Vec<OsString>, command: clap::Command) -> ExitCode {
         Command::Validate(args) => validate::run(args, colors),
         Command::Schema => schema::run(),
         Command::Generate(args) => generate::run(args),
+        Command::Split(args) => split::run(args, colors),
+        Command::Export(args) => export::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Diff(args) => diff::run(args, colors),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     };

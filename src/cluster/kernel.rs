@@ -107,6 +107,7 @@ pub const INFRA_CONTAINERS: &[&str] = &[
     "helpers",
     "infra",
     "infrastructure",
+    "kernel",
     "logging",
     "prelude",
     "shared",
@@ -136,18 +137,30 @@ pub fn infrastructure_by_name(
     nodes
         .iter()
         .map(|node| {
-            let segments: Vec<&str> = node.module.split("::").skip(1).collect();
+            let mut path = node.module.split("::");
+            let crate_word = (path.next())
+                .and_then(|c| c.rsplit('_').next())
+                .filter(|word| infrastructure_crate(word, rules));
+            let segments: Vec<&str> = path.collect();
             let last = segments.last().copied();
-            segments
-                .iter()
-                .copied()
+            (segments.iter().copied())
                 .find(|segment| rules.infra_containers.iter().any(|s| s == segment))
                 .or(last.filter(|segment| rules.infra_segments.iter().any(|s| s == segment)))
+                .or(crate_word)
                 .map(|segment| KernelReason::InfrastructureName {
                     segment: segment.to_owned(),
                 })
         })
         .collect()
+}
+
+/// Whether the last word of a crate's name (`shop_kernel`, `kellnr_settings`) says the whole
+/// crate is infrastructure: a container or segment name, except the storage words, since a
+/// storage crate keeps per-domain code (`kellnr_db::user`).
+fn infrastructure_crate(word: &str, rules: &KernelRules) -> bool {
+    let named = |list: &[String]| list.iter().any(|s| s == word);
+    named(&rules.infra_containers)
+        || (named(&rules.infra_segments) && !matches!(word, "db" | "database" | "pool"))
 }
 
 /// Distinct referrers and referees of every node, over the pairs between nodes not already

@@ -1,14 +1,14 @@
 //! The module tree of every crate target, built the way rustc finds module files, with the
-//! facts of each module. Files are loaded and parsed level by level, in parallel.
+//! facts of each module. Every module file is loaded and parsed in parallel first
+//! (`prefetch.rs`); the tree is then assembled breadth-first, in a deterministic order.
 
 mod paths;
+mod prefetch;
 #[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::discover::{CrateTarget, SourceLoader, Workspace};
@@ -137,11 +137,11 @@ fn build_tree(ws: &Workspace, loader: &dyn SourceLoader, options: BuildOptions) 
             declared_at: None,
         });
     }
+    let prefetched = prefetch::Prefetched::load(&frontier, loader, extract);
     let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
     while !frontier.is_empty() {
-        let results: Vec<Option<Loaded>> = frontier
-            .par_iter()
-            .map(|p| load_first(p, loader, extract))
+        let results: Vec<Option<Loaded>> = (frontier.iter())
+            .map(|p| (prefetched.take(p)).unwrap_or_else(|| load_first(p, loader, extract)))
             .collect();
         let mut next = Vec::new();
         for (pending, result) in frontier.into_iter().zip(results) {

@@ -16,10 +16,18 @@ pub struct Truth {
     pub repo: String,
     /// The commit the labels describe.
     pub commit: String,
+    /// The folder of the repository that was analysed, when not its root (`server`).
+    #[serde(default)]
+    pub root: String,
     /// Fine domains by name.
     pub domains: BTreeMap<String, TruthDomain>,
     /// Module path (relative to the crate root; `crate` is the root) → fine domain.
     pub modules: BTreeMap<String, String>,
+    /// Crate (target name) → domain of all its modules that `modules` does not list: a
+    /// workspace labels whole crates here. Modules of crates other than the main one are
+    /// written in `modules` with their crate's name (`shop_kernel::money`).
+    #[serde(default)]
+    pub crates: BTreeMap<String, String>,
     /// Modules (or other parts) deliberately not labelled, with the reason; not scored.
     #[serde(default)]
     pub excluded: BTreeMap<String, String>,
@@ -76,16 +84,19 @@ impl Truth {
                 message: e.to_string(),
             }
         })?;
-        if let Some((module, domain)) = truth
-            .modules
-            .iter()
-            .find(|(_, d)| d.as_str() != SHARED && !truth.domains.contains_key(*d))
+        let undeclared =
+            |(_, d): &(&String, &String)| d.as_str() != SHARED && !truth.domains.contains_key(*d);
+        let module = truth.modules.iter().find(undeclared);
+        let krate = truth.crates.iter().find(undeclared);
+        if let Some((what, (name, domain))) = module
+            .map(|m| ("module", m))
+            .or(krate.map(|c| ("crate", c)))
         {
             return Err(TruthError {
                 line: None,
                 column: None,
                 message: format!(
-                    "module `{module}` is labelled `{domain}`, which `domains` does not declare"
+                    "{what} `{name}` is labelled `{domain}`, which `domains` does not declare"
                 ),
             });
         }

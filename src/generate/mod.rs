@@ -11,12 +11,12 @@ mod app;
 mod events_crate;
 mod names;
 mod runtime;
-mod saga;
+pub(crate) mod saga;
 mod service;
 mod skeleton;
-mod spec_view;
+pub(crate) mod spec_view;
 mod templates;
-mod types;
+pub(crate) mod types;
 pub mod writer;
 
 use std::fmt;

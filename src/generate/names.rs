@@ -91,12 +91,12 @@ pub fn service_crate(domain: &str) -> String {
 
 /// The CloudEvents type of an event: `<system>.<domain>.<Event>.v<version>`.
 pub fn cloud_type(system: &str, domain: &str, event: &str, version: u32) -> String {
-    format!("{system}.{domain}.{event}.v{version}")
+    fissure_runtime::naming::event_type(system, domain, event, version)
 }
 
 /// The CloudEvents type of a request to run a command: `<system>.<domain>.<Command>.request`.
 pub fn request_type(system: &str, domain: &str, command: &str) -> String {
-    format!("{system}.{domain}.{command}.request")
+    fissure_runtime::naming::request_type(system, domain, command)
 }
 
 /// `booking` -> `booking_saga`, the module of a saga in its owner's generated code.

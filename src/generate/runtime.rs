@@ -70,6 +70,22 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../runtime/src/memory/tracker.rs"),
     ),
     (
+        "src/naming/kafka.rs",
+        include_str!("../../runtime/src/naming/kafka.rs"),
+    ),
+    (
+        "src/naming/mod.rs",
+        include_str!("../../runtime/src/naming/mod.rs"),
+    ),
+    (
+        "src/naming/nats.rs",
+        include_str!("../../runtime/src/naming/nats.rs"),
+    ),
+    (
+        "src/naming/rabbitmq.rs",
+        include_str!("../../runtime/src/naming/rabbitmq.rs"),
+    ),
+    (
         "src/nats/mod.rs",
         include_str!("../../runtime/src/nats/mod.rs"),
     ),

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::names::snake;
-use crate::spec::{Command, Domain, Event, Saga, SagaOutcome, Spec, StepAction};
+use crate::spec::{Command, CommandRef, Domain, Event, Saga, SagaOutcome, Spec, StepAction};
 
 /// One method of the `Handle` trait: its name and the event it handles.
 pub struct HandlerMethod<'a> {
@@ -73,20 +73,7 @@ pub fn owned_sagas<'a>(spec: &'a Spec, domain: &Domain) -> Vec<&'a Saga> {
 pub fn requested_commands<'a>(spec: &'a Spec, domain: &'a Domain) -> Vec<&'a Command> {
     let mut names = BTreeSet::new();
     for saga in spec.sagas.values() {
-        let outcomes = [&saga.on_success, &saga.on_failure]
-            .into_iter()
-            .filter_map(|o| match o {
-                Some(SagaOutcome::Command(r)) => Some(r),
-                _ => None,
-            });
-        let steps = saga.steps.iter().flat_map(|s| {
-            let invoke = match &s.action {
-                StepAction::Invoke(r) => Some(r),
-                StepAction::Await(_) => None,
-            };
-            invoke.into_iter().chain(s.compensate.as_ref())
-        });
-        for r in steps.chain(outcomes) {
+        for r in saga_commands(saga) {
             if r.domain == domain.name {
                 names.insert(r.command.as_str());
             }
@@ -96,4 +83,23 @@ pub fn requested_commands<'a>(spec: &'a Spec, domain: &'a Domain) -> Vec<&'a Com
         .into_iter()
         .filter_map(|n| domain.commands.get(n))
         .collect()
+}
+
+/// The commands `saga` sends as requests: its steps' invocations and compensations, then
+/// its outcomes' commands.
+pub fn saga_commands(saga: &Saga) -> impl Iterator<Item = &CommandRef> {
+    let outcomes = [&saga.on_success, &saga.on_failure]
+        .into_iter()
+        .filter_map(|o| match o {
+            Some(SagaOutcome::Command(r)) => Some(r),
+            _ => None,
+        });
+    let steps = saga.steps.iter().flat_map(|s| {
+        let invoke = match &s.action {
+            StepAction::Invoke(r) => Some(r),
+            StepAction::Await(_) => None,
+        };
+        invoke.into_iter().chain(s.compensate.as_ref())
+    });
+    steps.chain(outcomes)
 }

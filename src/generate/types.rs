@@ -43,6 +43,58 @@ pub fn rust_type(ty: &FieldType, prefix: &TokenStream) -> Result<TokenStream, Ge
     })
 }
 
+/// The JSON Schema of `ty` as the events crate puts it on the wire (serde's JSON of
+/// [`rust_type`]): value types by `$ref` to `schemas` (`#/components/schemas/<Name>` in an
+/// AsyncAPI document), `Option` as the value or `null`.
+pub fn json_schema(ty: &FieldType, schemas: &str) -> serde_json::Value {
+    use serde_json::json;
+    match ty {
+        FieldType::Bool => json!({ "type": "boolean" }),
+        FieldType::I32 => json!({ "type": "integer", "format": "int32" }),
+        FieldType::I64 => json!({ "type": "integer", "format": "int64" }),
+        FieldType::U32 => json!({ "type": "integer", "minimum": 0, "maximum": u32::MAX }),
+        FieldType::U64 => json!({ "type": "integer", "minimum": 0 }),
+        FieldType::F64 => json!({ "type": "number", "format": "double" }),
+        FieldType::String => json!({ "type": "string" }),
+        FieldType::Uuid => json!({ "type": "string", "format": "uuid" }),
+        FieldType::DateTime => json!({ "type": "string", "format": "date-time" }),
+        FieldType::Date => json!({ "type": "string", "format": "date" }),
+        FieldType::Decimal => json!({
+            "type": "string",
+            "description": "A decimal number as its exact text.",
+            "examples": ["12.50"],
+        }),
+        FieldType::Option(inner) => {
+            json!({ "oneOf": [json_schema(inner, schemas), { "type": "null" }] })
+        }
+        FieldType::Vec(inner) => json!({ "type": "array", "items": json_schema(inner, schemas) }),
+        FieldType::Named(name) => json!({ "$ref": format!("{schemas}{name}") }),
+    }
+}
+
+/// The JSON Schema of a struct of `fields`: every field present, `Option`s may be `null`.
+pub fn object_schema(fields: &[Field], schemas: &str) -> serde_json::Value {
+    let properties: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|f| {
+            let mut schema = json_schema(&f.ty, schemas);
+            // Beside a `$ref`, draft-07 ignores every other keyword.
+            let by_ref = schema.get("$ref").is_some();
+            if let (Some(text), Some(map), false) = (&f.description, schema.as_object_mut(), by_ref)
+            {
+                map.insert("description".to_owned(), text.clone().into());
+            }
+            (f.name.clone(), schema)
+        })
+        .collect();
+    let required: Vec<&str> = fields
+        .iter()
+        .filter(|f| !matches!(f.ty, FieldType::Option(_)))
+        .map(|f| f.name.as_str())
+        .collect();
+    serde_json::json!({ "type": "object", "properties": properties, "required": required })
+}
+
 /// An example value of `ty`; `seed` varies ids and numbers between fields.
 pub fn example(
     ty: &FieldType,

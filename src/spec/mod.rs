@@ -5,18 +5,18 @@
 mod decode;
 mod fields;
 mod lints;
-pub mod model;
+pub(crate) mod model;
 mod names;
-pub mod pattern;
-pub mod raw;
+pub(crate) mod pattern;
+pub(crate) mod raw;
 mod rules;
 mod saga;
 pub mod schema;
-pub mod source;
+pub(crate) mod source;
 #[cfg(test)]
 mod tests;
 mod validate;
-pub mod yaml;
+pub(crate) mod yaml;
 
 pub use lints::lint_code;
 pub use model::*;

@@ -1,16 +1,20 @@
 //! Domain suggestion for `fissure analyze`: the analysis becomes a cluster input
 //! ([`input`]), the clustering engine (`crate::cluster`) splits it, and the split is explained:
 //! modules and their confidence, tables owned, the references that cross the suggested
-//! boundaries, and the domain events that would replace the state-changing ones ([`events`]).
-//! [`emit`] turns the result into a draft `fissure.yaml`.
+//! boundaries ([`explain`]), and the domain events that would replace the state-changing ones
+//! ([`event_candidates`]).
+//! [`draft_spec`] turns the result into a draft `fissure.yaml`; [`leave_one_out`] runs the
+//! evaluation protocol over labelled projects.
 //!
 //! Everything here is a pure function of the analysis and the options.
 
 pub mod cochange;
-pub mod emit;
+pub mod draft_spec;
 pub mod evaluate;
-pub mod events;
+pub mod event_candidates;
+mod explain;
 pub mod input;
+pub mod leave_one_out;
 #[cfg(test)]
 mod on_fixtures;
 pub mod pin;
@@ -20,12 +24,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::analysis::Analysis;
 use crate::cluster::{
     self, ClusterInput, KernelReason, LeidenClusterer, ModuleDomains, SuggestConfig, Suggestion,
-    domain_names, module_domains,
+    domain_names,
 };
 use crate::codebase::Codebase;
 use crate::resolve::Target;
 
-pub use events::{EventCandidate, EventField, past_tense};
+pub use event_candidates::{EventCandidate, EventField, past_tense};
 pub use input::{Built, LayerWeights};
 
 /// Default modularity resolution, tuned on the dev set (`shared/bench`) and the fixtures:
@@ -288,167 +292,7 @@ pub fn module_majorities(
 /// Suggests domains for `analysis`, with the evidence, crossings and event candidates.
 pub fn suggest(analysis: &Analysis, options: &SuggestOptions) -> DomainSuggestion {
     let clustered = cluster(analysis, options);
-    explain(analysis, options, &clustered)
-}
-
-fn explain(analysis: &Analysis, options: &SuggestOptions, c: &Clustered) -> DomainSuggestion {
-    let cb = &analysis.codebase;
-    let res = &analysis.resolution;
-    let s = &c.suggestion;
-    let built = &c.built;
-    let per_module = module_domains(&built.input, s);
-    let voters = module_votes(&built.input, s);
-    let clustered_domain = |id: crate::resolve::ItemId| -> Option<Option<u32>> {
-        built.node_of.get(&id).map(|&n| s.domain[n as usize])
-    };
-    let majorities = module_majorities(analysis, &voters, &clustered_domain);
-    let item_domain = item_domains(&built.input, s, &majorities);
-    let node_domain = |id: crate::resolve::ItemId| -> Option<Option<u32>> {
-        built.node_of.get(&id).map(|&n| item_domain[n as usize])
-    };
-    let name_of = |d: Option<u32>| -> String {
-        d.map_or_else(|| "kernel".to_owned(), |d| c.names[d as usize].clone())
-    };
-
-    let mut modules = BTreeMap::new();
-    let mut kernel = Vec::new();
-    for (path, &(domain, inherited)) in &majorities {
-        let md = per_module.get(path);
-        let split = md
-            .filter(|md| md.counts.len() > 1 && md.minority_share() >= 0.25)
-            .map(|md| {
-                md.counts
-                    .iter()
-                    .map(|&(d, n)| (name_of(d), n as f64 / md.items() as f64))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if domain.is_none() {
-            kernel.push(path.clone());
-        }
-        modules.insert(
-            path.clone(),
-            ModulePlacement {
-                domain: domain.map(|d| d as usize),
-                confidence: md.map_or(1.0, |md| md.confidence),
-                split,
-                inherited,
-            },
-        );
-    }
-
-    // Crossings: references between items placed in two different domains.
-    let mut crossings = Vec::new();
-    let mut crossing_counts = vec![0usize; s.domain_count];
-    for r in &res.refs {
-        let (Some(from), Target::Item(to)) = (r.from_item, r.target) else {
-            continue;
-        };
-        let (Some(Some(a)), Some(Some(b))) = (node_domain(from), node_domain(to)) else {
-            continue;
-        };
-        if a == b {
-            continue;
-        }
-        crossing_counts[a as usize] += 1;
-        crossing_counts[b as usize] += 1;
-        crossings.push(Crossing {
-            file: cb.file(r.file).display.clone(),
-            line: r.pos.line,
-            column: r.pos.column,
-            from_item: res.item(from).path.clone(),
-            to_item: res.item(to).path.clone(),
-            from_domain: name_of(Some(a)),
-            to_domain: name_of(Some(b)),
-            kind: r.kind.as_str(),
-        });
-    }
-    crossings.sort();
-
-    // Tables: owned by the domain that writes them most, else reads them most.
-    let mut table_owners = BTreeMap::new();
-    let mut domain_tables: Vec<Vec<String>> = vec![Vec::new(); s.domain_count];
-    for (table, usage) in &built.tables {
-        let tally = |counts: &BTreeMap<u32, u32>| {
-            let mut per: BTreeMap<u32, u32> = BTreeMap::new();
-            for (&node, &n) in counts {
-                if let Some(d) = item_domain[node as usize] {
-                    *per.entry(d).or_default() += n;
-                }
-            }
-            per.into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-        };
-        if let Some((d, _)) = tally(&usage.writers).or_else(|| tally(&usage.readers)) {
-            table_owners.insert(table.clone(), name_of(Some(d)));
-            domain_tables[d as usize].push(table.clone());
-        }
-    }
-
-    // Top types: most referenced structs and enums of each domain.
-    let mut incoming: BTreeMap<u32, usize> = BTreeMap::new();
-    for r in &res.refs {
-        if let Target::Item(to) = r.target
-            && let Some(&n) = built.node_of.get(&to)
-        {
-            *incoming.entry(n).or_default() += 1;
-        }
-    }
-    let mut domains: Vec<Domain> = (0..s.domain_count)
-        .map(|d| Domain {
-            name: c.names[d].clone(),
-            modules: Vec::new(),
-            confidence: 0.0,
-            items: 0,
-            top_types: Vec::new(),
-            tables: std::mem::take(&mut domain_tables[d]),
-            crossings: crossing_counts[d],
-        })
-        .collect();
-    let mut types: Vec<Vec<(usize, String)>> = vec![Vec::new(); s.domain_count];
-    for (node, domain) in s.domain.iter().enumerate() {
-        let Some(d) = *domain else { continue };
-        let dom = &mut domains[d as usize];
-        dom.items += 1;
-        dom.confidence += s.confidence[node];
-        let item = res.item(built.items[node]);
-        if matches!(
-            item.kind,
-            crate::syntax::ItemKind::Struct | crate::syntax::ItemKind::Enum
-        ) {
-            let refs = incoming.get(&(node as u32)).copied().unwrap_or(0);
-            types[d as usize].push((refs, item.name.clone()));
-        }
-    }
-    for (dom, mut t) in domains.iter_mut().zip(types) {
-        dom.confidence /= dom.items.max(1) as f64;
-        t.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut seen = BTreeSet::new();
-        dom.top_types = t
-            .into_iter()
-            .filter(|(_, n)| seen.insert(n.clone()))
-            .take(5)
-            .map(|(_, n)| n)
-            .collect();
-    }
-    for (path, placement) in &modules {
-        if let Some(d) = placement.domain {
-            domains[d].modules.push(path.clone());
-        }
-    }
-
-    let events = events::candidates(analysis, built, &item_domain, &c.names, &built.tables);
-    let mut out = DomainSuggestion {
-        domains,
-        modules,
-        kernel,
-        crossings,
-        events,
-        table_owners,
-        disagreements: Vec::new(),
-        resolution: s.resolution,
-        seed: options.seed,
-    };
+    let mut out = explain::explain(analysis, options, &clustered);
     drop_empty_domains(&mut out);
     out
 }

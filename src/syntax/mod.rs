@@ -9,6 +9,7 @@ pub mod nesting;
 mod paths;
 pub mod print;
 mod refs;
+pub mod sites;
 pub mod sql;
 mod tokens;
 mod types;
@@ -21,17 +22,23 @@ pub use paths::type_text;
 /// the [`nesting`] budget one at the token that crosses it; the rest is parsed on a
 /// [`crate::workers`] thread.
 pub fn parse_file(text: &str, options: ExtractOptions) -> Result<FileFacts, ParseFailure> {
-    if let Some(pos) = nesting::too_deep(text) {
-        return Err(ParseFailure {
-            pos,
-            message: format!(
-                "nesting deeper than fissure's budget of {} unfinished tokens; file skipped",
-                nesting::NESTING_BUDGET
-            ),
-            too_deep: true,
-        });
+    if let Some(failure) = past_nesting_budget(text) {
+        return Err(failure);
     }
     crate::workers::install(|| parse_within_budget(text, options))
+}
+
+/// The failure of a file that crosses the [`nesting`] budget, checked before any recursive
+/// pass over its tokens.
+fn past_nesting_budget(text: &str) -> Option<ParseFailure> {
+    nesting::too_deep(text).map(|pos| ParseFailure {
+        pos,
+        message: format!(
+            "nesting deeper than fissure's budget of {} unfinished tokens; file skipped",
+            nesting::NESTING_BUDGET
+        ),
+        too_deep: true,
+    })
 }
 
 fn parse_within_budget(text: &str, options: ExtractOptions) -> Result<FileFacts, ParseFailure> {

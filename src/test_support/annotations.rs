@@ -174,3 +174,48 @@ fn annotation_line(line: &str, f: &Found) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CALL: &str = "//- /src/lib.rs crate:app
+pub fn f() {}
+pub fn g() { f(); }
+";
+
+    #[test]
+    fn carets_name_the_columns_of_the_line_above() {
+        let fixture = Fixture::parse(
+            "//- /src/lib.rs crate:app\npub fn g() { f(); }\n           //^ call app::f\n",
+        );
+        let found = annotations(&fixture.files[0]);
+        assert_eq!(
+            found,
+            [Annotation {
+                file: "src/lib.rs".to_owned(),
+                line: 1,
+                columns: (14, 15),
+                kind: "call".to_owned(),
+                target: "app::f".to_owned(),
+            }]
+        );
+    }
+
+    #[test]
+    fn an_annotated_reference_passes() {
+        check(&format!("{CALL}           //^ call app::f\n"));
+    }
+
+    #[test]
+    #[should_panic(expected = "found but not annotated")]
+    fn a_reference_without_annotation_fails() {
+        check(CALL);
+    }
+
+    #[test]
+    #[should_panic(expected = "annotated but not found")]
+    fn an_annotation_the_analysis_does_not_find_fails() {
+        check(&format!("{CALL}           //^ call app::g\n"));
+    }
+}

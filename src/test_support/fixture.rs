@@ -124,9 +124,7 @@ impl Fixture {
             );
         }
         for (path, text) in files {
-            let full = root.join(path);
-            std::fs::create_dir_all(full.parent().expect("a parent")).expect("create folders");
-            std::fs::write(full, text).expect("write a fixture file");
+            super::write_file(&root.join(path), text);
         }
     }
 

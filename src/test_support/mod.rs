@@ -16,6 +16,12 @@ use crate::resolve::{Resolution, resolve};
 pub(crate) use annotations::check;
 pub(crate) use fixture::Fixture;
 
+/// Writes `contents` at `path`, creating its folders.
+pub(crate) fn write_file(path: &Path, contents: impl AsRef<[u8]>) {
+    std::fs::create_dir_all(path.parent().expect("a parent folder")).expect("create folders");
+    std::fs::write(path, contents).expect("write a test file");
+}
+
 /// The analysis of the workspace at `path`, as `fissure analyze` computes it, without progress.
 pub(crate) fn analyze(path: &Path, options: AnalyzeOptions) -> Result<Analysis, Diagnostic> {
     crate::app::analyze_workspace(path, options, &mut crate::app::Quiet)

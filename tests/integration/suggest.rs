@@ -110,14 +110,97 @@ fn an_emitted_spec_checks_clean_with_a_generated_baseline() {
     }
 }
 
-/// `--git` reads the history of the analysed folder (here this repository's, however deep the
-/// clone is) and says what it used or why it left co-change out.
+const STORE_LIB: &str = "pub mod billing;\npub mod orders;\npub mod ledger;\n";
+const STORE_ORDERS: &str = "pub struct Order { pub total: u32 }
+pub struct OrderLine { pub qty: u32 }
+pub fn place_order(lines: Vec<OrderLine>) -> Order { Order { total: lines.iter().map(|l| l.qty).sum() } }
+pub fn cancel_order(o: Order) -> Order { o }
+";
+const STORE_BILLING: &str = "pub struct Invoice { pub amount: u32 }
+pub struct Payment { pub amount: u32 }
+pub fn issue_invoice(amount: u32) -> Invoice { Invoice { amount } }
+pub fn take_payment(i: &Invoice) -> Payment { Payment { amount: i.amount } }
+";
+/// Linked to nothing by the code: only the history can place it.
+const STORE_LEDGER: &str = "pub fn post_entry(debit: i64, credit: i64) -> i64 { debit - credit }\n";
+
+/// `git` in `dir` as a fixed author, so the test needs no git configuration.
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=fissure",
+            "-c",
+            "user.email=fissure@example.com",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run git");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// The domain `analyze --format json` (plus `extra`) gives each module of the folder.
+fn domains(root: &std::path::Path, extra: &[&str]) -> (Vec<(String, String)>, String) {
+    let run = Case::in_folder(root)
+        .args(["analyze", ".", "--format", "json"])
+        .args(extra.iter().copied())
+        .run();
+    let report = run.json();
+    let modules = (report["modules"].as_array().expect("modules").iter())
+        .map(|m| {
+            let domain = m["domain"].as_str().unwrap_or("-").to_owned();
+            (m["path"].as_str().expect("path").to_owned(), domain)
+        })
+        .collect();
+    (modules, run.stderr)
+}
+
+/// `--git` reads the history of the analysed folder and uses it: a module the code links to
+/// nothing, changed in every commit together with `billing`, joins billing's domain; without
+/// `--git` it is a domain of its own. The note counts the commits and pairs of that history.
 #[test]
-fn git_reports_the_history_it_used() {
-    let o = fissure(&["analyze", "fixtures/hotel", "--git", "--format", "json"]);
-    assert!(o.stderr.contains("note: --git: "), "{}", o.stderr);
-    let r = o.json();
-    assert!(!r["domains"].as_array().expect("domains").is_empty());
+fn git_co_change_moves_a_module_into_the_domain_it_changes_with() {
+    let case = Case::new()
+        .crate_lib("store", STORE_LIB)
+        .file("src/orders.rs", STORE_ORDERS)
+        .file("src/billing.rs", STORE_BILLING)
+        .file("src/ledger.rs", STORE_LEDGER);
+    let root = case.root().to_path_buf();
+    git(&root, &["init", "--quiet"]);
+    git(&root, &["add", "--all"]);
+    git(&root, &["commit", "--quiet", "--message", "the store"]);
+    for i in 1..=25 {
+        for file in ["src/ledger.rs", "src/billing.rs"] {
+            let path = root.join(file);
+            let text = std::fs::read_to_string(&path).expect("read") + &format!("// change {i}\n");
+            std::fs::write(&path, text).expect("write");
+        }
+        git(
+            &root,
+            &[
+                "commit",
+                "--quiet",
+                "--all",
+                "--message",
+                &format!("change {i}"),
+            ],
+        );
+    }
+    let ledger = |modules: &[(String, String)]| {
+        let found = modules.iter().find(|(path, _)| path == "store::ledger");
+        found.expect("store::ledger").1.clone()
+    };
+    let (plain, _) = domains(&root, &[]);
+    assert_eq!(ledger(&plain), "ledger", "{plain:?}");
+    let (with_history, stderr) = domains(&root, &["--git"]);
+    assert_eq!(ledger(&with_history), "billing", "{with_history:?}");
+    assert!(
+        stderr.contains("note: --git: 26 commits of 26 used, 1 module pairs change together"),
+        "{stderr}"
+    );
+    drop(case);
 }
 
 /// Outside a git repository `--git` is a usage error naming the flag, not a silent no-op.

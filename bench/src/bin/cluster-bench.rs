@@ -247,7 +247,7 @@ fn eval(truth_path: &str, graph_path: &str) -> Result<(), String> {
         .map(|(a, b, _)| (a.clone(), b.clone()))
         .collect();
     let names: Vec<String> = modules.iter().map(|(m, _)| m.clone()).collect();
-    let (depth, tree) = best_module_tree_cut(&truth);
+    let (depth, tree) = best_module_tree_cut(&truth.modules, score);
     let louvain = score(
         &louvain_use_baseline(&names, &use_edges, DEFAULT_SEED),
         &truth.modules,

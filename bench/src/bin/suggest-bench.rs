@@ -1,16 +1,37 @@
-//! Benchmark harness of `fissure analyze` with the domain suggestion on a real workspace:
-//! runs `fissure::app::analyze` with a stage timer and prints the analysis (discover →
-//! graph) and the suggestion step separately. Run with
-//! `cargo run --release -p fissure-bench --bin suggest-bench -- PATH [runs]`.
+//! Benchmark harness of `fissure analyze` with the domain suggestion.
+//!
+//! * `suggest-bench PATH [runs]` runs `fissure::app::analyze` on a real workspace with a stage
+//!   timer and prints the analysis (discover → graph) and the suggestion step separately. Run
+//!   with `cargo run --release -p fissure-bench --bin suggest-bench -- PATH [runs]`.
+//! * `suggest-bench eval --truths DIR --sources DIR [--seeds 1-10] [--grid KEY=V1,V2 ...]`
+//!   runs the evaluation protocol over every `<name>.truth.yaml` of the truths folder, each
+//!   project's code being `<sources>/<name>` (plus the truth file's `root`): in-sample and
+//!   leave-one-project-out MoJoFM, both baselines, ARI across seeds, name matches. Grid keys:
+//!   `resolution` and the layer weights (`references`, `tables`, `vocabulary`, `modules`,
+//!   `parent`, `names`); the grid is their cartesian product.
+
+mod suggest_bench;
 
 use bench::{ANALYSIS, StageTimer};
 use fissure::app::{self, AnalyzeConfig, Stage};
 use fissure::suggest::SuggestOptions;
 
 fn main() -> std::process::ExitCode {
-    let mut args = std::env::args().skip(1);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("eval") {
+        return match suggest_bench::eval(&args[1..]) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                std::process::ExitCode::from(2)
+            }
+        };
+    }
+    let mut args = args.into_iter();
     let Some(path) = args.next() else {
-        eprintln!("usage: suggest-bench PATH [runs]");
+        eprintln!(
+            "usage: suggest-bench PATH [runs] | suggest-bench eval --truths DIR --sources DIR"
+        );
         return std::process::ExitCode::from(2);
     };
     let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);

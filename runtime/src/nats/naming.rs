@@ -18,33 +18,7 @@ pub(crate) fn system_of(event_type: &str) -> Result<&str, BusError> {
     }
 }
 
-/// The stream holding the events of `system`.
-pub fn stream_name(system: &str) -> String {
-    sanitize(system)
-}
-
-/// The stream holding the dead letters of `system`'s subscriptions.
-pub fn dlq_stream_name(system: &str) -> String {
-    format!("{}_dlq", sanitize(system))
-}
-
-/// The durable consumer of a subscription (dots and other characters NATS refuses in names
-/// become `_`).
-pub fn consumer_name(subscription: &str) -> String {
-    sanitize(subscription)
-}
-
-fn sanitize(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
+pub use crate::naming::nats::{consumer_name, dlq_stream_name, stream_name};
 
 /// The system and subject filters of a subscription: one stream per consumer, so every type
 /// must belong to the same system; `ALL_TYPES` needs the system from the URL.

@@ -17,23 +17,9 @@ pub(crate) struct SubTopology {
     pub(crate) delivery_limit: u32,
 }
 
-pub(crate) fn exchange(system: &str) -> String {
-    system.to_owned()
-}
-
-pub(crate) fn dead_letter_exchange(system: &str) -> String {
-    format!("{system}.dlx")
-}
-
-pub(crate) fn dead_letter_queue(queue: &str) -> String {
-    format!("{queue}.dlq")
-}
-
-/// The delay queue of `queue` for `delay_ms`: messages wait there for their TTL, then the
-/// server dead-letters them back to `queue` through the default exchange.
-pub(crate) fn delay_queue(queue: &str, delay_ms: u64) -> String {
-    format!("{queue}.retry.{delay_ms}")
-}
+pub(crate) use crate::naming::rabbitmq::{
+    dead_letter_exchange, dead_letter_queue, delay_queue, exchange,
+};
 
 /// Rounds a retry delay to two significant digits so that jittered delays share a few delay
 /// queues instead of creating one per message.
@@ -87,7 +73,7 @@ pub(crate) fn subscription(
     let system = system
         .ok_or_else(|| BusError::Transport("a subscription needs at least one type".to_owned()))?;
     Ok(SubTopology {
-        queue: format!("{system}.{name}"),
+        queue: crate::naming::rabbitmq::queue(&system, name),
         system,
         routing_keys: keys,
         delivery_limit,

@@ -100,7 +100,10 @@ impl<F: SagaFlow, S: SagaStore, P: Publisher> SagaEngine<F, S, P> {
     /// The subscription for this engine: the start event and every reply.
     pub fn subscription(&self) -> Subscription {
         let def = self.definition();
-        Subscription::new(format!("saga.{}", def.name), def.subscribed_types())
+        Subscription::new(
+            crate::naming::saga_subscription(def.name),
+            def.subscribed_types(),
+        )
     }
 
     /// The instance keyed `key`.

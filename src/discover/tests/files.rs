@@ -7,11 +7,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::discover::{
     FsLoader, MAX_SOURCE_BYTES, MemoryLoader, SourceLoader, read_source, rust_files_under,
 };
-
-fn write(path: &Path, text: &[u8]) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+use crate::test_support::write_file as write;
 
 fn unreadable(result: Result<String, Diagnostic>, path: &Path) -> Diagnostic {
     let diagnostic = result.expect_err("must not read");

@@ -8,9 +8,7 @@ use crate::discover::{TargetKind, Workspace, discover};
 
 fn write(root: &Path, files: &[(&str, &str)]) {
     for (path, text) in files {
-        let path = root.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
+        crate::test_support::write_file(&root.join(path), text);
     }
 }
 

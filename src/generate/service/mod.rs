@@ -69,7 +69,7 @@ pub fn file(spec: &Spec, domain: &Domain) -> Result<TokenStream, GenError> {
 /// warnings) and constants.
 fn header(s: &ServiceModule<'_>) -> Result<TokenStream, GenError> {
     let dname = &s.domain.name;
-    let stream = format!("{}.{dname}", s.system);
+    let stream = fissure_runtime::naming::service_subscription(s.system, dname);
     let events_enum = &s.events_enum;
     let module_doc = format!(
         " The generated part of the `{dname}` service: commands, handler trait, dispatcher, service."

@@ -16,7 +16,7 @@ pub(super) fn items(s: &ServiceModule<'_>) -> Result<TokenStream, GenError> {
     if requested.is_empty() {
         return Ok(quote!());
     }
-    let subscription = format!("{}.{}.requests", s.system, s.domain.name);
+    let subscription = fissure_runtime::naming::request_subscription(s.system, &s.domain.name);
     let mut types = Vec::new();
     let mut arms = Vec::new();
     for command in &requested {

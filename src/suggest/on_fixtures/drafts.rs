@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::eval::Truth;
-use crate::suggest::{self, SuggestOptions, emit, evaluate};
+use crate::suggest::{self, SuggestOptions, draft_spec, evaluate};
 use crate::test_support::{Analysis, AnalyzeOptions, analyze};
 
 fn fixture(name: &str) -> Analysis {
@@ -41,10 +41,10 @@ fn draft_spec_validates_and_is_byte_identical_across_runs() {
     for name in ["hotel", "shop"] {
         let a = fixture(name);
         let s = suggest::suggest(&a, &SuggestOptions::default());
-        let text = emit::draft_spec(name, &s);
+        let text = draft_spec::draft_spec(name, &s);
         assert_eq!(errors(&text), Vec::<String>::new(), "{name}:\n{text}");
         assert!(text.contains("domains:\n"), "{text}");
-        let again = emit::draft_spec(
+        let again = draft_spec::draft_spec(
             name,
             &suggest::suggest(&fixture(name), &SuggestOptions::default()),
         );
@@ -59,7 +59,7 @@ fn another_seed_still_gives_a_valid_draft() {
         seed: 42,
         ..SuggestOptions::default()
     };
-    let text = emit::draft_spec("hotel", &suggest::suggest(&a, &options));
+    let text = draft_spec::draft_spec("hotel", &suggest::suggest(&a, &options));
     assert_eq!(errors(&text), Vec::<String>::new(), "{text}");
 }
 
@@ -133,9 +133,12 @@ fn pinning_the_hotel_spec_keeps_the_declared_domain_names() {
     }
 }
 
-/// Scores measured when the suggestion was wired in (MoJoFM, ARI); CI fails if they drop by
-/// more than the tolerance. Raise them when the suggestion improves.
-const MEASURED: &[(&str, f64, f64)] = &[("hotel", 94.1, 0.848), ("shop", 100.0, 1.000)];
+/// Scores measured under the strict convention (`fissure::eval::score`: shared modules count,
+/// the kernel is their answer); CI fails if they drop by more than the tolerance. Raise them
+/// when the suggestion improves. The shop's was 100.0 / 1.000 while its kernel crate was left
+/// out of the score; scored, its modules came out as four domains of their own (72.1 / 0.449)
+/// until a crate named after infrastructure (`shop_kernel`) became kernel as a whole.
+const MEASURED: &[(&str, f64, f64)] = &[("hotel", 95.8, 0.910), ("shop", 81.4, 0.621)];
 const TOLERANCE_MOJO: f64 = 3.0;
 const TOLERANCE_ARI: f64 = 0.05;
 

@@ -108,19 +108,17 @@ impl GeneratedWorkspace {
 
     /// Runs `fissure generate` again from the (maybe edited) spec.
     pub fn regenerate(&self) {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_fissure"))
-            .arg("generate")
-            .arg("--spec")
-            .arg(&self.spec)
-            .arg("--out")
-            .arg(&self.root)
-            .output()
-            .expect("fissure runs");
-        assert!(
-            out.status.success(),
-            "fissure generate failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let path = |p: &Path| p.to_str().expect("a UTF-8 path").to_owned();
+        let folder = self.spec.parent().expect("the spec's folder");
+        super::Case::in_folder(folder)
+            .args([
+                "generate",
+                "--spec",
+                &path(&self.spec),
+                "--out",
+                &path(&self.root),
+            ])
+            .run();
         std::fs::copy(
             super::repo().join("Cargo.lock"),
             self.root.join("Cargo.lock"),

@@ -1,0 +1,137 @@
+//! The evaluation protocol over labelled projects: every project is scored with the shipped
+//! options (in-sample) and with the options a grid search picks on the *other* projects
+//! (leave-one-project-out), next to both baselines, the stability of the split across seeds
+//! and the share of domain names that match the labels. A pure function of the analyses.
+
+use crate::analysis::Analysis;
+use crate::eval::{self, Score, Truth, adjusted_rand_index};
+
+use super::evaluate::{self, Evaluation, LabelKeys};
+use super::{SuggestOptions, suggest};
+
+/// One labelled project, analysed.
+pub struct Project {
+    pub name: String,
+    pub analysis: Analysis,
+    pub truth: Truth,
+}
+
+/// What the protocol found for one project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectResult {
+    pub name: String,
+    /// The shipped options, scored with the baselines and the name match.
+    pub in_sample: Evaluation,
+    /// Index into the grid of the options chosen without this project.
+    pub chosen: usize,
+    /// The suggestion with the chosen options.
+    pub held_out: Score,
+    /// Mean adjusted Rand index between the module assignments of every pair of seeds.
+    pub seed_ari: f64,
+}
+
+/// Runs the protocol. `grid` holds the candidate options (the shipped ones need not be among
+/// them); for each project the grid point with the best median MoJoFM over the other projects
+/// is chosen (the first on ties). `seeds` measure the stability of the shipped options.
+pub fn run(
+    projects: &[Project],
+    shipped: &SuggestOptions,
+    grid: &[SuggestOptions],
+    seeds: &[u64],
+) -> Vec<ProjectResult> {
+    let scores: Vec<Vec<Score>> = grid
+        .iter()
+        .map(|options| projects.iter().map(|p| score(p, options)).collect())
+        .collect();
+    projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let chosen = choose(&scores, i);
+            ProjectResult {
+                name: p.name.clone(),
+                in_sample: evaluate::evaluate(
+                    &p.analysis,
+                    &suggest(&p.analysis, shipped),
+                    &p.truth,
+                ),
+                chosen,
+                held_out: scores[chosen][i].clone(),
+                seed_ari: seed_stability(p, shipped, seeds),
+            }
+        })
+        .collect()
+}
+
+fn score(p: &Project, options: &SuggestOptions) -> Score {
+    evaluate::evaluate(&p.analysis, &suggest(&p.analysis, options), &p.truth).suggestion
+}
+
+/// The grid point with the best median MoJoFM over every project but `held_out`.
+fn choose(scores: &[Vec<Score>], held_out: usize) -> usize {
+    let mut best: Option<(usize, f64)> = None;
+    for (g, row) in scores.iter().enumerate() {
+        let others: Vec<f64> = (row.iter().enumerate())
+            .filter(|(i, _)| *i != held_out)
+            .map(|(_, s)| s.mojo_fm)
+            .collect();
+        let m = median(&others);
+        if best.is_none_or(|(_, b)| m > b) {
+            best = Some((g, m));
+        }
+    }
+    best.map_or(0, |(g, _)| g)
+}
+
+/// The median of `values` (the mean of the middle two for an even count); 0 for none.
+pub fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+/// Mean pairwise ARI of the labelled modules' placements over `seeds`, the kernel and each
+/// domain being one cluster; 1 with fewer than two seeds.
+fn seed_stability(p: &Project, shipped: &SuggestOptions, seeds: &[u64]) -> f64 {
+    let cb = &p.analysis.codebase;
+    let keys = LabelKeys::new(cb, &p.truth);
+    let reference = keys.reference(cb, &p.truth);
+    let runs: Vec<Vec<u32>> = seeds
+        .iter()
+        .map(|&seed| {
+            let options = SuggestOptions {
+                seed,
+                ..shipped.clone()
+            };
+            let assigned = evaluate::assignment(cb, &suggest(&p.analysis, &options), &keys);
+            let labels: Vec<&str> = reference
+                .keys()
+                .map(|m| assigned.get(m).map_or(eval::KERNEL, String::as_str))
+                .collect();
+            numbered(&labels)
+        })
+        .collect();
+    let mut sum = 0.0;
+    let mut pairs = 0usize;
+    for (i, a) in runs.iter().enumerate() {
+        for b in &runs[i + 1..] {
+            sum += adjusted_rand_index(a, b);
+            pairs += 1;
+        }
+    }
+    if pairs == 0 { 1.0 } else { sum / pairs as f64 }
+}
+
+fn numbered(labels: &[&str]) -> Vec<u32> {
+    let mut distinct = labels.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    labels
+        .iter()
+        .map(|l| distinct.binary_search(l).map_or(0, |i| i as u32))
+        .collect()
+}

@@ -13,3 +13,6 @@ pub struct Analysis {
     pub resolution: Resolution,
     pub graph: DepGraph,
 }
+
+#[cfg(test)]
+mod tests;

@@ -47,6 +47,9 @@ pub enum Code {
     ParseError,
     /// A source file that could not be read (missing, not UTF-8, too large, a symlink loop).
     UnreadableFile,
+    /// A source file nested deeper than the parser's budget; it is skipped like a file that
+    /// does not parse.
+    LimitExceeded,
     /// A `mod` declaration whose file does not exist.
     MissingModuleFile,
     /// A Cargo.toml that could not be read or understood.
@@ -141,12 +144,30 @@ pub enum Code {
     SubscriberRemoved,
     /// diff: an event nobody subscribed to was removed (compatible).
     UnsubscribedEventRemoved,
+    /// split: the code of a domain names an item that stays in the monolith.
+    ReferenceIntoMonolith,
+    /// split: domains whose code names each other's items, so neither can move first.
+    DomainCycleBlocksSplit,
+    /// split: the code of a domain names an item of a domain that cannot be extracted.
+    DependsOnBlockedDomain,
+    /// split: an impl the orphan rule forbids once its trait and type live in other crates.
+    OrphanImplAfterSplit,
+    /// split: a `macro_rules!` used across the boundary of an extracted crate.
+    MonolithMacroUsed,
+    /// split: a `pub(in path)` whose path leaves the extracted crate.
+    RestrictedVisibilityOutside,
+    /// split: a `crate::`/`super::`/`self::` path fissure could not resolve, so cannot rewrite.
+    UnresolvedPathInDomain,
+    /// split: a module that cannot move as a file tree (inline, nested in another owner's
+    /// module, in another crate than the monolith's).
+    UnmovableModule,
 }
 
 impl Code {
     pub const ALL: &'static [Code] = &[
         Code::ParseError,
         Code::UnreadableFile,
+        Code::LimitExceeded,
         Code::MissingModuleFile,
         Code::BadManifest,
         Code::SpecSyntaxError,
@@ -194,6 +215,14 @@ impl Code {
         Code::SubscriberAdded,
         Code::SubscriberRemoved,
         Code::UnsubscribedEventRemoved,
+        Code::ReferenceIntoMonolith,
+        Code::DomainCycleBlocksSplit,
+        Code::DependsOnBlockedDomain,
+        Code::OrphanImplAfterSplit,
+        Code::MonolithMacroUsed,
+        Code::RestrictedVisibilityOutside,
+        Code::UnresolvedPathInDomain,
+        Code::UnmovableModule,
     ];
 
     /// The findings of `fissure check`, in the order reports list them: the codes whose
@@ -213,6 +242,7 @@ impl Code {
         match self {
             Code::ParseError => "parse-error",
             Code::UnreadableFile => "unreadable-file",
+            Code::LimitExceeded => "limit-exceeded",
             Code::MissingModuleFile => "missing-module-file",
             Code::BadManifest => "bad-manifest",
             Code::SpecSyntaxError => "spec-syntax-error",
@@ -260,6 +290,14 @@ impl Code {
             Code::SubscriberAdded => "subscriber-added",
             Code::SubscriberRemoved => "subscriber-removed",
             Code::UnsubscribedEventRemoved => "unsubscribed-event-removed",
+            Code::ReferenceIntoMonolith => "reference-into-monolith",
+            Code::DomainCycleBlocksSplit => "domain-cycle-blocks-split",
+            Code::DependsOnBlockedDomain => "depends-on-blocked-domain",
+            Code::OrphanImplAfterSplit => "orphan-impl-after-split",
+            Code::MonolithMacroUsed => "monolith-macro-used",
+            Code::RestrictedVisibilityOutside => "restricted-visibility-outside",
+            Code::UnresolvedPathInDomain => "unresolved-path-in-domain",
+            Code::UnmovableModule => "unmovable-module",
         }
     }
 

@@ -62,6 +62,32 @@ pub fn parse(log: &str) -> History {
     History { commits }
 }
 
+/// The paths with uncommitted changes under `root` (`git status --porcelain`, untracked files
+/// included), for `split`, which edits the work tree in place like `cargo fix`. Not a git
+/// work tree, or git missing, is an error.
+pub fn uncommitted(root: &Path) -> Result<Vec<String>, String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["status", "--porcelain", "--untracked-files=all", "--", "."])
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "{} is not in a git work tree: {}",
+            root.display(),
+            stderr.trim()
+        ));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    Ok(text
+        .lines()
+        .filter_map(|l| l.get(3..))
+        .map(str::to_string)
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,8 +24,11 @@ pub mod export;
 pub mod graph;
 pub mod resolve;
 pub mod spec;
+pub mod split;
 pub mod suggest;
 pub mod syntax;
+/// The big-stack worker pool every parse and recursive pass runs on.
+pub mod workers;
 
 // Public only because benchmark binaries and older test binaries call into them; no
 // outcome holds their types.
@@ -36,18 +39,5 @@ pub mod generate;
 #[doc(hidden)]
 pub mod history;
 
-/// The analysis wiring under its old name, for the benchmark binaries until they call
-/// [`app::analyze_workspace`] with a stage timer; new code uses [`app`].
-#[doc(hidden)]
-pub mod pipeline {
-    pub use crate::analysis::Analysis;
-    pub use crate::app::AnalyzeOptions;
-
-    /// [`crate::app::analyze_workspace`] without progress.
-    pub fn analyze(
-        path: &std::path::Path,
-        options: AnalyzeOptions,
-    ) -> Result<Analysis, crate::diagnostics::Diagnostic> {
-        crate::app::analyze_workspace(path, options, &mut crate::app::Quiet)
-    }
-}
+#[cfg(test)]
+mod test_support;

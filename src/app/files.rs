@@ -126,3 +126,86 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     })
 }
+
+/// Files written together by [`write_all_or_nothing`], kept so the whole edit can be undone
+/// (`split --verify` when the compiler refuses the result).
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Each path touched, with what it held before (`None`: it did not exist).
+    before: Vec<(std::path::PathBuf, Option<Vec<u8>>)>,
+    /// Folders made for new files, deepest last.
+    made: Vec<std::path::PathBuf>,
+}
+
+impl Written {
+    /// Puts every file back as it was and removes the folders made. Best effort: a failure to
+    /// restore one file does not stop the others.
+    pub fn roll_back(self) {
+        for (path, old) in self.before.into_iter().rev() {
+            let _ = match old {
+                Some(bytes) => std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
+                    .and_then(|()| write_atomic(&path, &bytes)),
+                None => std::fs::remove_file(&path),
+            };
+        }
+        for dir in self.made.into_iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// Writes (`Some`) and deletes (`None`) every file under `root`, each write atomic, all or
+/// nothing: on the first error everything done so far is rolled back. Every path must stay
+/// inside `root` (no `..`, no symlink leading out), checked before anything is written.
+pub fn write_all_or_nothing(
+    root: &Path,
+    files: &[(String, Option<String>)],
+) -> Result<Written, String> {
+    let mut targets = Vec::new();
+    for (rel, content) in files {
+        let path = crate::generate::writer::safe_target(root, rel).map_err(|e| e.to_string())?;
+        targets.push((path, content));
+    }
+    let mut written = Written::default();
+    // Writes first, deletions after: a crash in between leaves copies, never losses.
+    let order = (targets.iter().filter(|(_, c)| c.is_some()))
+        .chain(targets.iter().filter(|(_, c)| c.is_none()));
+    for (path, content) in order {
+        if let Err(e) = write_one(path, content.as_deref(), &mut written) {
+            written.roll_back();
+            return Err(format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    Ok(written)
+}
+
+fn write_one(path: &Path, content: Option<&str>, written: &mut Written) -> io::Result<()> {
+    let old = match std::fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    written.before.push((path.to_path_buf(), old));
+    match content {
+        Some(text) => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let mut missing = Vec::new();
+            let mut d = dir;
+            while !d.exists() {
+                missing.push(d.to_path_buf());
+                d = d.parent().unwrap_or(Path::new("."));
+            }
+            std::fs::create_dir_all(dir)?;
+            written.made.extend(missing.into_iter().rev());
+            write_atomic(path, text.as_bytes())
+        }
+        None => {
+            std::fs::remove_file(path)?;
+            // A folder the move emptied goes too (restored by the rollback's writes).
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::remove_dir(dir);
+            }
+            Ok(())
+        }
+    }
+}

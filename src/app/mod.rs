@@ -17,6 +17,8 @@ mod failure;
 mod files;
 pub mod generate;
 mod progress;
+pub mod report;
+pub mod split;
 pub mod validate;
 mod workspace;
 
@@ -28,5 +30,7 @@ pub use failure::{Failure, SourceFile};
 pub use files::{load_spec, read_spec};
 pub use generate::{GenerateConfig, GenerateMode, GenerateOutcome, generate};
 pub use progress::{Progress, Quiet, Stage};
+pub use report::{ReportConfig, ReportOutcome, report};
+pub use split::{SplitConfig, SplitOutcome, split};
 pub use validate::{ValidateConfig, ValidateOutcome, validate};
 pub use workspace::{AnalyzeOptions, analyze_workspace};

@@ -50,11 +50,30 @@ pub fn validate(
         if let Some(spec) = &spec {
             diagnostics.extend(spec::check_against_source(spec, &source_index(&analysis)));
         }
+        diagnostics.extend(skipped_files(&analysis));
     }
     Ok(ValidateOutcome {
         spec: file,
         diagnostics,
     })
+}
+
+/// What the analysis of the source skipped (files that do not parse, are too deep or cannot
+/// be read, broken manifests), as `analyze` reports it, but as warnings: the spec itself may
+/// still be valid, checked against the rest of the code.
+fn skipped_files(analysis: &Analysis) -> Vec<Diagnostic> {
+    let codebase = &analysis.codebase;
+    (codebase.parse_errors.iter())
+        .chain(&codebase.diagnostics)
+        .map(|d| {
+            let mut d = d.clone();
+            d.severity = Severity::Warning;
+            if d.help.is_none() {
+                d.help = Some("skipped: the spec was checked against the rest of the code".into());
+            }
+            d
+        })
+        .collect()
 }
 
 /// The module and item paths of the analysed code.

@@ -11,7 +11,7 @@ pub mod baseline;
 mod cycles;
 pub mod policy;
 mod publish_rights;
-mod replacement_event;
+pub(crate) mod replacement_event;
 mod rules;
 #[cfg(test)]
 mod tests;
@@ -66,7 +66,7 @@ fn order(
 
 /// Merges the findings with one baseline key (code, source item, target) into the first,
 /// in source order: the later ones' primary labels join it, so a count of places stays.
-fn group(mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn group(mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     found.sort_by(|a, b| order(a).cmp(&order(b)));
     let mut out: Vec<Diagnostic> = Vec::with_capacity(found.len());
     let mut index: BTreeMap<(Code, String, String), usize> = BTreeMap::new();

@@ -61,16 +61,20 @@ fn same_stem(a: &str, b: &str) -> bool {
 /// The declared event of `domain` that best fits a reference to `name`, if any shares a
 /// word stem with it.
 pub fn replacement_event(spec: &Spec, domain: &str, name: &str) -> Option<String> {
+    let events = spec.events.values().filter(|e| e.from.value == domain);
+    best_fit(events.map(|e| e.name.as_str()), name)
+}
+
+/// The event name among `events` sharing the most word stems with `name`, if any shares one.
+pub fn best_fit<'a>(events: impl Iterator<Item = &'a str>, name: &str) -> Option<String> {
     let wanted = words(name);
-    spec.events
-        .values()
-        .filter(|e| e.from.value == domain)
+    events
         .filter_map(|e| {
-            let score = words(&e.name)
+            let score = words(e)
                 .iter()
                 .filter(|w| wanted.iter().any(|x| same_stem(x, w)))
                 .count();
-            (score > 0).then_some((score, e.name.clone()))
+            (score > 0).then_some((score, e.to_string()))
         })
         .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
         .map(|(_, name)| name)

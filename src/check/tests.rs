@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::diagnostics::{Level, Severity};
-use crate::resolve::tests::analyze;
 use crate::spec::ModuleOwner;
+use crate::test_support::analyze_in_memory as analyze;
 
 const CODE: &str = "//- /src/lib.rs crate:app
 pub mod orders { pub mod api { pub fn place() {} } pub mod internal { pub fn secret() {} } }

@@ -15,7 +15,9 @@ mod failure;
 mod generate;
 mod man;
 mod progress;
+mod report;
 mod schema;
+mod split;
 mod validate;
 
 use std::ffi::OsString;
@@ -55,8 +57,12 @@ enum Command {
     Generate(generate::GenerateArgs),
     /// Compare two specs' event contracts (for CI): exit 1 on a breaking change without a version bump.
     Diff(diff::DiffArgs),
+    /// Move each domain that can move into a crate of its own, in place; explain the rest.
+    Split(split::SplitArgs),
     /// Export the spec for other tools: `export asyncapi` prints its AsyncAPI 3.0 document.
     Export(export::ExportArgs),
+    /// Write one self-contained HTML page of the domains, crossings, events and findings.
+    Report(report::ReportArgs),
     /// Print the shell completion script (e.g. `fissure completions bash`).
     Completions(completions::CompletionsArgs),
     /// Print the man page of fissure or of one of its commands (roff).
@@ -121,8 +127,10 @@ fn run_with(args: Vec<OsString>, command: clap::Command) -> ExitCode {
         Command::Validate(args) => validate::run(args, colors),
         Command::Schema => schema::run(),
         Command::Generate(args) => generate::run(args),
+        Command::Split(args) => split::run(args, colors),
         Command::Export(args) => export::run(args),
         Command::Diff(args) => diff::run(args, colors),
+        Command::Report(args) => report::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     };

@@ -17,6 +17,8 @@ pub mod input;
 pub mod kernel;
 pub mod modules;
 pub mod naming;
+#[cfg(test)]
+mod tests;
 pub mod vocab;
 
 pub use algo::{Clusterer, LeidenClusterer, LouvainClusterer, canonical_labels, community_count};

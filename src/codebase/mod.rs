@@ -108,7 +108,12 @@ struct Loaded {
 }
 
 /// Builds the module tree of every crate of the workspace, loading files through `loader`.
+/// Runs on the [`crate::workers`]: inline modules nest as deep as the file does.
 pub fn build(ws: &Workspace, loader: &dyn SourceLoader, options: BuildOptions) -> Codebase {
+    crate::workers::install(|| build_tree(ws, loader, options))
+}
+
+fn build_tree(ws: &Workspace, loader: &dyn SourceLoader, options: BuildOptions) -> Codebase {
     let mut cb = Codebase {
         root: ws.root.clone(),
         diagnostics: ws.diagnostics.clone(),
@@ -236,7 +241,12 @@ fn load_first(p: &Pending, loader: &dyn SourceLoader, options: ExtractOptions) -
         match loader.load(candidate) {
             Ok(text) => {
                 let facts = syntax::parse_file(&text, options).map_err(|failure| {
-                    Diagnostic::error(Code::ParseError, failure.message).at(Location {
+                    let code = if failure.too_deep {
+                        Code::LimitExceeded
+                    } else {
+                        Code::ParseError
+                    };
+                    Diagnostic::error(code, failure.message).at(Location {
                         file: candidate.clone(),
                         line: failure.pos.line,
                         column: failure.pos.column,

@@ -1,3 +1,6 @@
+//! Building the module tree: test module files, modules declared twice under exclusive
+//! cfgs, and files included more than once.
+
 use std::fs;
 
 use super::*;
@@ -41,7 +44,7 @@ fn excluded_test_module_files_are_not_orphans() {
 }
 
 fn memory_tree(files: &[(&str, &str)]) -> Codebase {
-    let (cb, _) = crate::resolve::tests::analyze(
+    let (cb, _) = crate::test_support::analyze_in_memory(
         &files
             .iter()
             .map(|(path, text)| format!("//- {path}\n{text}\n"))

@@ -7,6 +7,8 @@ mod manifest;
 mod members;
 mod naming;
 mod package;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

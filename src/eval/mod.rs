@@ -8,6 +8,8 @@
 
 pub mod ari;
 pub mod mojo;
+#[cfg(test)]
+mod tests;
 pub mod truth;
 
 use std::collections::BTreeMap;

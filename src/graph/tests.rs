@@ -1,5 +1,8 @@
+//! The dependency graph of small in-memory fixtures: module edges and their weights,
+//! metrics, cycles, and the item graph.
+
 use super::*;
-use crate::resolve::tests::analyze;
+use crate::test_support::analyze_in_memory as analyze;
 
 const CYCLIC: &str = "//- /src/lib.rs crate:app
 mod orders;

@@ -4,3 +4,5 @@
 pub mod analysis;
 pub mod check;
 pub mod diagnostic;
+pub mod html;
+pub mod split;

@@ -3,20 +3,20 @@
 //! in the workspace defines the method.
 
 mod prelude;
+mod references;
 mod scope;
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;
 mod typer;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::codebase::{Codebase, FileId, ModuleId};
-use crate::syntax::{
-    FnSig, ItemKind, Namespace, Owner, Pos, RefKind, TypePaths, UseKind, Visibility,
-};
+use crate::syntax::{FnSig, ItemKind, Namespace, Pos, RefKind, TypePaths, Visibility};
 
+use references::{ModuleResolver, Shared};
 use scope::{Binding, Scopes};
-use typer::{Site, Typer};
+use typer::Typer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ItemId(pub u32);
@@ -141,20 +141,63 @@ impl Resolution {
 /// How many unresolved paths are kept with their positions.
 const UNRESOLVED_SAMPLE: usize = 2000;
 
+/// Resolves every reference of the codebase. Runs on the [`crate::workers`]: re-export
+/// chains and glob imports are followed recursively, as long as the code makes them.
 pub fn resolve(cb: &Codebase) -> Resolution {
+    crate::workers::install(|| resolve_all(cb))
+}
+
+fn resolve_all(cb: &Codebase) -> Resolution {
     let mut res = Resolution {
         items: collect_items(cb),
+        first_item: first_items(cb),
         ..Resolution::default()
     };
-    let mut next = 0u32;
-    for module in &cb.modules {
-        res.first_item.push(next);
-        next += module.facts.items.len() as u32;
-    }
     let mut scopes = Scopes::new(cb, &res.items);
-    let mut methods_by_name: HashMap<String, HashSet<ItemId>> = HashMap::new();
     // Impl self types first: code inside an impl block is attributed to its type.
-    let mut impl_owner: HashMap<(ModuleId, u32), Option<ItemId>> = HashMap::new();
+    let (impl_owner, methods_by_name) = impl_owners(cb, &mut scopes, &mut res);
+    // The typer reads items and methods while references are pushed into `res`.
+    let items = std::mem::take(&mut res.items);
+    let methods = std::mem::take(&mut res.methods);
+    let shared = Shared {
+        impl_owner,
+        methods_by_name,
+        typer: Typer::new(&items, &methods),
+    };
+    for (m, module) in cb.modules.iter().enumerate() {
+        let first_item = res.first_item[m];
+        ModuleResolver::new(&shared, ModuleId(m as u32), module, first_item)
+            .run(&mut res, &mut scopes);
+    }
+    drop(shared);
+    res.items = items;
+    res.methods = methods;
+    res
+}
+
+/// The id of each module's first item: items are numbered module by module.
+fn first_items(cb: &Codebase) -> Vec<u32> {
+    let mut next = 0u32;
+    (cb.modules.iter())
+        .map(|module| {
+            let first = next;
+            next += module.facts.items.len() as u32;
+            first
+        })
+        .collect()
+}
+
+type ImplOwners = HashMap<(ModuleId, u32), Option<ItemId>>;
+
+/// The self type of every impl block, and its methods: kept in `res.methods`, and by name
+/// for the unique-name guess.
+fn impl_owners(
+    cb: &Codebase,
+    scopes: &mut Scopes,
+    res: &mut Resolution,
+) -> (ImplOwners, HashMap<String, HashSet<ItemId>>) {
+    let mut impl_owner = ImplOwners::new();
+    let mut methods_by_name: HashMap<String, HashSet<ItemId>> = HashMap::new();
     for (m, module) in cb.modules.iter().enumerate() {
         let mid = ModuleId(m as u32);
         for (i, imp) in module.facts.impls.iter().enumerate() {
@@ -165,265 +208,23 @@ pub fn resolve(cb: &Codebase) -> Resolution {
                 }
             });
             impl_owner.insert((mid, i as u32), owner);
-            if let Some(self_item) = owner {
-                for (name, sig, pos) in &imp.fns {
-                    methods_by_name
-                        .entry(name.clone())
-                        .or_default()
-                        .insert(self_item);
-                    res.methods.push(Method {
-                        self_item,
-                        name: name.clone(),
-                        sig: sig.clone(),
-                        module: mid,
-                        pos: *pos,
-                    });
-                }
+            let Some(self_item) = owner else { continue };
+            for (name, sig, pos) in &imp.fns {
+                methods_by_name
+                    .entry(name.clone())
+                    .or_default()
+                    .insert(self_item);
+                res.methods.push(Method {
+                    self_item,
+                    name: name.clone(),
+                    sig: sig.clone(),
+                    module: mid,
+                    pos: *pos,
+                });
             }
         }
     }
-    // The typer reads items and methods while references are pushed into `res`.
-    let items = std::mem::take(&mut res.items);
-    let methods = std::mem::take(&mut res.methods);
-    let typer = Typer::new(&items, &methods);
-    for (m, module) in cb.modules.iter().enumerate() {
-        let mid = ModuleId(m as u32);
-        let first_item = res.first_item[m];
-        let from_item = |owner: Owner| match owner {
-            Owner::Module => None,
-            Owner::Item(i) => Some(ItemId(first_item + i)),
-            Owner::Impl(i) => impl_owner.get(&(mid, i)).copied().flatten(),
-        };
-        let mut locals: HashMap<Owner, HashSet<&str>> = HashMap::new();
-        for (owner, name) in &module.facts.locals {
-            locals.entry(*owner).or_default().insert(name.as_str());
-        }
-        let mut value_locals: HashMap<Owner, HashSet<&str>> = HashMap::new();
-        for (owner, name) in &module.facts.value_locals {
-            value_locals
-                .entry(*owner)
-                .or_default()
-                .insert(name.as_str());
-        }
-        let mut body_uses: HashMap<Owner, Vec<crate::syntax::UseDecl>> = HashMap::new();
-        for u in &module.facts.uses {
-            if u.owner != Owner::Module {
-                body_uses.entry(u.owner).or_default().push(u.clone());
-            }
-        }
-        let empty = Vec::new();
-        let record = |res: &mut Resolution,
-                      scopes: &mut Scopes,
-                      found: Option<Binding>,
-                      owner: Owner,
-                      kind: RefKind,
-                      pos: Pos,
-                      path: &dyn Fn() -> String| {
-            match found {
-                Some(Binding::Item(id)) | Some(Binding::Variant(id)) => {
-                    res.stats.resolved += 1;
-                    res.refs.push(Reference {
-                        from_module: mid,
-                        from_item: from_item(owner),
-                        target: Target::Item(id),
-                        kind,
-                        file: module.file,
-                        pos,
-                        via_value: false,
-                    });
-                }
-                Some(Binding::Module(target)) => {
-                    res.stats.resolved += 1;
-                    res.refs.push(Reference {
-                        from_module: mid,
-                        from_item: from_item(owner),
-                        target: Target::Module(target),
-                        kind,
-                        file: module.file,
-                        pos,
-                        via_value: false,
-                    });
-                }
-                Some(Binding::External(name)) => {
-                    res.stats.external += 1;
-                    *res.externals
-                        .entry(module.krate)
-                        .or_default()
-                        .entry(name.to_string())
-                        .or_default() += 1;
-                }
-                Some(Binding::ExternalCrate(id)) => {
-                    res.stats.external += 1;
-                    let name = scopes.externals[id as usize].clone();
-                    *res.externals
-                        .entry(module.krate)
-                        .or_default()
-                        .entry(name)
-                        .or_default() += 1;
-                }
-                None => {
-                    res.stats.unresolved += 1;
-                    if res.unresolved.len() < UNRESOLVED_SAMPLE {
-                        res.unresolved.push(Unresolved {
-                            module: mid,
-                            path: path(),
-                            file: module.file,
-                            pos,
-                        });
-                    }
-                }
-            }
-        };
-        for u in &module.facts.uses {
-            let local = body_uses.get(&u.owner).unwrap_or(&empty);
-            let found: Vec<Binding> = match u.kind {
-                UseKind::Glob => scopes
-                    .resolve_in(mid, &u.path, Namespace::Type, local)
-                    .into_iter()
-                    .collect(),
-                UseKind::Named { .. } if u.path.segments.is_empty() => continue,
-                // A named import brings the name in every namespace it has: `use
-                // routes::login;` can import both a module `login` and, through a glob
-                // re-export, a fn `login` defined elsewhere; the fn is what callers use.
-                // An external name is counted once, as before.
-                UseKind::Named { .. } => {
-                    let mut all = Vec::new();
-                    for ns in [Namespace::Type, Namespace::Value, Namespace::Macro] {
-                        if let Some(b) = scopes.resolve_in(mid, &u.path, ns, &[])
-                            && !all.contains(&b)
-                            && (all.is_empty()
-                                || !matches!(b, Binding::External(_) | Binding::ExternalCrate(_)))
-                        {
-                            all.push(b);
-                        }
-                    }
-                    all
-                }
-            };
-            if found.is_empty() {
-                record(
-                    &mut res,
-                    &mut scopes,
-                    None,
-                    u.owner,
-                    RefKind::Use,
-                    u.pos,
-                    &|| u.path.to_string(),
-                );
-            }
-            for b in found {
-                record(
-                    &mut res,
-                    &mut scopes,
-                    Some(b),
-                    u.owner,
-                    RefKind::Use,
-                    u.pos,
-                    &|| u.path.to_string(),
-                );
-            }
-        }
-        for r in &module.facts.refs {
-            let first = r.path.segments[0].as_str();
-            if !r.path.leading_colon && locals.get(&r.owner).is_some_and(|l| l.contains(first)) {
-                continue;
-            }
-            if r.path.segments.len() == 1
-                && !r.path.leading_colon
-                && value_locals
-                    .get(&r.owner)
-                    .is_some_and(|l| l.contains(first))
-            {
-                continue;
-            }
-            let local = body_uses.get(&r.owner).unwrap_or(&empty);
-            let found = scopes.resolve_in(mid, &r.path, r.kind.namespace(), local);
-            record(
-                &mut res,
-                &mut scopes,
-                found,
-                r.owner,
-                r.kind,
-                r.pos,
-                &|| r.path.to_string(),
-            );
-        }
-        let self_ty = |owner: Owner| match owner {
-            Owner::Impl(i) => impl_owner.get(&(mid, i)).copied().flatten(),
-            _ => None,
-        };
-        let site = |owner: Owner| Site {
-            module: mid,
-            self_ty: self_ty(owner),
-            local_uses: body_uses.get(&owner).map_or(&empty[..], |u| &u[..]),
-            locals: locals.get(&owner),
-        };
-        for call in &module.facts.method_calls {
-            let typed = call
-                .receiver
-                .as_ref()
-                .and_then(|c| typer.type_of(&mut scopes, c, &site(call.owner)));
-            let (target, kind) = match typed {
-                // The receiver's type is known: the method is its own, or none is found
-                // (a trait default method, a method reached through `Deref`) and the name
-                // guess would only point at some other type.
-                Some(ty) if typer.has_method(ty, &call.name) => (Some(ty), RefKind::Call),
-                Some(_) => (None, RefKind::Call),
-                None if prelude::COMMON_METHODS.contains(&call.name.as_str()) => {
-                    (None, RefKind::MethodGuess)
-                }
-                None => (
-                    methods_by_name
-                        .get(&call.name)
-                        .filter(|s| s.len() == 1)
-                        .and_then(|s| s.iter().next().copied()),
-                    RefKind::MethodGuess,
-                ),
-            };
-            let Some(target) = target else {
-                res.stats.methods_dropped += 1;
-                continue;
-            };
-            if kind == RefKind::Call {
-                res.stats.method_typed += 1;
-            } else {
-                res.stats.method_guess += 1;
-            }
-            res.refs.push(Reference {
-                from_module: mid,
-                from_item: from_item(call.owner),
-                target: Target::Item(target),
-                kind,
-                file: module.file,
-                pos: call.pos,
-                via_value: kind == RefKind::Call,
-            });
-        }
-        for access in &module.facts.field_accesses {
-            let Some(ty) = typer.type_of(&mut scopes, &access.receiver, &site(access.owner)) else {
-                continue;
-            };
-            // A type's own fields are no dependency; another struct's fields are, like
-            // naming the struct (rust-analyzer counts the field's struct, not its type).
-            if !typer.has_field(ty, &access.name) || from_item(access.owner) == Some(ty) {
-                continue;
-            }
-            res.stats.field_typed += 1;
-            res.refs.push(Reference {
-                from_module: mid,
-                from_item: from_item(access.owner),
-                target: Target::Item(ty),
-                kind: RefKind::Type,
-                file: module.file,
-                pos: access.pos,
-                via_value: true,
-            });
-        }
-    }
-    drop(typer);
-    res.items = items;
-    res.methods = methods;
-    res
+    (impl_owner, methods_by_name)
 }
 
 fn collect_items(cb: &Codebase) -> Vec<Item> {

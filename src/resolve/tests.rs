@@ -1,93 +1,9 @@
 //! Resolution rules on small in-memory crates. A fixture is one string of files:
-//! `//- /src/lib.rs crate:name deps:a,b` starts a crate root, `//- /src/x.rs` a plain file.
-
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+//! `//- /src/lib.rs crate:name deps:a,b` starts a crate root, `//- /src/x.rs` a plain file
+//! (see `crate::test_support::fixture`).
 
 use super::*;
-use crate::codebase::{self, BuildOptions};
-use crate::discover::{CrateTarget, Dependency, MemoryLoader, TargetKind, Workspace};
-
-pub(crate) fn analyze(fixture: &str) -> (Codebase, Resolution) {
-    let mut loader = MemoryLoader::new();
-    let mut ws = Workspace {
-        root: PathBuf::from("/ws"),
-        ..Workspace::default()
-    };
-    let mut current: Option<(PathBuf, String)> = None;
-    let flush = |cur: &mut Option<(PathBuf, String)>, loader: &mut MemoryLoader| {
-        if let Some((path, text)) = cur.take() {
-            loader.files.insert(path, text);
-        }
-    };
-    for line in fixture.lines() {
-        if let Some(header) = line.strip_prefix("//- ") {
-            flush(&mut current, &mut loader);
-            let mut parts = header.split_whitespace();
-            let path = PathBuf::from("/ws").join(parts.next().unwrap().trim_start_matches('/'));
-            let mut name = None;
-            let mut deps = BTreeMap::new();
-            for p in parts {
-                if let Some(n) = p.strip_prefix("crate:") {
-                    name = Some(n.to_string());
-                } else if let Some(d) = p.strip_prefix("deps:") {
-                    for dep in d.split(',') {
-                        deps.insert(
-                            dep.to_string(),
-                            Dependency {
-                                package: dep.to_string(),
-                                workspace_crate: Some(dep.to_string()),
-                            },
-                        );
-                    }
-                }
-            }
-            if let Some(name) = name {
-                ws.crates.push(CrateTarget {
-                    name: name.clone(),
-                    package: name,
-                    kind: TargetKind::Lib,
-                    root_file: path.clone(),
-                    package_dir: PathBuf::from("/ws"),
-                    deps,
-                });
-            }
-            current = Some((path, String::new()));
-        } else if let Some((_, text)) = current.as_mut() {
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    flush(&mut current, &mut loader);
-    let cb = codebase::build(&ws, &loader, BuildOptions::default());
-    let res = resolve(&cb);
-    (cb, res)
-}
-
-/// `from -> to (kind)` lines, sorted, where `from` is the referring item or module.
-pub(crate) fn edges(fixture: &str) -> Vec<String> {
-    let (cb, res) = analyze(fixture);
-    assert!(cb.parse_errors.is_empty(), "{:?}", cb.parse_errors);
-    assert!(cb.diagnostics.is_empty(), "{:?}", cb.diagnostics);
-    let mut out: Vec<String> = res
-        .refs
-        .iter()
-        .map(|r| {
-            let from = match r.from_item {
-                Some(i) => res.item(i).path.clone(),
-                None => cb.module(r.from_module).path.clone(),
-            };
-            format!(
-                "{from} -> {} ({})",
-                res.target_path(&cb, r.target),
-                r.kind.as_str()
-            )
-        })
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
+use crate::test_support::{analyze_in_memory as analyze, edges};
 
 #[test]
 fn use_trees_with_groups_self_renames_and_underscore() {

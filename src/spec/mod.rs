@@ -13,6 +13,8 @@ mod rules;
 mod saga;
 pub mod schema;
 pub mod source;
+#[cfg(test)]
+mod tests;
 mod validate;
 pub mod yaml;
 
@@ -58,6 +60,10 @@ pub fn load(path_display: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) {
         Ok(root) => root,
         Err(err) => {
             let help = match yaml::unclosed_bracket(text, err.pos.line) {
+                _ if err.message.contains("recursion limit") || err.message.contains("Depth {") => {
+                    "the document nests deeper than a spec ever needs; nothing else was checked"
+                        .to_string()
+                }
                 _ if err.message.contains("limits breached") => {
                     "the document expands to too many nodes, usually through aliases (`*name`): write it out plainly".to_string()
                 }

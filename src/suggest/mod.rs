@@ -11,6 +11,8 @@ pub mod emit;
 pub mod evaluate;
 pub mod events;
 pub mod input;
+#[cfg(test)]
+mod on_fixtures;
 pub mod pin;
 
 use std::collections::{BTreeMap, BTreeSet};

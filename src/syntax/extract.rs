@@ -1,125 +1,15 @@
 //! syn tree → [`ModuleFacts`]: items, use trees, `mod` declarations, impl blocks, and every
 //! path the code names with the position of its first segment.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::ToTokens;
-use syn::punctuated::Punctuated;
+use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
+use super::attrs::{has_attr, is_cfg_test, item_attrs, path_attr, vis};
 use super::facts::*;
+use super::paths::{flatten_use, path_text, pos, type_text};
 use super::refs::collect;
-
-/// What to keep while extracting.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ExtractOptions {
-    /// Keep `#[cfg(test)]` modules and items and `#[test]` functions.
-    pub include_tests: bool,
-}
-
-pub fn pos(span: Span) -> Pos {
-    let start = span.start();
-    Pos {
-        line: start.line as u32,
-        column: start.column as u32 + 1,
-    }
-}
-
-fn vis(v: &syn::Visibility) -> Visibility {
-    match v {
-        syn::Visibility::Public(_) => Visibility::Public,
-        syn::Visibility::Restricted(r) if r.path.is_ident("crate") => Visibility::Crate,
-        syn::Visibility::Restricted(_) => Visibility::Restricted,
-        syn::Visibility::Inherited => Visibility::Private,
-    }
-}
-
-pub(super) fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        if a.path().is_ident("test") {
-            return true;
-        }
-        if !a.path().is_ident("cfg") {
-            return false;
-        }
-        let syn::Meta::List(list) = &a.meta else {
-            return false;
-        };
-        // `cfg(test)` and `cfg(all(test, ...))`; `cfg(not(test))` keeps the item.
-        let text = list.tokens.to_string();
-        text == "test"
-            || (text.starts_with("all") && text.contains("test") && !text.contains("not"))
-    })
-}
-
-fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
-    let plain = attrs.iter().find_map(|a| path_value(&a.meta));
-    // `#[cfg_attr(unix, path = "unix.rs")]`: the first platform's file stands for the
-    // module, as every other cfg branch is analysed too.
-    plain.or_else(|| {
-        attrs.iter().find_map(|a| match &a.meta {
-            syn::Meta::List(list) if list.path.is_ident("cfg_attr") => list
-                .parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
-                .ok()?
-                .iter()
-                .skip(1)
-                .find_map(path_value),
-            _ => None,
-        })
-    })
-}
-
-fn path_value(meta: &syn::Meta) -> Option<String> {
-    match meta {
-        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs.iter().any(|a| a.path().is_ident(name))
-}
-
-pub fn path_text(path: &syn::Path) -> PathText {
-    PathText {
-        leading_colon: path.leading_colon.is_some(),
-        segments: path.segments.iter().map(|s| s.ident.to_string()).collect(),
-    }
-}
-
-pub(super) fn path_pos(path: &syn::Path) -> Pos {
-    path.segments
-        .first()
-        .map(|s| pos(s.ident.span()))
-        .unwrap_or_default()
-}
-
-/// A type as written, with the spaces `to_string` puts between tokens taken out again.
-pub fn type_text(ty: &syn::Type) -> String {
-    let raw = ty.to_token_stream().to_string();
-    let mut out = String::with_capacity(raw.len());
-    let chars: Vec<char> = raw.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c == ' ' {
-            let prev = chars[..i].last().copied().unwrap_or(' ');
-            let next = chars.get(i + 1).copied().unwrap_or(' ');
-            let keep = (prev.is_alphanumeric() || prev == '_' || prev == '\'' || prev == ',')
-                && (next.is_alphanumeric() || next == '_' || next == '&' || next == '(')
-                || prev == ',';
-            if keep {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+use super::tokens::{diesel_tables, item_headers};
+use super::types::{return_paths, type_paths};
 
 fn fn_sig(sig: &syn::Signature) -> FnSig {
     let mut receiver = None;
@@ -142,7 +32,7 @@ fn fn_sig(sig: &syn::Signature) -> FnSig {
             }
         }
     }
-    let ret = super::types::return_paths(&sig.output);
+    let ret = return_paths(&sig.output);
     FnSig {
         receiver,
         params,
@@ -159,63 +49,11 @@ pub fn module_facts(items: &[syn::Item], options: ExtractOptions) -> ModuleFacts
     facts
 }
 
-pub(super) fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
-    match item {
-        syn::Item::Const(i) => &i.attrs,
-        syn::Item::Enum(i) => &i.attrs,
-        syn::Item::ExternCrate(i) => &i.attrs,
-        syn::Item::Fn(i) => &i.attrs,
-        syn::Item::ForeignMod(i) => &i.attrs,
-        syn::Item::Impl(i) => &i.attrs,
-        syn::Item::Macro(i) => &i.attrs,
-        syn::Item::Mod(i) => &i.attrs,
-        syn::Item::Static(i) => &i.attrs,
-        syn::Item::Struct(i) => &i.attrs,
-        syn::Item::Trait(i) => &i.attrs,
-        syn::Item::TraitAlias(i) => &i.attrs,
-        syn::Item::Type(i) => &i.attrs,
-        syn::Item::Union(i) => &i.attrs,
-        syn::Item::Use(i) => &i.attrs,
-        _ => &[],
-    }
-}
-
 fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions) {
     if !options.include_tests && is_cfg_test(item_attrs(item)) {
-        if let syn::Item::Mod(m) = item
-            && m.content.is_none()
-        {
-            facts.excluded_mods.push(ModDecl {
-                name: m.ident.to_string(),
-                vis: vis(&m.vis),
-                pos: pos(m.ident.span()),
-                path_attr: path_attr(&m.attrs),
-                cfg_test: true,
-                inline: None,
-                lines: 0,
-                macro_use: false,
-            });
-        }
+        excluded_test_module(item, facts);
         return;
     }
-    let define = |facts: &mut ModuleFacts,
-                  ident: &syn::Ident,
-                  kind: ItemKind,
-                  v: &syn::Visibility|
-     -> Owner {
-        facts.items.push(ItemDef {
-            name: ident.to_string(),
-            kind,
-            vis: vis(v),
-            pos: pos(ident.span()),
-            variants: Vec::new(),
-            sig: None,
-            macro_export: false,
-            fields: Vec::new(),
-            trait_fns: Vec::new(),
-        });
-        Owner::Item(facts.items.len() as u32 - 1)
-    };
     match item {
         syn::Item::Use(u) => {
             let prefix = PathText {
@@ -224,26 +62,7 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
             };
             flatten_use(&u.tree, prefix, vis(&u.vis), Owner::Module, &mut facts.uses);
         }
-        syn::Item::Mod(m) => {
-            let cfg_test = is_cfg_test(&m.attrs);
-            let inline = m
-                .content
-                .as_ref()
-                .map(|(_, items)| Box::new(module_facts(items, options)));
-            facts.mods.push(ModDecl {
-                name: m.ident.to_string(),
-                vis: vis(&m.vis),
-                pos: pos(m.ident.span()),
-                path_attr: path_attr(&m.attrs),
-                cfg_test,
-                inline,
-                lines: m.content.as_ref().map_or(0, |(brace, _)| {
-                    let span = brace.span;
-                    (span.close().start().line + 1).saturating_sub(span.open().start().line) as u32
-                }),
-                macro_use: has_attr(&m.attrs, "macro_use"),
-            });
-        }
+        syn::Item::Mod(m) => facts.mods.push(mod_decl(m, options)),
         syn::Item::ExternCrate(e) => facts.extern_crates.push(ExternCrate {
             name: e.ident.to_string(),
             rename: e.rename.as_ref().map(|(_, r)| r.to_string()),
@@ -251,23 +70,7 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
             pos: pos(e.ident.span()),
             macro_use: has_attr(&e.attrs, "macro_use"),
         }),
-        syn::Item::Struct(s) => {
-            let owner = define(facts, &s.ident, ItemKind::Struct, &s.vis);
-            // Tuple fields (`.0`) are left out: counted as edges, the `.0` of the kernel's
-            // newtypes (dates, money) helped pull shop's pricing into the kernel.
-            if let (Some(last), syn::Fields::Named(named)) = (facts.items.last_mut(), &s.fields) {
-                last.fields = named
-                    .named
-                    .iter()
-                    .filter_map(|f| {
-                        let paths = super::types::type_paths(&f.ty);
-                        let name = f.ident.as_ref()?.to_string();
-                        (!paths.is_empty()).then_some((name, paths))
-                    })
-                    .collect();
-            }
-            collect(facts, owner, options, |c| c.visit_item_struct(s));
-        }
+        syn::Item::Struct(s) => struct_facts(s, facts, options),
         syn::Item::Union(s) => {
             let owner = define(facts, &s.ident, ItemKind::Union, &s.vis);
             collect(facts, owner, options, |c| c.visit_item_union(s));
@@ -279,23 +82,7 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
             }
             collect(facts, owner, options, |c| c.visit_item_enum(e));
         }
-        syn::Item::Trait(t) => {
-            let owner = define(facts, &t.ident, ItemKind::Trait, &t.vis);
-            if let Some(last) = facts.items.last_mut() {
-                last.trait_fns = t
-                    .items
-                    .iter()
-                    .filter_map(|i| match i {
-                        syn::TraitItem::Fn(f) => Some((
-                            f.sig.ident.to_string(),
-                            super::types::return_paths(&f.sig.output),
-                        )),
-                        _ => None,
-                    })
-                    .collect();
-            }
-            collect(facts, owner, options, |c| c.visit_item_trait(t));
-        }
+        syn::Item::Trait(t) => trait_facts(t, facts, options),
         syn::Item::TraitAlias(t) => {
             let owner = define(facts, &t.ident, ItemKind::Trait, &t.vis);
             collect(facts, owner, options, |c| c.visit_item_trait_alias(t));
@@ -320,56 +107,7 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
             collect(facts, owner, options, |c| c.visit_item_static(s));
         }
         syn::Item::Impl(i) => impl_facts(i, facts, options),
-        syn::Item::Macro(m) => {
-            if let Some(ident) = &m.ident
-                && m.mac.path.is_ident("macro_rules")
-            {
-                define(facts, ident, ItemKind::Macro, &syn::Visibility::Inherited);
-                if let Some(last) = facts.items.last_mut() {
-                    last.macro_export = has_attr(&m.attrs, "macro_export");
-                }
-            } else {
-                collect(facts, Owner::Module, options, |c| c.visit_macro(&m.mac));
-                let name = m.mac.path.segments.last().map(|s| s.ident.to_string());
-                match name.as_deref() {
-                    Some("table") => {
-                        for id in diesel_tables(&m.mac.tokens) {
-                            define(
-                                facts,
-                                &id,
-                                ItemKind::Table,
-                                &syn::Visibility::Public(Default::default()),
-                            );
-                        }
-                    }
-                    // Conditional compilation wrappers: every branch is analysed, as
-                    // rust-analyzer does with all features on.
-                    Some("cfg_if" | "cfg_select" | "cfg_match") => {
-                        wrapped_items(&m.mac.tokens, facts, options);
-                    }
-                    // Macros that expand to items (`lazy_static!`, `thread_local!`) hide their
-                    // names; those written as plain items are worth reading.
-                    _ => {
-                        if let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) {
-                            for inner in &file.items {
-                                item_facts(inner, facts, options);
-                            }
-                        } else {
-                            // A DSL (`bitflags! { pub struct Flags: u32 { .. } }`, petgraph's
-                            // `trait_template!`): its item headers still name what it defines.
-                            for (ident, kind, public) in item_headers(&m.mac.tokens) {
-                                let v = if public {
-                                    syn::Visibility::Public(Default::default())
-                                } else {
-                                    syn::Visibility::Inherited
-                                };
-                                define(facts, &ident, kind, &v);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        syn::Item::Macro(m) => macro_facts(m, facts, options),
         syn::Item::ForeignMod(f) => {
             for fi in &f.items {
                 if let syn::ForeignItem::Fn(func) = fi {
@@ -379,6 +117,150 @@ fn item_facts(item: &syn::Item, facts: &mut ModuleFacts, options: ExtractOptions
             }
         }
         _ => {}
+    }
+}
+
+/// A `#[cfg(test)] mod tests;` left out still claims its file (it is no orphan).
+fn excluded_test_module(item: &syn::Item, facts: &mut ModuleFacts) {
+    if let syn::Item::Mod(m) = item
+        && m.content.is_none()
+    {
+        facts.excluded_mods.push(ModDecl {
+            name: m.ident.to_string(),
+            vis: vis(&m.vis),
+            pos: pos(m.ident.span()),
+            path_attr: path_attr(&m.attrs),
+            cfg_test: true,
+            inline: None,
+            lines: 0,
+            macro_use: false,
+        });
+    }
+}
+
+/// Records an item definition; what the item's body names is collected under the owner
+/// returned.
+fn define(
+    facts: &mut ModuleFacts,
+    ident: &syn::Ident,
+    kind: ItemKind,
+    v: &syn::Visibility,
+) -> Owner {
+    facts.items.push(ItemDef {
+        name: ident.to_string(),
+        kind,
+        vis: vis(v),
+        pos: pos(ident.span()),
+        variants: Vec::new(),
+        sig: None,
+        macro_export: false,
+        fields: Vec::new(),
+        trait_fns: Vec::new(),
+    });
+    Owner::Item(facts.items.len() as u32 - 1)
+}
+
+/// `mod name;` or `mod name { .. }`, the inline body extracted as its own facts.
+fn mod_decl(m: &syn::ItemMod, options: ExtractOptions) -> ModDecl {
+    ModDecl {
+        name: m.ident.to_string(),
+        vis: vis(&m.vis),
+        pos: pos(m.ident.span()),
+        path_attr: path_attr(&m.attrs),
+        cfg_test: is_cfg_test(&m.attrs),
+        inline: m
+            .content
+            .as_ref()
+            .map(|(_, items)| Box::new(module_facts(items, options))),
+        lines: m.content.as_ref().map_or(0, |(brace, _)| {
+            let span = brace.span;
+            (span.close().start().line + 1).saturating_sub(span.open().start().line) as u32
+        }),
+        macro_use: has_attr(&m.attrs, "macro_use"),
+    }
+}
+
+fn struct_facts(s: &syn::ItemStruct, facts: &mut ModuleFacts, options: ExtractOptions) {
+    let owner = define(facts, &s.ident, ItemKind::Struct, &s.vis);
+    // Tuple fields (`.0`) are left out: counted as edges, the `.0` of the kernel's
+    // newtypes (dates, money) helped pull shop's pricing into the kernel.
+    if let (Some(last), syn::Fields::Named(named)) = (facts.items.last_mut(), &s.fields) {
+        last.fields = named
+            .named
+            .iter()
+            .filter_map(|f| {
+                let paths = type_paths(&f.ty);
+                let name = f.ident.as_ref()?.to_string();
+                (!paths.is_empty()).then_some((name, paths))
+            })
+            .collect();
+    }
+    collect(facts, owner, options, |c| c.visit_item_struct(s));
+}
+
+fn trait_facts(t: &syn::ItemTrait, facts: &mut ModuleFacts, options: ExtractOptions) {
+    let owner = define(facts, &t.ident, ItemKind::Trait, &t.vis);
+    if let Some(last) = facts.items.last_mut() {
+        last.trait_fns = t
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                syn::TraitItem::Fn(f) => {
+                    Some((f.sig.ident.to_string(), return_paths(&f.sig.output)))
+                }
+                _ => None,
+            })
+            .collect();
+    }
+    collect(facts, owner, options, |c| c.visit_item_trait(t));
+}
+
+/// `macro_rules!` defines a macro; other module-level macros are read for what they
+/// define: diesel tables, `cfg_if!` branches, items written plainly, or a DSL's headers.
+fn macro_facts(m: &syn::ItemMacro, facts: &mut ModuleFacts, options: ExtractOptions) {
+    if let Some(ident) = &m.ident
+        && m.mac.path.is_ident("macro_rules")
+    {
+        define(facts, ident, ItemKind::Macro, &syn::Visibility::Inherited);
+        if let Some(last) = facts.items.last_mut() {
+            last.macro_export = has_attr(&m.attrs, "macro_export");
+        }
+        return;
+    }
+    collect(facts, Owner::Module, options, |c| c.visit_macro(&m.mac));
+    let name = m.mac.path.segments.last().map(|s| s.ident.to_string());
+    let public = || syn::Visibility::Public(Default::default());
+    match name.as_deref() {
+        Some("table") => {
+            for id in diesel_tables(&m.mac.tokens) {
+                define(facts, &id, ItemKind::Table, &public());
+            }
+        }
+        // Conditional compilation wrappers: every branch is analysed, as
+        // rust-analyzer does with all features on.
+        Some("cfg_if" | "cfg_select" | "cfg_match") => {
+            wrapped_items(&m.mac.tokens, facts, options);
+        }
+        // Macros that expand to items (`lazy_static!`, `thread_local!`) hide their
+        // names; those written as plain items are worth reading.
+        _ => {
+            if let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) {
+                for inner in &file.items {
+                    item_facts(inner, facts, options);
+                }
+            } else {
+                // A DSL (`bitflags! { pub struct Flags: u32 { .. } }`, petgraph's
+                // `trait_template!`): its item headers still name what it defines.
+                for (ident, kind, is_public) in item_headers(&m.mac.tokens) {
+                    let v = if is_public {
+                        public()
+                    } else {
+                        syn::Visibility::Inherited
+                    };
+                    define(facts, &ident, kind, &v);
+                }
+            }
+        }
     }
 }
 
@@ -399,66 +281,6 @@ fn wrapped_items(tokens: &TokenStream, facts: &mut ModuleFacts, options: Extract
             }
         }
     }
-}
-
-/// `[pub] struct|enum|union|trait|type Name` at the top level of a macro body that is not
-/// plain Rust: the names such a module-level macro most likely defines.
-fn item_headers(tokens: &TokenStream) -> Vec<(proc_macro2::Ident, ItemKind, bool)> {
-    let mut out = Vec::new();
-    let mut public = false;
-    let mut kind: Option<ItemKind> = None;
-    for tt in tokens.clone() {
-        match tt {
-            TokenTree::Ident(id) => {
-                if let Some(k) = kind.take() {
-                    out.push((id, k, public));
-                    public = false;
-                    continue;
-                }
-                kind = match id.to_string().as_str() {
-                    "struct" => Some(ItemKind::Struct),
-                    "enum" => Some(ItemKind::Enum),
-                    "union" => Some(ItemKind::Union),
-                    "trait" => Some(ItemKind::Trait),
-                    "type" => Some(ItemKind::TypeAlias),
-                    _ => None,
-                };
-                if kind.is_none() {
-                    public = id == "pub";
-                }
-            }
-            // `pub(crate)`: the group after `pub` keeps it public enough to be named.
-            TokenTree::Group(_) if public => {}
-            _ => {
-                kind = None;
-                public = false;
-            }
-        }
-    }
-    out
-}
-
-/// Table names of diesel's `table! { [schema.]name (key) { columns } ... }`.
-pub(super) fn diesel_tables(tokens: &TokenStream) -> Vec<proc_macro2::Ident> {
-    let mut out = Vec::new();
-    let mut prev_ident: Option<proc_macro2::Ident> = None;
-    let mut after_pound = false;
-    for tt in tokens.clone() {
-        match tt {
-            TokenTree::Punct(p) if p.as_char() == '#' => after_pound = true,
-            // `#[derive(..)]` and `#[sql_name = ..]` attributes before a table.
-            TokenTree::Group(_) if after_pound => after_pound = false,
-            TokenTree::Ident(id) => prev_ident = Some(id),
-            TokenTree::Punct(p) if p.as_char() == '.' => prev_ident = None,
-            TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Parenthesis => {
-                if let Some(id) = prev_ident.take() {
-                    out.push(id);
-                }
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 fn impl_facts(i: &syn::ItemImpl, facts: &mut ModuleFacts, options: ExtractOptions) {
@@ -518,61 +340,4 @@ fn impl_facts(i: &syn::ItemImpl, facts: &mut ModuleFacts, options: ExtractOption
             c.visit_impl_item(item);
         }
     });
-}
-
-pub(super) fn flatten_use(
-    tree: &syn::UseTree,
-    prefix: PathText,
-    v: Visibility,
-    owner: Owner,
-    out: &mut Vec<UseDecl>,
-) {
-    match tree {
-        syn::UseTree::Path(p) => {
-            let mut next = prefix;
-            next.segments.push(p.ident.to_string());
-            flatten_use(&p.tree, next, v, owner, out);
-        }
-        syn::UseTree::Name(n) => {
-            let mut path = prefix;
-            // `use a::{self}` imports `a` itself.
-            if n.ident != "self" {
-                path.segments.push(n.ident.to_string());
-            }
-            out.push(UseDecl {
-                path,
-                kind: UseKind::Named { rename: None },
-                vis: v,
-                pos: pos(n.ident.span()),
-                owner,
-            });
-        }
-        syn::UseTree::Rename(r) => {
-            let mut path = prefix;
-            if r.ident != "self" {
-                path.segments.push(r.ident.to_string());
-            }
-            out.push(UseDecl {
-                path,
-                kind: UseKind::Named {
-                    rename: Some(r.rename.to_string()),
-                },
-                vis: v,
-                pos: pos(r.ident.span()),
-                owner,
-            });
-        }
-        syn::UseTree::Glob(g) => out.push(UseDecl {
-            path: prefix,
-            kind: UseKind::Glob,
-            vis: v,
-            pos: pos(g.star_token.span),
-            owner,
-        }),
-        syn::UseTree::Group(g) => {
-            for t in &g.items {
-                flatten_use(t, prefix.clone(), v.clone(), owner, out);
-            }
-        }
-    }
 }

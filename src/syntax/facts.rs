@@ -369,9 +369,18 @@ pub struct FileFacts {
     pub lines: u32,
 }
 
-/// A file syn could not parse.
+/// A file syn could not parse, or that nests past the budget syn is given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseFailure {
     pub pos: Pos,
     pub message: String,
+    /// The file was not parsed: it crosses [`super::nesting::NESTING_BUDGET`] at `pos`.
+    pub too_deep: bool,
+}
+
+/// What to keep while extracting.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExtractOptions {
+    /// Keep `#[cfg(test)]` modules and items and `#[test]` functions.
+    pub include_tests: bool,
 }

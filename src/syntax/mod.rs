@@ -2,24 +2,45 @@
 //! [`print`], generated tokens checked and laid out as text. This is the only module that
 //! knows syn.
 
+mod attrs;
 mod extract;
 pub mod facts;
+pub mod nesting;
+mod paths;
 pub mod print;
 mod refs;
+pub mod sites;
 pub mod sql;
+mod tokens;
 mod types;
 
-pub use extract::{ExtractOptions, type_text};
 pub use facts::*;
+pub use paths::type_text;
 
-/// Parses one file and keeps its facts. Never panics on any input; a file syn rejects
-/// becomes a [`ParseFailure`] with the position of the error.
+/// Parses one file and keeps its facts. Never panics or overflows its stack on any input:
+/// a file syn rejects becomes a [`ParseFailure`] with the position of the error, a file past
+/// the [`nesting`] budget one at the token that crosses it; the rest is parsed on a
+/// [`crate::workers`] thread.
 pub fn parse_file(text: &str, options: ExtractOptions) -> Result<FileFacts, ParseFailure> {
+    if let Some(pos) = nesting::too_deep(text) {
+        return Err(ParseFailure {
+            pos,
+            message: format!(
+                "nesting deeper than fissure's budget of {} unfinished tokens; file skipped",
+                nesting::NESTING_BUDGET
+            ),
+            too_deep: true,
+        });
+    }
+    crate::workers::install(|| parse_within_budget(text, options))
+}
+
+fn parse_within_budget(text: &str, options: ExtractOptions) -> Result<FileFacts, ParseFailure> {
     let lines = text.lines().count() as u32;
     let result = match syn::parse_file(text) {
         Ok(file) => {
             let mut module = extract::module_facts(&file.items, options);
-            if !options.include_tests && extract::is_cfg_test(&file.attrs) {
+            if !options.include_tests && attrs::is_cfg_test(&file.attrs) {
                 // `#![cfg(test)]` at the top of a file: the whole module is test code. It
                 // stays in the tree, empty; the files its `mod x;` declare are no orphans.
                 let mut excluded = module.excluded_mods;
@@ -32,8 +53,9 @@ pub fn parse_file(text: &str, options: ExtractOptions) -> Result<FileFacts, Pars
             Ok(FileFacts { module, lines })
         }
         Err(err) => Err(ParseFailure {
-            pos: extract::pos(err.span()),
+            pos: paths::pos(err.span()),
             message: err.to_string(),
+            too_deep: false,
         }),
     };
     // With `span-locations`, proc-macro2 keeps every parsed source of this thread alive

@@ -7,11 +7,11 @@ use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 
-use super::extract::{
-    ExtractOptions, diesel_tables, flatten_use, is_cfg_test, item_attrs, path_pos, path_text, pos,
-};
+use super::attrs::{is_cfg_test, item_attrs};
 use super::facts::*;
+use super::paths::{flatten_use, path_pos, path_text, pos};
 use super::sql;
+use super::tokens::diesel_tables;
 use super::types::{Env, bound_ident, chain_of, type_paths, typed_name};
 
 /// Runs a reference collector for one owner and moves what it found into `facts`.

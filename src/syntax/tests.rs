@@ -1,3 +1,6 @@
+//! What the parse of one file keeps: use trees, references with kinds and positions, impl
+//! headers, module declarations, bindings, SQL and receivers.
+
 use super::*;
 
 fn facts(src: &str) -> ModuleFacts {

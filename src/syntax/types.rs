@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::extract::path_text;
 use super::facts::*;
+use super::paths::path_text;
 
 /// Std types a value is used through (auto-deref, `?`, `lock()`): their argument is the
 /// type that matters.

@@ -1,5 +1,6 @@
 //! Conventions of the source tree, enforced (after rust-analyzer's tidy tests): only the
-//! `syntax` module knows syn.
+//! `syntax` module knows syn, every Rust file says what it is in a `//!` header, and the
+//! integration tests are one binary.
 
 use crate::support::repo;
 
@@ -20,8 +21,8 @@ fn naming<'a>(text: &'a str, krate: &str) -> Vec<(usize, &'a str)> {
 }
 
 /// ARCHITECTURE.md: only `syntax` depends on syn (and on prettyplease, which prints syn
-/// trees). The benchmark binaries under `src/bin/` are not modules of the library: their
-/// parse-only floor measures syn itself.
+/// trees). The benchmark crate `bench/` lies outside `src/`: its parse floor measures syn
+/// itself.
 #[test]
 fn only_the_syntax_module_knows_syn() {
     let src = repo().join("src");
@@ -31,7 +32,7 @@ fn only_the_syntax_module_knows_syn() {
         .filter_entry(|e| {
             !matches!(
                 e.path().strip_prefix(&src).ok().and_then(|p| p.to_str()),
-                Some("syntax" | "bin")
+                Some("syntax")
             )
         })
         .filter_map(Result::ok)
@@ -60,4 +61,68 @@ fn the_check_sees_a_syn_path_and_an_import_but_not_a_comment() {
     let text = "use syn::File;\nlet f = syn::parse_file(t);\n// syn::parse_file in a comment\nuse synonym::x;\nuse crate::syntax::print;\nextern crate syn;\n";
     let lines: Vec<usize> = naming(text, "syn").into_iter().map(|(n, _)| n).collect();
     assert_eq!(lines, [1, 2, 6]);
+}
+
+/// Rust files of the repository outside `fixtures/` (the monoliths analysed, written as their
+/// users would) and `target/` folders.
+fn rust_files() -> Vec<std::path::PathBuf> {
+    let root = repo();
+    walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_str().unwrap_or("");
+            let fixtures = e.depth() == 1 && name == "fixtures";
+            !fixtures && !matches!(name, "target" | ".git")
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| e.into_path())
+        .collect()
+}
+
+/// rust-analyzer's tidy: a file starts by saying what it holds, so a reader knows before
+/// reading on (templates of generated code are files too: they carry one as well).
+#[test]
+fn every_rust_file_starts_with_a_module_doc() {
+    let files = rust_files();
+    assert!(
+        files.len() > 100,
+        "{} files: the walk missed the tree",
+        files.len()
+    );
+    let bare: Vec<String> = files
+        .iter()
+        .filter(|path| {
+            let text = std::fs::read_to_string(path).expect("source reads");
+            !text.trim_start().starts_with("//!")
+        })
+        .map(|path| {
+            path.strip_prefix(repo())
+                .unwrap_or(path)
+                .display()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        bare.is_empty(),
+        "files without a `//!` header:\n{}",
+        bare.join("\n")
+    );
+}
+
+/// One integration test binary: a `tests/<name>.rs` or `tests/<folder>/main.rs` would be
+/// another, linking the library once more. The runtime crate keeps its own.
+#[test]
+fn the_only_test_binary_under_tests_is_integration() {
+    let tests = repo().join("tests");
+    let mut binaries: Vec<String> = std::fs::read_dir(&tests)
+        .expect("tests/ reads")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| {
+            path.extension().is_some_and(|x| x == "rs") || path.join("main.rs").is_file()
+        })
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    binaries.sort();
+    assert_eq!(binaries, ["integration"]);
 }

@@ -5,9 +5,11 @@
 
 mod case;
 pub mod generated;
+mod sections;
 
 #[allow(unused_imports)]
 pub use case::{Case, Run};
+pub use sections::sections;
 
 use std::path::{Path, PathBuf};
 

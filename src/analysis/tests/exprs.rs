@@ -1,0 +1,591 @@
+//! Expressions: paths in bodies, bounds and impl headers, guessed and typed method calls.
+//! Each fixture is one string; `//^^^ kind target` under a reference is an edge the
+//! analysis must find there, and it must find no other (see `crate::test_support::annotations`).
+
+use super::*;
+
+pub(super) const EXPR_PATHS: &str = r#"
+//- /src/lib.rs crate:expr_paths
+//! Paths in types, calls, struct literals, patterns, associated items and enum variants.
+pub mod logic;
+pub mod model;
+//- /src/logic.rs
+use crate::model::{self, Order, OrderId, Status};
+                 //^^^^ use expr_paths::model
+                       //^^^^^ use expr_paths::model::Order
+                              //^^^^^^^ use expr_paths::model::OrderId
+                                       //^^^^^^ use expr_paths::model::Status
+
+pub fn types(o: &Order) -> Option<Status> {
+               //^^^^^ type expr_paths::model::Order
+                                //^^^^^^ type expr_paths::model::Status
+    let _ = o;
+    None
+}
+
+pub fn calls() -> Order {
+                //^^^^^ type expr_paths::model::Order
+    model::make()
+  //^^^^^ call expr_paths::model::make
+}
+
+pub fn assoc() -> Order {
+                //^^^^^ type expr_paths::model::Order
+    Order::new(2)
+  //^^^^^ call expr_paths::model::Order
+}
+
+pub fn literal() -> Order {
+                  //^^^^^ type expr_paths::model::Order
+    Order { id: 3 }
+  //^^^^^ construct expr_paths::model::Order
+}
+
+pub fn tuple() -> OrderId {
+                //^^^^^^^ type expr_paths::model::OrderId
+    OrderId(4)
+  //^^^^^^^ construct expr_paths::model::OrderId
+}
+
+pub fn variants(s: Status) -> u32 {
+                 //^^^^^^ type expr_paths::model::Status
+    match s {
+        Status::Open => model::LIMIT,
+      //^^^^^^ construct expr_paths::model::Status
+                      //^^^^^ call expr_paths::model::LIMIT
+        Status::Closed(n) => n,
+      //^^^^^^ construct expr_paths::model::Status
+    }
+}
+
+pub fn struct_pattern(o: Order) -> u32 {
+                       //^^^^^ type expr_paths::model::Order
+    let Order { id } = o;
+      //^^^^^ construct expr_paths::model::Order
+    id
+}
+
+pub fn tuple_pattern(i: OrderId) -> u32 {
+                      //^^^^^^^ type expr_paths::model::OrderId
+    let OrderId(n) = i;
+      //^^^^^^^ construct expr_paths::model::OrderId
+    n
+}
+
+pub fn statics() -> u32 {
+    model::COUNTER
+  //^^^^^ call expr_paths::model::COUNTER
+}
+
+pub fn variant_value() -> Status {
+                        //^^^^^^ type expr_paths::model::Status
+    model::Status::Closed(1)
+  //^^^^^ construct expr_paths::model::Status
+}
+//- /src/model.rs
+pub struct Order {
+    pub id: u32,
+}
+pub struct OrderId(pub u32);
+pub enum Status {
+    Open,
+    Closed(u32),
+}
+pub const LIMIT: u32 = 10;
+pub static COUNTER: u32 = 0;
+
+impl Order {
+   //^^^^^ impl expr_paths::model::Order
+    pub fn new(id: u32) -> Self {
+        Order { id }
+      //^^^^^ construct expr_paths::model::Order
+    }
+}
+
+pub fn make() -> Order {
+               //^^^^^ type expr_paths::model::Order
+    Order::new(1)
+  //^^^^^ call expr_paths::model::Order
+}
+"#;
+
+#[test]
+fn expression_paths_types_calls_literals_patterns_and_associated_items() {
+    // `Order::new(..)`: the associated function's type is the target.
+    // Reading a static or a const through a path is kind `call` (a value path).
+    let a = check(EXPR_PATHS);
+    assert_lines(
+        module_edges(&a),
+        &["expr_paths::logic -> expr_paths::model [use:4 type:10 call:4 construct:7]"],
+    );
+    // `Option` and `None` are std.
+    assert_eq!(a.resolution.externals[&0]["std"], 2);
+    assert_eq!(a.resolution.stats.unresolved, 0);
+}
+
+pub(super) const BOUNDS: &str = r#"
+//- /src/lib.rs crate:bounds
+//! Trait bounds, where clauses, supertraits, `dyn`/`impl Trait`, and impl headers that
+//! name both the trait and the type.
+pub trait Payable {
+    fn pay(&self) -> u32;
+}
+pub trait Audit {}
+pub trait Ledger: Payable {}
+                //^^^^^^^ bound bounds::Payable
+
+pub struct Invoice;
+pub struct Order;
+pub struct Holder<T: Audit> {
+                   //^^^^^ bound bounds::Audit
+    pub inner: T,
+}
+
+impl Payable for Invoice {
+   //^^^^^^^ impl bounds::Payable
+               //^^^^^^^ impl bounds::Invoice
+    fn pay(&self) -> u32 {
+        1
+    }
+}
+
+impl Audit for Order {}
+   //^^^^^ impl bounds::Audit
+             //^^^^^ impl bounds::Order
+
+impl From<Order> for Invoice {
+        //^^^^^ type bounds::Order
+                   //^^^^^^^ impl bounds::Invoice
+    fn from(_o: Order) -> Self {
+              //^^^^^ type bounds::Order
+        Invoice
+      //^^^^^^^ construct bounds::Invoice
+    }
+}
+
+impl<T: Audit> Holder<T> {
+      //^^^^^ bound bounds::Audit
+             //^^^^^^ impl bounds::Holder
+    pub fn get(&self) -> &T {
+        &self.inner
+    }
+}
+
+pub fn settle<P: Payable>(p: &P) -> u32 {
+               //^^^^^^^ bound bounds::Payable
+    p.pay()
+    //^^^ method-guess bounds::Invoice
+}
+
+pub fn audit<A>(_a: A)
+where
+    A: Audit + Clone,
+     //^^^^^ bound bounds::Audit
+{
+}
+
+pub fn qualified(i: &Invoice) -> u32 {
+                   //^^^^^^^ type bounds::Invoice
+    <Invoice as Payable>::pay(i)
+   //^^^^^^^ type bounds::Invoice
+              //^^^^^^^ call bounds::Payable
+}
+
+pub fn boxed(_p: Box<dyn Payable>) {}
+                       //^^^^^^^ bound bounds::Payable
+
+pub fn opaque() -> impl Payable {
+                      //^^^^^^^ bound bounds::Payable
+    Invoice
+  //^^^^^^^ construct bounds::Invoice
+}
+"#;
+
+#[test]
+fn bounds_where_clauses_and_impl_headers() {
+    // `impl From<Order> for Invoice`: the type, the generic argument; `From` is std.
+    // `impl Payable for Invoice` names both.
+    // Supertrait.
+    // `where A: Audit + Clone`.
+    // `<Invoice as Payable>::pay(i)` names the type and the trait.
+    // Limitation: `p.pay()` on a generic `P: Payable` is guessed to the one impl
+    // that defines `pay`, not to the trait; types are needed to do better.
+    let a = check(BOUNDS);
+    // One module: every edge is internal.
+    assert_lines(module_edges(&a), &[]);
+    // `From`, `Clone`, `Box`.
+    assert_eq!(a.resolution.externals[&0]["std"], 3);
+    assert_eq!(a.resolution.stats.unresolved, 0);
+}
+
+pub(super) const METHOD_GUESS: &str = r#"
+//- /src/lib.rs crate:method_guess
+//! `value.method()` on a value the typer cannot type (here: an element of a slice): a
+//! method name defined by one impl becomes a method-guess edge; a name defined by two
+//! impls, or a std name, is dropped and counted.
+pub struct Order;
+pub struct Cart;
+
+impl Order {
+   //^^^^^ impl method_guess::Order
+    pub fn confirm(&self) {}
+    pub fn total(&self) -> u32 {
+        1
+    }
+}
+
+impl Cart {
+   //^^^^ impl method_guess::Cart
+    pub fn total(&self) -> u32 {
+        2
+    }
+}
+
+pub fn checkout(o: &[Order], c: &[Cart]) -> u32 {
+                   //^^^^^ type method_guess::Order
+                                //^^^^ type method_guess::Cart
+    o[0].confirm();
+       //^^^^^^^ method-guess method_guess::Order
+    let v = [1u32];
+    v.len() as u32 + o[0].total() + c[0].total()
+}
+"#;
+
+#[test]
+fn method_calls_are_guessed_only_when_one_impl_defines_the_name() {
+    // `o[0].confirm()`: only `impl Order` defines `confirm`.
+    let a = check(METHOD_GUESS);
+    let guesses = a
+        .resolution
+        .refs
+        .iter()
+        .filter(|r| r.kind == crate::syntax::RefKind::MethodGuess)
+        .count();
+    assert_eq!(guesses, 1);
+    assert_eq!(a.resolution.stats.method_guess, 1);
+    // `o[0].total()` and `c[0].total()` (two impls define it) and `v.len()` (a std name).
+    assert_eq!(a.resolution.stats.methods_dropped, 3);
+    // A guessed edge still reaches the graph, with the lowest weight.
+    let checkout = a
+        .resolution
+        .items
+        .iter()
+        .position(|i| i.path == "method_guess::checkout")
+        .expect("checkout");
+    let order = a
+        .resolution
+        .items
+        .iter()
+        .position(|i| i.path == "method_guess::Order")
+        .expect("Order");
+    let node = |i: usize| a.graph.item_node(crate::resolve::ItemId(i as u32));
+    let edge = a
+        .graph
+        .items
+        .find_edge(node(checkout), node(order))
+        .expect("checkout -> Order in the item graph");
+    let kinds: Vec<&str> = a.graph.items[edge]
+        .kinds
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(kinds, ["type", "method-guess"]);
+}
+
+pub(super) const TYPED_CALLS: &str = r#"
+//- /src/lib.rs crate:typed_calls
+//! Method calls and field accesses typed through declared types: a service locator
+//! (`services().rooms.state_cache.is_joined(..)`), typed parameters and `let`s, `self`,
+//! `Type::new()`, and std wrappers (`Arc`, `Mutex`, `Option`). `count` is defined by two
+//! impls, so only a typed receiver resolves it; on an untyped one it is still dropped.
+pub mod api;
+pub mod rooms;
+pub mod services;
+pub mod users;
+
+pub trait Count {
+    fn count(&self) -> usize;
+}
+//- /src/api.rs
+use std::sync::Mutex;
+
+use crate::services::services;
+                   //^^^^^^^^ use typed_calls::services::services
+use crate::users::Users;
+                //^^^^^ use typed_calls::users::Users
+use crate::Count;
+         //^^^^^ use typed_calls::Count
+
+pub fn joined(user: &str) -> bool {
+    services().rooms.state_cache.is_joined(user)
+  //^^^^^^^^ call typed_calls::services::services
+             //^^^^^ type typed_calls::services::Services
+                   //^^^^^^^^^^^ type typed_calls::rooms::Rooms
+                               //^^^^^^^^^ call typed_calls::rooms::StateCache
+}
+
+pub fn totals() -> usize {
+    services().rooms.state_cache.count() + services().users.count()
+  //^^^^^^^^ call typed_calls::services::services
+             //^^^^^ type typed_calls::services::Services
+                   //^^^^^^^^^^^ type typed_calls::rooms::Rooms
+                               //^^^^^ call typed_calls::rooms::StateCache
+                                         //^^^^^^^^ call typed_calls::services::services
+                                                    //^^^^^ type typed_calls::services::Services
+                                                          //^^^^^ call typed_calls::users::Users
+}
+
+pub fn with_param(users: &Users) -> usize {
+                        //^^^^^ type typed_calls::users::Users
+    users.count()
+        //^^^^^ call typed_calls::users::Users
+}
+
+pub fn with_let(name: &str) -> String {
+    let s = services();
+          //^^^^^^^^ call typed_calls::services::services
+    let user = s.users.find(name);
+               //^^^^^ type typed_calls::services::Services
+                     //^^^^ call typed_calls::users::Users
+    user.map(|u| u.greeting()).unwrap_or_default()
+                 //^^^^^^^^ method-guess typed_calls::users::User
+}
+
+pub fn through_option(name: &str) -> usize {
+    services().users.find(name).unwrap().name.len()
+  //^^^^^^^^ call typed_calls::services::services
+             //^^^^^ type typed_calls::services::Services
+                   //^^^^ call typed_calls::users::Users
+                                       //^^^^ type typed_calls::users::User
+}
+
+pub fn fresh() -> usize {
+    Users::new().count()
+  //^^^^^ call typed_calls::users::Users
+               //^^^^^ call typed_calls::users::Users
+}
+
+pub fn untyped(all: &[Users]) -> usize {
+                    //^^^^^ type typed_calls::users::Users
+    all[0].count()
+}
+
+pub struct Handler {
+    pub users: Mutex<Users>,
+                   //^^^^^ type typed_calls::users::Users
+}
+
+impl Handler {
+   //^^^^^^^ impl typed_calls::api::Handler
+    pub fn handle(&self) -> usize {
+        self.users.lock().unwrap().count()
+                                 //^^^^^ call typed_calls::users::Users
+    }
+}
+
+pub fn through_dyn(counter: &dyn Count) -> usize {
+                               //^^^^^ bound typed_calls::Count
+    counter.count()
+          //^^^^^ call typed_calls::Count
+}
+//- /src/rooms.rs
+use crate::Count;
+         //^^^^^ use typed_calls::Count
+
+#[derive(Default)]
+pub struct Rooms {
+    pub state_cache: StateCache,
+                   //^^^^^^^^^^ type typed_calls::rooms::StateCache
+}
+
+#[derive(Default)]
+pub struct StateCache {
+    pub joined: Vec<String>,
+}
+
+impl StateCache {
+   //^^^^^^^^^^ impl typed_calls::rooms::StateCache
+    pub fn is_joined(&self, user: &str) -> bool {
+        self.joined.iter().any(|u| u == user)
+    }
+}
+
+impl Count for StateCache {
+   //^^^^^ impl typed_calls::Count
+             //^^^^^^^^^^ impl typed_calls::rooms::StateCache
+    fn count(&self) -> usize {
+        self.joined.len()
+    }
+}
+//- /src/services.rs
+use std::sync::{Arc, OnceLock};
+
+use crate::rooms::Rooms;
+                //^^^^^ use typed_calls::rooms::Rooms
+use crate::users::Users;
+                //^^^^^ use typed_calls::users::Users
+
+pub struct Services {
+    pub rooms: Rooms,
+             //^^^^^ type typed_calls::rooms::Rooms
+    pub users: Arc<Users>,
+                 //^^^^^ type typed_calls::users::Users
+}
+
+static SERVICES: OnceLock<Services> = OnceLock::new();
+                        //^^^^^^^^ type typed_calls::services::Services
+
+pub fn services() -> &'static Services {
+                            //^^^^^^^^ type typed_calls::services::Services
+    SERVICES.get_or_init(|| Services {
+  //^^^^^^^^ call typed_calls::services::SERVICES
+                          //^^^^^^^^ construct typed_calls::services::Services
+        rooms: Rooms::default(),
+             //^^^^^ call typed_calls::rooms::Rooms
+        users: Arc::new(Users::new()),
+                      //^^^^^ call typed_calls::users::Users
+    })
+}
+//- /src/users.rs
+use crate::Count;
+         //^^^^^ use typed_calls::Count
+
+pub struct Users {
+    pub names: Vec<String>,
+}
+
+pub struct User {
+    pub name: String,
+}
+
+impl User {
+   //^^^^ impl typed_calls::users::User
+    pub fn greeting(&self) -> String {
+        format!("hello {}", self.name)
+    }
+}
+
+impl Users {
+   //^^^^^ impl typed_calls::users::Users
+    pub fn new() -> Self {
+        Users { names: Vec::new() }
+      //^^^^^ construct typed_calls::users::Users
+    }
+
+    pub fn find(&self, name: &str) -> Option<User> {
+                                           //^^^^ type typed_calls::users::User
+        let name = self.names.iter().find(|n| *n == name)?.clone();
+        Some(User { name })
+           //^^^^ construct typed_calls::users::User
+    }
+}
+
+impl Count for Users {
+   //^^^^^ impl typed_calls::Count
+             //^^^^^ impl typed_calls::users::Users
+    fn count(&self) -> usize {
+        self.names.len()
+    }
+}
+"#;
+
+#[test]
+fn method_calls_and_fields_are_typed_through_declared_types() {
+    let a = check(TYPED_CALLS);
+    let edges = item_edges(&a.codebase, &a.resolution);
+    let of = |from: &str| -> Vec<String> {
+        edges
+            .iter()
+            .filter(|e| e.starts_with(&format!("typed_calls::api::{from} -> ")))
+            .cloned()
+            .collect()
+    };
+    // `services().rooms.state_cache.is_joined(..)`: the fn's return type, then two fields
+    // (each an edge to the struct declaring it), then the method of the last field's type.
+    assert_lines(
+        of("joined"),
+        &[
+            "typed_calls::api::joined -> typed_calls::rooms::Rooms (type)",
+            "typed_calls::api::joined -> typed_calls::rooms::StateCache (call)",
+            "typed_calls::api::joined -> typed_calls::services::Services (type)",
+            "typed_calls::api::joined -> typed_calls::services::services (call)",
+        ],
+    );
+    // `count` is implemented (trait `Count`) by both `StateCache` and `Users`: the name
+    // guess refuses it, the typed receivers pick each impl's self type.
+    assert_lines(
+        of("totals"),
+        &[
+            "typed_calls::api::totals -> typed_calls::rooms::Rooms (type)",
+            "typed_calls::api::totals -> typed_calls::rooms::StateCache (call)",
+            "typed_calls::api::totals -> typed_calls::services::Services (type)",
+            "typed_calls::api::totals -> typed_calls::services::services (call)",
+            // `users: Arc<Users>`: the std wrapper is looked through.
+            "typed_calls::api::totals -> typed_calls::users::Users (call)",
+        ],
+    );
+    // A typed parameter; `Type::new()` typed by its `-> Self`.
+    assert_lines(
+        of("with_param"),
+        &[
+            "typed_calls::api::with_param -> typed_calls::users::Users (call)",
+            "typed_calls::api::with_param -> typed_calls::users::Users (type)",
+        ],
+    );
+    assert_lines(
+        of("fresh"),
+        &["typed_calls::api::fresh -> typed_calls::users::Users (call)"],
+    );
+    // `let s = services();` then `s.users.find(..)`; `u` in the closure is untyped, so
+    // `u.greeting()` falls back to the unique-name guess.
+    assert_lines(
+        of("with_let"),
+        &[
+            "typed_calls::api::with_let -> typed_calls::services::Services (type)",
+            "typed_calls::api::with_let -> typed_calls::services::services (call)",
+            "typed_calls::api::with_let -> typed_calls::users::User (method-guess)",
+            "typed_calls::api::with_let -> typed_calls::users::Users (call)",
+        ],
+    );
+    // `find(..) -> Option<User>`, `.unwrap()` looked through, then the field `name`.
+    assert_lines(
+        of("through_option"),
+        &[
+            "typed_calls::api::through_option -> typed_calls::services::Services (type)",
+            "typed_calls::api::through_option -> typed_calls::services::services (call)",
+            "typed_calls::api::through_option -> typed_calls::users::User (type)",
+            "typed_calls::api::through_option -> typed_calls::users::Users (call)",
+        ],
+    );
+    // A `dyn Trait` value: the call names the trait's declaration.
+    assert_lines(
+        of("through_dyn"),
+        &[
+            "typed_calls::api::through_dyn -> typed_calls::Count (bound)",
+            "typed_calls::api::through_dyn -> typed_calls::Count (call)",
+        ],
+    );
+    // `all[0].count()`: an index is no chain, and two impls define `count`: dropped.
+    assert_lines(
+        of("untyped"),
+        &["typed_calls::api::untyped -> typed_calls::users::Users (type)"],
+    );
+    // `self.users.lock().unwrap().count()`; the access to its own field `users` is no edge.
+    let handler: Vec<&String> = edges
+        .iter()
+        .filter(|e| e.starts_with("typed_calls::api::Handler -> "))
+        .collect();
+    assert_eq!(
+        handler,
+        [
+            "typed_calls::api::Handler -> typed_calls::api::Handler (impl)",
+            "typed_calls::api::Handler -> typed_calls::users::Users (call)",
+            "typed_calls::api::Handler -> typed_calls::users::Users (type)",
+        ]
+    );
+    let stats = a.resolution.stats;
+    assert_eq!(stats.method_typed, 9, "{stats:?}");
+    assert_eq!(stats.field_typed, 8, "{stats:?}");
+    assert_eq!(stats.method_guess, 1, "{stats:?}");
+    assert_eq!(stats.unresolved, 0);
+}

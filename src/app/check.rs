@@ -14,7 +14,7 @@ use crate::report::check::{CheckReport, SourceText};
 use crate::spec::Spec;
 
 use super::Failure;
-use super::files::{load_baseline, load_spec_and_text, write_atomic};
+use super::files::{self, load_baseline, load_spec_and_text, write_atomic};
 use super::progress::{Progress, Stage, timed};
 use super::workspace::{AnalyzeOptions, analyze_workspace};
 
@@ -146,7 +146,11 @@ pub fn check(config: &CheckConfig, progress: &mut dyn Progress) -> Result<CheckO
         text: spec_file.text,
     }];
     if config.snippets {
-        sources.extend(read_sources(&cb.root, &config.spec, &judged.findings));
+        sources.extend(files::read_label_sources(
+            &cb.root,
+            &judged.findings,
+            Some(&config.spec),
+        ));
     }
     let skipped_files = cb.parse_errors.len()
         + (cb.diagnostics.iter())
@@ -206,22 +210,4 @@ fn rewrite_baseline(
         entries: new.keys.len(),
         refused,
     })
-}
-
-/// The files the findings point into, but the spec (read already).
-fn read_sources(root: &Path, spec: &Path, findings: &[Diagnostic]) -> Vec<SourceText> {
-    let files: BTreeSet<&Path> = (findings.iter())
-        .flat_map(|d| d.labels.iter().map(|l| l.location.file.as_path()))
-        .filter(|f| *f != spec)
-        .collect();
-    files
-        .into_iter()
-        .filter_map(|f| {
-            let text = std::fs::read_to_string(root.join(f)).ok()?;
-            Some(SourceText {
-                path: f.to_path_buf(),
-                text,
-            })
-        })
-        .collect()
 }

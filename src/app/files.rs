@@ -2,12 +2,14 @@
 //! and the ones it writes (a baseline, a draft spec). Each loader turns every problem into a
 //! [`Failure`] that points at the file, line and column, with the text for a snippet.
 
+use std::collections::BTreeSet;
 use std::io;
 use std::path::Path;
 
 use crate::check::baseline::Baseline;
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::eval::Truth;
+use crate::report::check::SourceText;
 use crate::spec::{self, Spec};
 
 use super::failure::{Failure, SourceFile};
@@ -208,4 +210,28 @@ fn write_one(path: &Path, content: Option<&str>, written: &mut Written) -> io::R
             Ok(())
         }
     }
+}
+
+/// The text of every file the findings' labels point into (paths relative to `root`), but
+/// `except` (a file the caller holds already); a file that cannot be read is left out, and
+/// its findings render without a snippet.
+pub(crate) fn read_label_sources<'a>(
+    root: &Path,
+    findings: impl IntoIterator<Item = &'a Diagnostic>,
+    except: Option<&Path>,
+) -> Vec<SourceText> {
+    let files: BTreeSet<&Path> = (findings.into_iter())
+        .flat_map(|d| d.labels.iter().map(|l| l.location.file.as_path()))
+        .filter(|f| Some(*f) != except)
+        .collect();
+    files
+        .into_iter()
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(root.join(f)).ok()?;
+            Some(SourceText {
+                path: f.to_path_buf(),
+                text,
+            })
+        })
+        .collect()
 }

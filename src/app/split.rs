@@ -12,7 +12,7 @@ use crate::split::manifest::{self, MonolithManifest};
 use crate::split::{self, SplitPlan};
 
 use super::Failure;
-use super::files::{load_spec, write_all_or_nothing};
+use super::files::{self, load_spec, write_all_or_nothing};
 use super::progress::{Progress, Stage, timed};
 use super::workspace::{AnalyzeOptions, analyze_workspace};
 
@@ -101,7 +101,8 @@ pub fn split(config: &SplitConfig, progress: &mut dyn Progress) -> Result<SplitO
             applied = true;
         }
     }
-    let sources = read_sources(&analysis.codebase.root, &plan);
+    let blockers = plan.blocked.iter().flat_map(|b| b.blockers.iter());
+    let sources = files::read_label_sources(&analysis.codebase.root, blockers, None);
     Ok(SplitOutcome {
         root: config.path.display().to_string(),
         spec_path: config.spec.display().to_string(),
@@ -311,22 +312,4 @@ fn refuse_dirty(path: &Path) -> Result<(), Failure> {
         ));
     }
     Ok(())
-}
-
-/// The files the blockers point into.
-fn read_sources(root: &Path, plan: &SplitPlan) -> Vec<SourceText> {
-    let files: BTreeSet<&Path> = (plan.blocked.iter())
-        .flat_map(|b| b.blockers.iter())
-        .flat_map(|d| d.labels.iter().map(|l| l.location.file.as_path()))
-        .collect();
-    files
-        .into_iter()
-        .filter_map(|f| {
-            let text = std::fs::read_to_string(root.join(f)).ok()?;
-            Some(SourceText {
-                path: f.to_path_buf(),
-                text,
-            })
-        })
-        .collect()
 }

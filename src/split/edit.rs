@@ -141,8 +141,19 @@ fn moved_files(
                 edits.push((lit.range.clone(), format!("{new_value:?}")));
             }
         }
+        // Everything the unit made visible to the whole crate (methods and fields too,
+        // which the analysis does not follow) becomes `pub`: the monolith may use it.
+        for r in &found.restricted {
+            if r.inner == "crate" || (r.inner == "super" && depth + r.depth == 0) {
+                edits.push((r.range.clone(), "pub".to_string()));
+            }
+        }
         for w in e.widened.iter().filter(|w| w.file == f.from) {
-            if let Some(edit) = widen_at(text, w.line, w.column) {
+            if let Some(edit) = widen_at(text, w.line, w.column)
+                && !edits
+                    .iter()
+                    .any(|(r, _)| r.start <= edit.0.start && edit.0.start < r.end.max(r.start + 1))
+            {
                 edits.push(edit);
             }
         }

@@ -59,6 +59,18 @@ pub fn crate_manifest(
         }
         out.push_str(&lines);
     }
+    // Platform dependencies (`[target.'cfg(unix)'.dependencies]`) the code uses.
+    if let Some(targets) = table.get("target").and_then(|t| t.as_table()) {
+        for (cfg, spec) in targets {
+            let Some(deps) = spec.get("dependencies").and_then(|d| d.as_table()) else {
+                continue;
+            };
+            let lines = dependency_lines(deps, used, monolith_dir, &e.folder);
+            if !lines.is_empty() {
+                out.push_str(&format!("\n[target.'{cfg}'.dependencies]\n{lines}"));
+            }
+        }
+    }
     if !features.is_empty() {
         out.push_str("\n[features]\n");
         for f in features {

@@ -32,7 +32,10 @@ pub fn plan(spec: &Spec, cb: &Codebase, res: &Resolution) -> SplitPlan {
         scan.immediate[u].extend(layout);
         files.push(moves);
     }
-    let order = extraction_order(&scan);
+    // A kernel that left every top module behind has nothing to move.
+    let order: Vec<usize> = (extraction_order(&scan).into_iter())
+        .filter(|&u| !units.units[u].tops.is_empty())
+        .collect();
     let done: BTreeSet<usize> = order.iter().copied().collect();
     let extracted = (order.iter())
         .map(|&u| extraction(cb, &system, &units, &scan, &files, u))
@@ -47,7 +50,10 @@ pub fn plan(spec: &Spec, cb: &Codebase, res: &Resolution) -> SplitPlan {
     }
     blocked.extend(
         (0..units.units.len())
-            .filter(|u| !done.contains(u))
+            .filter(|&u| {
+                let empty_kernel = units.units[u].is_kernel() && units.units[u].tops.is_empty();
+                !done.contains(&u) && !empty_kernel
+            })
             .map(|u| Blocked {
                 domain: units.units[u].name.clone(),
                 blockers: explain(spec, &units, &scan, &done, u),

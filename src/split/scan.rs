@@ -272,16 +272,22 @@ fn orphans(ctx: &Ctx<'_>, out: &mut Scan) {
             // `impl From<Local> for Foreign`: a type argument of the trait that stays local
             // satisfies the orphan rule too.
             let local_argument = || {
-                let (Some(first), Some(last)) = (positions.first(), positions.last()) else {
+                let Some(first) = positions.first() else {
                     return false;
                 };
+                // Between the trait and the self type; on the trait's line when the self
+                // type is no path (`impl TryFrom<Number> for usize`).
+                let in_header = |p: &Pos| match (self_expected, positions.last()) {
+                    (true, Some(last)) => p > first && p < last,
+                    _ => p > first && p.line == first.line,
+                };
                 (module.facts.refs.iter())
-                    .filter(|p| p.owner == Owner::Impl(i as u32) && p.pos > *first && p.pos < *last)
+                    .filter(|p| p.owner == Owner::Impl(i as u32) && in_header(&p.pos))
                     .any(|p| place_of(resolved(Some(&p.pos))) == here)
             };
             let allowed = match imp.trait_ {
                 None => self_.is_none() || sp == here,
-                Some(_) => tp == here || sp == here || (self_expected && local_argument()),
+                Some(_) => tp == here || sp == here || local_argument(),
             };
             if allowed {
                 continue;

@@ -54,8 +54,18 @@ pub struct FileLiteral {
     pub is_path_attr: bool,
 }
 
+/// `pub(crate)`, `pub(super)`, `pub(self)` or `pub(in path)`: the whole visibility.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestrictedSite {
+    pub range: Range<usize>,
+    /// What is inside the parentheses, as written (`crate`, `super`, `in crate::a`).
+    pub inner: String,
+    pub depth: u32,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sites {
+    pub restricted: Vec<RestrictedSite>,
     pub crate_paths: Vec<CrateSite>,
     pub super_paths: Vec<SuperSite>,
     pub mods: Vec<ModSite>,
@@ -159,6 +169,7 @@ fn walk(tokens: &[TokenTree], depth: u32, lines: &LineStarts<'_>, out: &mut Site
                         continue;
                     }
                     "mod" => module(tokens, i, depth, lines, out),
+                    "pub" => restricted(tokens, i, depth, lines, out),
                     "include_str" | "include_bytes" | "include"
                         if is_punct(tokens.get(i + 1), '!') =>
                     {
@@ -258,6 +269,20 @@ fn super_path(
         },
     });
     j
+}
+
+/// `pub( .. )`
+fn restricted(tokens: &[TokenTree], i: usize, depth: u32, lines: &LineStarts<'_>, out: &mut Sites) {
+    if let Some(TokenTree::Group(g)) = tokens.get(i + 1)
+        && g.delimiter() == Delimiter::Parenthesis
+    {
+        let range = lines.offset(tokens[i].span().start())..lines.offset(g.span().end());
+        out.restricted.push(RestrictedSite {
+            range,
+            inner: g.stream().to_string(),
+            depth,
+        });
+    }
 }
 
 /// `[vis] mod name;`

@@ -126,3 +126,51 @@ fn the_only_test_binary_under_tests_is_integration() {
     binaries.sort();
     assert_eq!(binaries, ["integration"]);
 }
+
+/// The files of `syntax` import each other without a cycle (issue 15: `extract`, `refs` and
+/// `types` once imported each other); `attrs`, `paths` and `tokens` are the leaves they share.
+#[test]
+fn the_syntax_files_import_each_other_without_cycles() {
+    let dir = repo().join("src/syntax");
+    let mut imports = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).expect("src/syntax") {
+        let path = entry.expect("entry").path();
+        let Some(name) = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        if name == "mod" || name == "tests" || path.extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        let named: std::collections::BTreeSet<String> = (text.split("super::").skip(1))
+            .map(|rest| {
+                rest.chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+            })
+            .map(|chars| chars.collect::<String>())
+            .filter(|n| n != "facts" && n != &name)
+            .collect();
+        imports.insert(name, named);
+    }
+    assert!(imports["paths"].is_empty() && imports["attrs"].is_empty());
+    // Depth-first search from every file; a file met again on the current path is a cycle.
+    fn visit<'a>(
+        file: &'a str,
+        imports: &'a std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        path: &mut Vec<&'a str>,
+    ) {
+        assert!(!path.contains(&file), "import cycle: {path:?} -> {file}");
+        path.push(file);
+        for next in imports.get(file).into_iter().flatten() {
+            visit(next, imports, path);
+        }
+        path.pop();
+    }
+    for file in imports.keys() {
+        visit(file, &imports, &mut Vec::new());
+    }
+}

@@ -1,24 +1,11 @@
 //! Path arithmetic for module files, done lexically: no disk access, so `..` in a
 //! `#[path]` is resolved the way rustc joins it.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
-/// Removes `.` and resolves `..` against the preceding component.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
+/// Removes `.` and resolves `..` against the preceding component (one rule for
+/// manifests and module files).
+pub use crate::discover::normalize_path as normalize;
 
 /// The folder where the files of a module's `mod foo;` children live: a `mod.rs`-like file
 /// owns its own folder; `src/a.rs` keeps its children in `src/a/`.

@@ -135,7 +135,7 @@ fn parse_class(pattern: &[char]) -> Option<(CharClass, &[char])> {
 }
 
 /// Removes `.` and folds `..` without touching the disk (exclude paths may not exist).
-pub(crate) fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

@@ -17,6 +17,7 @@ use crate::diagnostics::{Code, Diagnostic, Location};
 
 pub use files::rust_files_under;
 pub use loader::{FsLoader, MAX_SOURCE_BYTES, MemoryLoader, SourceLoader, read_source};
+pub use members::normalize as normalize_path;
 
 use manifest::{Manifest, read_manifest};
 use members::{expand_member, is_glob, normalize};

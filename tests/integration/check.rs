@@ -275,6 +275,9 @@ fn sarif_passes_the_sarif_multitool() {
             ("unassigned", "unassigned-module"),
             ("domain-cycle", "cycle-between-domains"),
             ("unmatched-exception", ""),
+            // Publish rights (new ids: nothing tracked them before).
+            ("foreign-event-constructed", ""),
+            ("undeclared-subscription", ""),
         ],
         "ids stay those code scanning already tracks"
     );

@@ -34,6 +34,22 @@ fn kinds(e: &EdgeRow) -> String {
 }
 
 pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
+    header(r, out)?;
+    crates(r, out)?;
+    largest_modules(r, out)?;
+    coupled_modules(r, out)?;
+    heaviest_dependencies(r, out)?;
+    cycles(r, out)?;
+    if let Some(suggestion) = &r.suggestion {
+        super::text_domains::render(suggestion, out)?;
+    }
+    orphans(r, out)?;
+    skipped(r, out)?;
+    Ok(())
+}
+
+/// Stats: crates, modules, files, lines, items; how much resolved.
+fn header(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
     let s = &r.stats;
     writeln!(out, "fissure analyze {}", r.root)?;
     writeln!(
@@ -55,13 +71,21 @@ pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
         "  method calls: {} typed, {} guessed from a unique impl, {} left out; field accesses: {} typed",
         s.method_typed, s.method_guess, s.methods_dropped, s.field_typed
     )?;
+    Ok(())
+}
 
+/// One line per crate target.
+fn crates(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\ncrates")?;
     let width = r.crates.iter().map(|c| c.name.len()).max().unwrap_or(0);
     for c in &r.crates {
         writeln!(out, "  {:width$}  {:3}  {}", c.name, c.kind, c.root_file)?;
     }
+    Ok(())
+}
 
+/// The largest file modules.
+fn largest_modules(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
     let mut largest: Vec<_> = r.modules.iter().filter(|m| !m.inline).collect();
     largest.sort_by(|a, b| b.lines.cmp(&a.lines).then(a.path.cmp(&b.path)));
     writeln!(out, "\nlargest modules")?;
@@ -78,7 +102,11 @@ pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
             m.path, m.lines, m.items, m.public_items
         )?;
     }
+    Ok(())
+}
 
+/// The modules with the most fan-in + fan-out.
+fn coupled_modules(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
     let mut coupled: Vec<_> = r
         .modules
         .iter()
@@ -103,7 +131,11 @@ pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
             m.path, m.fan_in, m.fan_out, m.instability
         )?;
     }
+    Ok(())
+}
 
+/// The heaviest module edges, each with one example.
+fn heaviest_dependencies(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
     let mut heavy: Vec<&EdgeRow> = r.edges.iter().collect();
     heavy.sort_by(|a, b| {
         b.weight
@@ -124,7 +156,11 @@ pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
             evidence(out, ex)?;
         }
     }
+    Ok(())
+}
 
+/// Module cycles, each with its loop and evidence.
+fn cycles(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\ncycles between modules: {}", r.cycles.len())?;
     for (i, c) in r.cycles.iter().enumerate() {
         let mut loop_path: Vec<&str> = c.hops.iter().map(|(f, _, _)| f.as_str()).collect();
@@ -144,11 +180,11 @@ pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
             evidence(out, ex)?;
         }
     }
+    Ok(())
+}
 
-    if let Some(suggestion) = &r.suggestion {
-        super::text_domains::render(suggestion, out)?;
-    }
-
+/// Files no `mod` reaches.
+fn orphans(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
     if !r.orphans.is_empty() {
         writeln!(
             out,
@@ -159,6 +195,11 @@ pub fn render(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "  {o}")?;
         }
     }
+    Ok(())
+}
+
+/// Files that were skipped, with why.
+fn skipped(r: &AnalysisReport, out: &mut dyn Write) -> io::Result<()> {
     if !r.parse_errors.is_empty() || !r.diagnostics.is_empty() {
         writeln!(
             out,

@@ -15,6 +15,7 @@ pub mod schema;
 pub(crate) mod source;
 #[cfg(test)]
 mod tests;
+mod upcast;
 mod validate;
 pub(crate) mod yaml;
 
@@ -49,6 +50,7 @@ pub const CODES: &[Code] = &[
     Code::UnknownPublicItem,
     Code::ForeignEventEmitted,
     Code::RecursiveType,
+    Code::InvalidUpcast,
 ];
 
 /// Loads a spec from its text. `path_display` is the file name diagnostics carry. Returns

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::analysis::Analysis;
+use crate::eval::Truth;
 use crate::report::analysis::AnalysisReport;
 use crate::spec::Spec;
 use crate::suggest::cochange::{CoChangeRules, co_change};
@@ -32,6 +33,22 @@ pub struct AnalyzeConfig {
     pub emit_spec: Option<EmitSpec>,
     /// Score the suggestion against this truth file instead of reporting.
     pub eval: Option<PathBuf>,
+}
+
+impl AnalyzeConfig {
+    /// The plain report of `path` with the default suggestion: no history, pin, draft spec
+    /// or scores. What a benchmark or a library user starts from.
+    pub fn plain(path: impl Into<PathBuf>, include_tests: bool) -> Self {
+        AnalyzeConfig {
+            path: path.into(),
+            include_tests,
+            suggest: SuggestOptions::default(),
+            git: false,
+            pin: None,
+            emit_spec: None,
+            eval: None,
+        }
+    }
 }
 
 /// Where the draft spec goes, and whether an existing file may be replaced.
@@ -92,8 +109,21 @@ pub fn analyze(
         include_tests: config.include_tests,
     };
     let analysis = analyze_workspace(&config.path, options, progress)?;
-    let (suggestion, history) = suggest_domains(config, &analysis, pinned.as_ref(), progress)?;
-    let (emitted, product) = match &truth {
+    analyze_analysis(config, analysis, pinned.as_ref(), truth.as_ref(), progress)
+}
+
+/// `analyze` of an analysis already made with `config`'s path and tests setting, its pin
+/// spec and truth loaded: the suggestion, then the report or the scores. `report` shares
+/// one analysis between this and `check`.
+pub(super) fn analyze_analysis(
+    config: &AnalyzeConfig,
+    analysis: Analysis,
+    pinned: Option<&Spec>,
+    truth: Option<&Truth>,
+    progress: &mut dyn Progress,
+) -> Result<AnalyzeOutcome, Failure> {
+    let (suggestion, history) = suggest_domains(config, &analysis, pinned, progress)?;
+    let (emitted, product) = match truth {
         Some(truth) => {
             let scores = evaluate::evaluate(&analysis, &suggestion, truth);
             (None, AnalyzeProduct::Evaluation(Box::new(scores)))

@@ -14,6 +14,7 @@ use crate::report::check::{CheckReport, SourceText};
 use crate::spec::Spec;
 
 use super::Failure;
+use super::failure::SourceFile;
 use super::files::{self, load_baseline, load_spec_and_text, write_atomic};
 use super::progress::{Progress, Stage, timed};
 use super::workspace::{AnalyzeOptions, analyze_workspace};
@@ -118,6 +119,35 @@ impl CheckOutcome {
 
 pub fn check(config: &CheckConfig, progress: &mut dyn Progress) -> Result<CheckOutcome, Failure> {
     let started = Instant::now();
+    let inputs = load_inputs(config)?;
+    let options = AnalyzeOptions {
+        include_tests: config.include_tests,
+    };
+    let analysis = analyze_workspace(&config.path, options, progress)?;
+    judge_analysis(config, inputs, &analysis, started, progress)
+}
+
+/// `check` of an analysis already made with `config`'s path and tests setting (`report`
+/// shares one with `analyze`).
+pub(super) fn check_analysis(
+    config: &CheckConfig,
+    analysis: &Analysis,
+    progress: &mut dyn Progress,
+) -> Result<CheckOutcome, Failure> {
+    let started = Instant::now();
+    let inputs = load_inputs(config)?;
+    judge_analysis(config, inputs, analysis, started, progress)
+}
+
+/// What `check` reads besides the code: the spec (its levels set from the command line),
+/// its text, and the old baseline.
+struct Inputs {
+    spec: Spec,
+    spec_file: SourceFile,
+    old_baseline: Option<Baseline>,
+}
+
+fn load_inputs(config: &CheckConfig) -> Result<Inputs, Failure> {
     let (mut spec, spec_file) = load_spec_and_text(&config.spec)?;
     let levels = &config.levels;
     policy::set_from_command_line(&mut spec.lints, &levels.deny, &levels.warn, &levels.allow)
@@ -126,12 +156,28 @@ pub fn check(config: &CheckConfig, progress: &mut dyn Progress) -> Result<CheckO
         Some(b) => Some(load_baseline(&b.path, b.update.is_some())?),
         None => None,
     };
-    let options = AnalyzeOptions {
-        include_tests: config.include_tests,
-    };
-    let analysis = analyze_workspace(&config.path, options, progress)?;
+    Ok(Inputs {
+        spec,
+        spec_file,
+        old_baseline,
+    })
+}
+
+/// The findings of the analysis against the inputs, the baseline rewritten when asked.
+fn judge_analysis(
+    config: &CheckConfig,
+    inputs: Inputs,
+    analysis: &Analysis,
+    started: Instant,
+    progress: &mut dyn Progress,
+) -> Result<CheckOutcome, Failure> {
+    let Inputs {
+        spec,
+        spec_file,
+        old_baseline,
+    } = inputs;
     let judged = timed(progress, Stage::Check, || {
-        judge(&spec, &analysis, old_baseline.as_ref())
+        judge(&spec, analysis, old_baseline.as_ref())
     });
     let update = (config.baseline.as_ref()).and_then(|b| Some((&b.path, b.update?)));
     let baseline_update = match (update, &old_baseline) {

@@ -7,9 +7,12 @@ use std::path::PathBuf;
 use crate::report::html::{self, Page};
 use crate::suggest::SuggestOptions;
 
+use super::analyze::analyze_analysis;
+use super::check::check_analysis;
 use super::files::{load_spec, write_atomic};
 use super::progress::Progress;
-use super::split::{SplitConfig, split};
+use super::split::{SPLIT_ANALYSIS, SplitConfig, split, split_analysis};
+use super::workspace::{AnalyzeOptions, analyze_workspace};
 use super::{AnalyzeConfig, AnalyzeProduct, CheckConfig, Failure, LevelOverrides};
 
 /// What `report` is asked to do.
@@ -49,49 +52,54 @@ pub fn report(
 }
 
 /// The page: the analysis (domains pinned to the spec's, when there is one), then check's
-/// findings with their snippets.
+/// findings with their snippets and the split plan. The workspace is analysed once for
+/// `analyze` and `check`; split analyses the tests too, so it shares that analysis only
+/// when the page includes them.
 pub fn build_page(config: &ReportConfig, progress: &mut dyn Progress) -> Result<Page, Failure> {
     let analyze_config = AnalyzeConfig {
-        path: config.path.clone(),
-        include_tests: config.include_tests,
-        suggest: config.suggest.clone(),
-        git: false,
         pin: config.spec.clone(),
-        emit_spec: None,
-        eval: None,
+        suggest: config.suggest.clone(),
+        ..AnalyzeConfig::plain(&config.path, config.include_tests)
     };
-    let analyzed = super::analyze(&analyze_config, progress)?;
+    let spec = config.spec.as_deref().map(load_spec).transpose()?;
+    let options = AnalyzeOptions {
+        include_tests: config.include_tests,
+    };
+    let analysis = analyze_workspace(&config.path, options, progress)?;
+    let analyzed = analyze_analysis(&analyze_config, analysis, spec.as_ref(), None, progress)?;
     let AnalyzeProduct::Report(report) = &analyzed.product else {
         return Err(Failure::message("analyze gave scores instead of a report"));
     };
     let a = &analyzed.analysis;
     let page = html::from_analysis(report, &analyzed.suggestion, &a.codebase, &a.resolution);
-    let Some(spec_path) = &config.spec else {
+    let (Some(spec_path), Some(spec)) = (&config.spec, &spec) else {
         return Ok(page);
     };
-    let spec = load_spec(spec_path)?;
-    let checked = super::check(
-        &CheckConfig {
-            path: config.path.clone(),
-            spec: spec_path.clone(),
-            baseline: None,
-            include_tests: config.include_tests,
-            snippets: true,
-            levels: LevelOverrides::default(),
-        },
-        progress,
-    )?;
+    let check_config = CheckConfig {
+        path: config.path.clone(),
+        spec: spec_path.clone(),
+        baseline: None,
+        include_tests: config.include_tests,
+        snippets: true,
+        levels: LevelOverrides::default(),
+    };
+    let checked = check_analysis(&check_config, a, progress)?;
     let page = html::with_check(
         page,
         &checked.spec_path,
-        &spec,
+        spec,
         &checked.findings,
         &checked.comparison.new,
         &checked.sources,
     );
     // A dry run writes nothing; a plan that cannot be made leaves the rest of the page.
     let split_config = SplitConfig::dry_run(&config.path, spec_path);
-    Ok(match split(&split_config, progress) {
+    let planned = if options.include_tests == SPLIT_ANALYSIS.include_tests {
+        split_analysis(&split_config, a, progress)
+    } else {
+        split(&split_config, progress)
+    };
+    Ok(match planned {
         Ok(outcome) => html::with_split(page, &outcome.plan),
         Err(failure) => html::without_split(page, format!("no plan: {failure}")),
     })

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::analysis::Analysis;
 use crate::report::check::SourceText;
+use crate::spec::Spec;
 use crate::split::edit::{self, FileEdit};
 use crate::split::manifest::{self, MonolithManifest};
 use crate::split::{self, SplitPlan};
@@ -67,6 +69,30 @@ pub struct SplitOutcome {
 
 pub fn split(config: &SplitConfig, progress: &mut dyn Progress) -> Result<SplitOutcome, Failure> {
     let started = Instant::now();
+    let spec = load_checked_spec(config)?;
+    let analysis = analyze_workspace(&config.path, SPLIT_ANALYSIS, progress)?;
+    plan_and_edit(config, &spec, &analysis, started, progress)
+}
+
+/// What split analyses: the tests too, since they move with their modules.
+pub(super) const SPLIT_ANALYSIS: AnalyzeOptions = AnalyzeOptions {
+    include_tests: true,
+};
+
+/// `split` of an analysis already made of `config.path` with [`SPLIT_ANALYSIS`] (`report`
+/// shares one with `analyze` and `check` when it analyses the tests too).
+pub(super) fn split_analysis(
+    config: &SplitConfig,
+    analysis: &Analysis,
+    progress: &mut dyn Progress,
+) -> Result<SplitOutcome, Failure> {
+    let started = Instant::now();
+    let spec = load_checked_spec(config)?;
+    plan_and_edit(config, &spec, analysis, started, progress)
+}
+
+/// The spec, once the work tree may be edited and every domain asked for is declared.
+fn load_checked_spec(config: &SplitConfig) -> Result<Spec, Failure> {
     let spec = load_spec(&config.spec)?;
     if !config.dry_run && !config.allow_dirty {
         refuse_dirty(&config.path)?;
@@ -81,19 +107,26 @@ pub fn split(config: &SplitConfig, progress: &mut dyn Progress) -> Result<SplitO
             format!("its domains: {}", known.join(", ")),
         ));
     }
-    let options = AnalyzeOptions {
-        include_tests: true,
-    };
-    let analysis = analyze_workspace(&config.path, options, progress)?;
+    Ok(spec)
+}
+
+/// The plan, then its diff (a dry run) or the edit of the work tree.
+fn plan_and_edit(
+    config: &SplitConfig,
+    spec: &Spec,
+    analysis: &Analysis,
+    started: Instant,
+    progress: &mut dyn Progress,
+) -> Result<SplitOutcome, Failure> {
     let plan = timed(progress, Stage::Plan, || {
-        let plan = split::plan(&spec, &analysis.codebase, &analysis.resolution);
+        let plan = split::plan(spec, &analysis.codebase, &analysis.resolution);
         split::only(plan, &config.domains)
     });
     let mut diff = String::new();
     let mut applied = false;
     if !plan.extracted.is_empty() {
         let root = analysis.codebase.root.clone();
-        let (files, texts) = prepare(&analysis, &plan, &config.spec)?;
+        let (files, texts) = prepare(analysis, &plan, &config.spec)?;
         if config.dry_run {
             diff = split::diff::unified_diff(&files, &texts);
         } else {
@@ -116,7 +149,7 @@ pub fn split(config: &SplitConfig, progress: &mut dyn Progress) -> Result<SplitO
 
 /// Every file of the edit, and the texts it was made from (for the diff).
 fn prepare(
-    analysis: &crate::analysis::Analysis,
+    analysis: &Analysis,
     plan: &SplitPlan,
     spec_path: &Path,
 ) -> Result<(Vec<FileEdit>, BTreeMap<String, String>), Failure> {

@@ -4,14 +4,13 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::app::{self, DiffConfig};
-use crate::report::diagnostic::{render_human, render_json, summary};
 
 use super::color::Colors;
-use super::failure::borrowed;
 use super::progress::Spinner;
+use super::verdict::{self, Format};
 use super::{Stop, to_stdout};
 
 #[derive(Debug, Args)]
@@ -25,36 +24,26 @@ pub struct DiffArgs {
     pub format: Format,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-}
-
 pub fn run(args: &DiffArgs, colors: Colors) -> Result<ExitCode, Stop> {
     let config = DiffConfig {
         old: args.old.clone(),
         new: args.new.clone(),
     };
     let outcome = app::diff(&config, &mut Spinner::start()).map_err(Stop::Failed)?;
-    let output = match args.format {
-        Format::Json => render_json(&outcome.findings),
-        Format::Human => {
-            let files = [outcome.old.clone(), outcome.new.clone()];
-            let sources = borrowed(&files);
-            let verdict = if outcome.breaking() {
-                "breaks subscribers"
-            } else {
-                "is compatible"
-            };
-            format!(
-                "{}{} {verdict}: {}\n",
-                render_human(&outcome.findings, &sources, colors.stdout),
-                args.new.display(),
-                summary(&outcome.findings)
-            )
-        }
+    let verdict = if outcome.breaking() {
+        "breaks subscribers"
+    } else {
+        "is compatible"
     };
+    let sources = [outcome.old.clone(), outcome.new.clone()];
+    let output = verdict::render(
+        args.format,
+        &outcome.findings,
+        &sources,
+        &args.new,
+        verdict,
+        colors.stdout,
+    );
     to_stdout(|out| out.write_all(output.as_bytes()))?;
     Ok(ExitCode::from(u8::from(outcome.breaking())))
 }

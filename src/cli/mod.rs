@@ -19,6 +19,7 @@ mod report;
 mod schema;
 mod split;
 mod validate;
+mod verdict;
 
 use std::ffi::OsString;
 use std::io::{self, Write};

@@ -4,14 +4,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::app::{self, Failure, ValidateConfig};
-use crate::report::diagnostic::{render_human, render_json, summary};
+use crate::report::diagnostic::render_json;
 
 use super::color::Colors;
-use super::failure::borrowed;
 use super::progress::Spinner;
+use super::verdict::{self, Format};
 use super::{Stop, to_stdout};
 
 #[derive(Debug, Args)]
@@ -26,12 +26,6 @@ pub struct ValidateArgs {
     pub format: Format,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-}
-
 pub fn run(args: &ValidateArgs, colors: Colors) -> Result<ExitCode, Stop> {
     let config = ValidateConfig {
         spec: args.spec.clone(),
@@ -41,23 +35,19 @@ pub fn run(args: &ValidateArgs, colors: Colors) -> Result<ExitCode, Stop> {
         Ok(outcome) => outcome,
         Err(failure) => return json_failure(args.format, failure),
     };
-    let output = match args.format {
-        Format::Json => render_json(&outcome.diagnostics),
-        Format::Human => {
-            let sources = borrowed(std::slice::from_ref(&outcome.spec));
-            let verdict = if outcome.valid() {
-                "is valid"
-            } else {
-                "is invalid"
-            };
-            format!(
-                "{}{} {verdict}: {}\n",
-                render_human(&outcome.diagnostics, &sources, colors.stdout),
-                args.spec.display(),
-                summary(&outcome.diagnostics)
-            )
-        }
+    let verdict = if outcome.valid() {
+        "is valid"
+    } else {
+        "is invalid"
     };
+    let output = verdict::render(
+        args.format,
+        &outcome.diagnostics,
+        std::slice::from_ref(&outcome.spec),
+        &args.spec,
+        verdict,
+        colors.stdout,
+    );
     to_stdout(|out| out.write_all(output.as_bytes()))?;
     Ok(ExitCode::from(u8::from(!outcome.valid())))
 }

@@ -54,33 +54,78 @@ pub fn units(
     owners: &[ModuleOwner<'_>],
     left_behind: &BTreeSet<ModuleId>,
 ) -> Units {
-    let is_root = |m: ModuleId| cb.module(m).parent.is_none();
-    let mut per_crate: BTreeMap<u32, usize> = BTreeMap::new();
-    for (i, module) in cb.modules.iter().enumerate() {
-        // A crate whose root a domain owns is that domain's crate already, never the monolith.
-        let root = cb.crates[module.krate as usize].root;
-        let extracted = matches!(owners[root.0 as usize], ModuleOwner::Domain(_));
-        if matches!(owners[i], ModuleOwner::Domain(_)) && !is_root(ModuleId(i as u32)) && !extracted
-        {
-            *per_crate.entry(module.krate).or_default() += 1;
-        }
-    }
-    let Some(monolith) = per_crate
-        .iter()
-        .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
-        .map(|(k, _)| *k)
-    else {
+    let Some(monolith) = monolith_crate(cb, owners) else {
         return Units {
             staying: spec.domains.keys().cloned().collect(),
             unit_of: vec![None; cb.modules.len()],
             ..Units::default()
         };
     };
-    let owner_name = |o: ModuleOwner<'_>| match o {
+    let (mut by_name, already) = collect_tops(cb, owners, monolith, left_behind);
+    let mut out = Units {
+        monolith: Some(monolith),
+        unit_of: vec![None; cb.modules.len()],
+        ..Units::default()
+    };
+    let order = std::iter::once(KERNEL.to_string()).chain(spec.domains.keys().cloned());
+    for name in order {
+        let unit = by_name.remove(&name).map(|mut unit| {
+            fill_subtrees(cb, owners, &mut unit);
+            unit
+        });
+        match unit {
+            Some(unit) if !unit.tops.is_empty() || !unit.layout.is_empty() => {
+                for &m in &unit.modules {
+                    out.unit_of[m.0 as usize] = Some(out.units.len());
+                }
+                out.units.push(unit);
+            }
+            _ if already.contains(&name) => out.already.push(name),
+            _ if name != KERNEL => out.staying.push(name),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The crate the domains move out of: the one holding most domain modules (not crate roots,
+/// not in crates whose root a domain owns); the lowest crate index on a tie.
+fn monolith_crate(cb: &Codebase, owners: &[ModuleOwner<'_>]) -> Option<u32> {
+    let mut per_crate: BTreeMap<u32, usize> = BTreeMap::new();
+    for (i, module) in cb.modules.iter().enumerate() {
+        // A crate whose root a domain owns is that domain's crate already, never the monolith.
+        let root = cb.crates[module.krate as usize].root;
+        let extracted = matches!(owners[root.0 as usize], ModuleOwner::Domain(_));
+        let is_root = module.parent.is_none();
+        if matches!(owners[i], ModuleOwner::Domain(_)) && !is_root && !extracted {
+            *per_crate.entry(module.krate).or_default() += 1;
+        }
+    }
+    per_crate
+        .iter()
+        .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
+        .map(|(k, _)| *k)
+}
+
+/// The unit a module's owner moves it with: the domain's name, [`KERNEL`] for shared
+/// modules, none for unassigned ones.
+fn owner_name(o: ModuleOwner<'_>) -> Option<String> {
+    match o {
         ModuleOwner::Domain(d) => Some(d.to_string()),
         ModuleOwner::Shared => Some(KERNEL.to_string()),
         ModuleOwner::Unassigned => None,
-    };
+    }
+}
+
+/// Every owner's top modules in the monolith, with the layout reasons that keep others from
+/// moving; and the owners that own the root of a crate of their own (already extracted).
+fn collect_tops(
+    cb: &Codebase,
+    owners: &[ModuleOwner<'_>],
+    monolith: u32,
+    left_behind: &BTreeSet<ModuleId>,
+) -> (BTreeMap<String, Unit>, BTreeSet<String>) {
+    let is_root = |m: ModuleId| cb.module(m).parent.is_none();
     let mut by_name: BTreeMap<String, Unit> = BTreeMap::new();
     let mut already: BTreeSet<String> = BTreeSet::new();
     for (i, module) in cb.modules.iter().enumerate() {
@@ -139,57 +184,36 @@ pub fn units(
             unit.tops.push(id);
         }
     }
-    let mut out = Units {
-        monolith: Some(monolith),
-        unit_of: vec![None; cb.modules.len()],
-        ..Units::default()
-    };
-    let order = std::iter::once(KERNEL.to_string()).chain(spec.domains.keys().cloned());
-    for name in order {
-        let Some(mut unit) = by_name.remove(&name) else {
-            if already.contains(&name) {
-                out.already.push(name);
-            } else if name != KERNEL {
-                out.staying.push(name);
-            }
-            continue;
-        };
-        for &top in &unit.tops {
-            subtree(cb, top, &mut unit.modules);
-        }
-        for &m in &unit.modules {
-            let owner = owner_name(owners[m.0 as usize]);
-            // Unassigned modules inside a top (inline `mod tests`) move with it.
-            if owner.is_some() && owner.as_deref() != Some(name.as_str()) && !unit.tops.contains(&m)
-            {
-                let whose = owner.unwrap_or_default();
-                let why = format!(
-                    "it holds `{}`, which belongs to `{whose}`",
-                    cb.module(m).path
-                );
-                let top = top_of(cb, m, &unit.tops);
-                unit.layout.push(blockers::unmovable(
-                    declared_at(cb, top),
-                    &cb.module(top).path,
-                    &why,
-                ));
-                unit.layout_tops.insert(top);
-            }
-        }
-        if unit.tops.is_empty() && unit.layout.is_empty() {
-            if already.contains(&name) {
-                out.already.push(name);
-            } else if name != KERNEL {
-                out.staying.push(name);
-            }
-            continue;
-        }
-        for &m in &unit.modules {
-            out.unit_of[m.0 as usize] = Some(out.units.len());
-        }
-        out.units.push(unit);
+    (by_name, already)
+}
+
+/// Fills `unit.modules` with its tops' trees, and blocks each top that holds a module
+/// another owner has.
+fn fill_subtrees(cb: &Codebase, owners: &[ModuleOwner<'_>], unit: &mut Unit) {
+    for &top in &unit.tops {
+        subtree(cb, top, &mut unit.modules);
     }
-    out
+    for &m in &unit.modules {
+        let owner = owner_name(owners[m.0 as usize]);
+        // Unassigned modules inside a top (inline `mod tests`) move with it.
+        if owner.is_some()
+            && owner.as_deref() != Some(unit.name.as_str())
+            && !unit.tops.contains(&m)
+        {
+            let whose = owner.unwrap_or_default();
+            let why = format!(
+                "it holds `{}`, which belongs to `{whose}`",
+                cb.module(m).path
+            );
+            let top = top_of(cb, m, &unit.tops);
+            unit.layout.push(blockers::unmovable(
+                declared_at(cb, top),
+                &cb.module(top).path,
+                &why,
+            ));
+            unit.layout_tops.insert(top);
+        }
+    }
 }
 
 fn subtree(cb: &Codebase, top: ModuleId, out: &mut BTreeSet<ModuleId>) {

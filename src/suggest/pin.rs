@@ -13,9 +13,12 @@ use crate::spec::model::{ModuleOwner, Spec};
 
 use super::{Disagreement, Domain, DomainSuggestion};
 
+/// Each declared module and its declared domain (`None` for `shared`).
+type Declared = BTreeMap<String, Option<String>>;
+
 /// Pins the domains of `spec` into `s` (see the module doc).
 pub fn pin(s: &mut DomainSuggestion, spec: &Spec, crate_names: &[&str]) {
-    let declared: BTreeMap<String, Option<String>> = s
+    let declared: Declared = s
         .modules
         .keys()
         .filter_map(|m| match spec.owner_of(m, crate_names) {
@@ -24,21 +27,70 @@ pub fn pin(s: &mut DomainSuggestion, spec: &Spec, crate_names: &[&str]) {
             ModuleOwner::Unassigned => None,
         })
         .collect();
-    // Suggested domain → the declared domain it overlaps most.
+    let matched = match_declared(s, &declared);
+    let mut disagreements = disagreements(s, &declared, &matched);
+    // Final names: declared domains first (by name), then unmatched suggested domains.
+    let mut names: Vec<String> = spec.domains.keys().cloned().collect();
+    for (d, m) in matched.iter().enumerate() {
+        if m.is_none() && !names.contains(&s.domains[d].name) {
+            names.push(s.domains[d].name.clone());
+        }
+    }
+    let rename: Vec<String> = s
+        .domains
+        .iter()
+        .enumerate()
+        .map(|(d, dom)| matched[d].clone().unwrap_or_else(|| dom.name.clone()))
+        .collect();
+    let mut domains = merged_domains(&names, s.domains.clone(), &rename);
+    let old_names: BTreeMap<String, String> = old_names_of(&rename, s);
+    let index_of = |name: &str| names.iter().position(|n| n == name);
+    s.kernel.clear();
+    for (module, placement) in s.modules.iter_mut() {
+        let name = match declared.get(module) {
+            Some(owner) => owner.clone(),
+            None => placement.domain.map(|d| rename[d].clone()),
+        };
+        placement.domain = name.as_deref().and_then(index_of);
+        match placement.domain {
+            Some(i) => domains[i].modules.push(module.clone()),
+            None => s.kernel.push(module.clone()),
+        }
+    }
+    rename_references(s, &old_names);
+    for dom in &mut domains {
+        dom.tables.sort();
+        dom.tables.dedup();
+    }
+    s.domains = domains;
+    disagreements.sort();
+    s.disagreements = disagreements;
+}
+
+/// Suggested domain → the declared domain it shares most declared modules with.
+fn match_declared(s: &DomainSuggestion, declared: &Declared) -> Vec<Option<String>> {
     let mut overlap: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); s.domains.len()];
-    for (module, owner) in &declared {
+    for (module, owner) in declared {
         if let (Some(Some(d)), Some(name)) = (s.modules.get(module).map(|p| p.domain), owner) {
             *overlap[d].entry(name.as_str()).or_default() += 1;
         }
     }
-    let matched: Vec<Option<String>> = overlap
+    overlap
         .iter()
         .map(|o| {
             o.iter()
                 .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
                 .map(|(n, _)| (*n).to_owned())
         })
-        .collect();
+        .collect()
+}
+
+/// The declared modules whose suggested domain (by its matched name) is not the declared one.
+fn disagreements(
+    s: &DomainSuggestion,
+    declared: &Declared,
+    matched: &[Option<String>],
+) -> Vec<Disagreement> {
     let suggested_name = |d: Option<usize>| -> String {
         match d {
             None => "kernel".to_owned(),
@@ -48,7 +100,7 @@ pub fn pin(s: &mut DomainSuggestion, spec: &Spec, crate_names: &[&str]) {
         }
     };
     let mut disagreements = Vec::new();
-    for (module, owner) in &declared {
+    for (module, owner) in declared {
         let Some(placement) = s.modules.get(module) else {
             continue;
         };
@@ -63,15 +115,12 @@ pub fn pin(s: &mut DomainSuggestion, spec: &Spec, crate_names: &[&str]) {
             });
         }
     }
-    // Final names: declared domains first (by name), then unmatched suggested domains.
-    let mut names: Vec<String> = spec.domains.keys().cloned().collect();
-    for (d, m) in matched.iter().enumerate() {
-        if m.is_none() && !names.contains(&s.domains[d].name) {
-            names.push(s.domains[d].name.clone());
-        }
-    }
-    let index_of = |name: &str| names.iter().position(|n| n == name);
-    let old: Vec<Domain> = s.domains.clone();
+    disagreements
+}
+
+/// One empty domain per final name, with the figures of the suggested domains renamed into
+/// it merged in (confidence weighted by items); modules are placed afterwards.
+fn merged_domains(names: &[String], old: Vec<Domain>, rename: &[String]) -> Vec<Domain> {
     let mut domains: Vec<Domain> = names
         .iter()
         .map(|n| Domain {
@@ -84,13 +133,8 @@ pub fn pin(s: &mut DomainSuggestion, spec: &Spec, crate_names: &[&str]) {
             crossings: 0,
         })
         .collect();
-    let rename: Vec<String> = old
-        .iter()
-        .enumerate()
-        .map(|(d, dom)| matched[d].clone().unwrap_or_else(|| dom.name.clone()))
-        .collect();
     for (d, dom) in old.into_iter().enumerate() {
-        if let Some(i) = index_of(&rename[d]) {
+        if let Some(i) = names.iter().position(|n| *n == rename[d]) {
             let target = &mut domains[i];
             let total = target.items + dom.items;
             target.confidence = (target.confidence * target.items as f64
@@ -103,19 +147,12 @@ pub fn pin(s: &mut DomainSuggestion, spec: &Spec, crate_names: &[&str]) {
             target.crossings += dom.crossings;
         }
     }
-    let old_names: BTreeMap<String, String> = old_names_of(&rename, s);
-    s.kernel.clear();
-    for (module, placement) in s.modules.iter_mut() {
-        let name = match declared.get(module) {
-            Some(owner) => owner.clone(),
-            None => placement.domain.map(|d| rename[d].clone()),
-        };
-        placement.domain = name.as_deref().and_then(index_of);
-        match placement.domain {
-            Some(i) => domains[i].modules.push(module.clone()),
-            None => s.kernel.push(module.clone()),
-        }
-    }
+    domains
+}
+
+/// Renames the domains that crossings, events and table owners name; drops the crossings
+/// and subscriptions that became internal to one domain.
+fn rename_references(s: &mut DomainSuggestion, old_names: &BTreeMap<String, String>) {
     let new = |name: &String| old_names.get(name).cloned().unwrap_or_else(|| name.clone());
     for c in &mut s.crossings {
         c.from_domain = new(&c.from_domain);
@@ -138,13 +175,6 @@ pub fn pin(s: &mut DomainSuggestion, spec: &Spec, crate_names: &[&str]) {
     for owner in s.table_owners.values_mut() {
         *owner = new(owner);
     }
-    for dom in &mut domains {
-        dom.tables.sort();
-        dom.tables.dedup();
-    }
-    s.domains = domains;
-    disagreements.sort();
-    s.disagreements = disagreements;
 }
 
 /// Suggested domain name → the name it takes after pinning.

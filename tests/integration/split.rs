@@ -249,6 +249,21 @@ fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
 
 /// (code, source item, target) of every finding `fissure check` reports in `root`, with the
 /// crate names of `renames` applied to the old paths.
+/// `cargo check`, `clippy -D warnings` and `test` over the whole workspace, each must pass.
+fn builds_lints_and_tests(root: &Path) {
+    cargo(root, &["check", "--workspace", "--all-targets"]).unwrap();
+    let clippy = [
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ];
+    cargo(root, &clippy).unwrap();
+    cargo(root, &["test", "--workspace"]).unwrap();
+}
+
 fn findings(root: &Path, renames: &[(&str, &str)]) -> Vec<(String, String, String)> {
     let run = Case::in_folder(root)
         .args(["check", ".", "--format", "json"])
@@ -316,21 +331,8 @@ fn the_garage_moves_into_crates_that_compile_pass_clippy_and_their_tests() {
         invoice.contains("include_str!(\"../../../src/billing/terms.txt\")"),
         "{invoice}"
     );
-    cargo(&root, &["check", "--workspace", "--all-targets"]).unwrap();
-    cargo(
-        &root,
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )
-    .unwrap();
     // The fixture's own tests: billing's `#[cfg(test)]` module, and tests/ on the old paths.
-    cargo(&root, &["test", "--workspace"]).unwrap();
+    builds_lints_and_tests(&root);
     assert_eq!(findings(&root, &[]), before, "check after split");
     git(&root, &["add", "-A"]);
     git(&root, &["commit", "-qm", "split"]);
@@ -418,20 +420,7 @@ fn the_seeded_fixtures_split_what_can_move_and_still_build_lint_and_test() {
         // The run owns the temporary folder: it lives until the end of the loop body.
         let run = case.args(["split", ".", "--format", "json"]).run();
         assert_eq!(run.json()["order"], order, "{fixture}");
-        cargo(&root, &["check", "--workspace", "--all-targets"]).unwrap();
-        cargo(
-            &root,
-            &[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        )
-        .unwrap();
-        cargo(&root, &["test", "--workspace"]).unwrap();
+        builds_lints_and_tests(&root);
         git(&root, &["add", "-A"]);
         git(&root, &["commit", "-qm", "split"]);
         let after = tree(&root);

@@ -16,7 +16,6 @@ mod suggest_bench;
 
 use bench::{ANALYSIS, StageTimer};
 use fissure::app::{self, AnalyzeConfig, Stage};
-use fissure::suggest::SuggestOptions;
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,15 +36,7 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::from(2);
     };
     let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
-    let config = AnalyzeConfig {
-        path: path.into(),
-        include_tests: false,
-        suggest: SuggestOptions::default(),
-        git: false,
-        pin: None,
-        emit_spec: None,
-        eval: None,
-    };
+    let config = AnalyzeConfig::plain(path, false);
     for run in 1..=runs {
         let mut timer = StageTimer::default();
         let outcome = match app::analyze(&config, &mut timer) {

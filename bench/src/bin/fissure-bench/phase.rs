@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use bench::{ANALYSIS, Clock, Lap, StageTimer, memory};
 use fissure::app::{
-    self, AnalyzeConfig, AnalyzeProduct, CheckConfig, LevelOverrides, Stage, analyze_workspace,
+    self, AnalyzeConfig, AnalyzeProduct, CheckConfig, LevelOverrides, ReportConfig, Stage,
+    analyze_workspace,
 };
 use fissure::codebase::Codebase;
 use fissure::report::analysis::{self, Format};
@@ -31,6 +32,10 @@ pub enum Phase {
     Analyze,
     /// `app::check` with a worst-case spec (every top-level module a domain).
     Check,
+    /// The page of `fissure report --spec` with the same spec (`app::report::build_page`,
+    /// nothing written): each stage timed, and `analyses` counts how often the workspace
+    /// was parsed. Run on its own: `fissure-bench --phase report DIR`.
+    Report,
 }
 
 impl Phase {
@@ -40,6 +45,7 @@ impl Phase {
             Phase::ParseAll => "parse-all",
             Phase::Analyze => "analyze",
             Phase::Check => "check",
+            Phase::Report => "report",
         }
     }
 }
@@ -54,6 +60,7 @@ pub fn run(phase: Phase, dir: &Path, include_tests: bool) -> Value {
         Phase::ParseAll => floor::parse(&floor::rust_files_below(dir)),
         Phase::Analyze => analyze(dir, include_tests),
         Phase::Check => check(dir, include_tests),
+        Phase::Report => report(dir, include_tests),
     };
     let mem = memory();
     out["phase"] = json!(phase.as_str());
@@ -72,15 +79,7 @@ fn file_list() -> std::io::Result<Vec<PathBuf>> {
 }
 
 fn analyze(dir: &Path, include_tests: bool) -> Value {
-    let config = AnalyzeConfig {
-        path: dir.to_path_buf(),
-        include_tests,
-        suggest: SuggestOptions::default(),
-        git: false,
-        pin: None,
-        emit_spec: None,
-        eval: None,
-    };
+    let config = AnalyzeConfig::plain(dir, include_tests);
     let mut timer = StageTimer::default();
     let clock = Clock::start();
     let outcome = match app::analyze(&config, &mut timer) {
@@ -160,9 +159,71 @@ fn counts(analysis: &fissure::analysis::Analysis) -> Value {
     })
 }
 
-/// `check` against a spec that makes every top-level module a domain (written to a
-/// temporary file first, since `check` reads its spec from disk).
+/// `check` against a spec that makes every top-level module a domain.
 fn check(dir: &Path, include_tests: bool) -> Value {
+    with_top_level_spec(dir, include_tests, |spec| {
+        let config = CheckConfig {
+            path: dir.to_path_buf(),
+            spec: spec.to_path_buf(),
+            baseline: None,
+            include_tests,
+            snippets: false,
+            levels: LevelOverrides::default(),
+        };
+        let mut timer = StageTimer::default();
+        let clock = Clock::start();
+        let outcome = app::check(&config, &mut timer);
+        let total = clock.read();
+        match outcome {
+            Ok(outcome) => json!({
+                "ms": total.wall_ms,
+                "cpu_ms": total.cpu_ms,
+                "stages": timer.to_json(),
+                "check": timer.total(&[Stage::Check]).to_json(),
+                "findings": outcome.findings.len(),
+            }),
+            Err(failure) => json!({ "error": failure.to_string() }),
+        }
+    })
+}
+
+/// The report page against a spec that makes every top-level module a domain.
+fn report(dir: &Path, include_tests: bool) -> Value {
+    with_top_level_spec(dir, include_tests, |spec| {
+        let config = ReportConfig {
+            path: dir.to_path_buf(),
+            spec: Some(spec.to_path_buf()),
+            out: PathBuf::new(),
+            include_tests,
+            suggest: SuggestOptions::default(),
+        };
+        let mut timer = StageTimer::default();
+        let clock = Clock::start();
+        let page = app::report::build_page(&config, &mut timer);
+        let total = clock.read();
+        let analyses = (timer.laps.iter())
+            .filter(|(s, _)| *s == Stage::Parse)
+            .count();
+        match page {
+            Ok(page) => json!({
+                "ms": total.wall_ms,
+                "cpu_ms": total.cpu_ms,
+                "stages": timer.to_json(),
+                "analyses": analyses,
+                "modules": page.modules.len(),
+            }),
+            Err(failure) => json!({ "error": failure.to_string() }),
+        }
+    })
+}
+
+/// Runs `work` with a spec that makes every top-level module of `dir` a domain, written to
+/// a temporary file first (the commands read their spec from disk) and removed after.
+fn with_top_level_spec(
+    dir: &Path,
+    include_tests: bool,
+    work: impl FnOnce(&Path) -> Value,
+) -> Value {
     let analysis =
         match analyze_workspace(dir, app::AnalyzeOptions { include_tests }, &mut app::Quiet) {
             Ok(a) => a,
@@ -172,29 +233,9 @@ fn check(dir: &Path, include_tests: bool) -> Value {
     if let Err(e) = std::fs::write(&spec, top_level_spec(&analysis.codebase)) {
         return json!({ "error": format!("cannot write {}: {e}", spec.display()) });
     }
-    let config = CheckConfig {
-        path: dir.to_path_buf(),
-        spec: spec.clone(),
-        baseline: None,
-        include_tests,
-        snippets: false,
-        levels: LevelOverrides::default(),
-    };
-    let mut timer = StageTimer::default();
-    let clock = Clock::start();
-    let outcome = app::check(&config, &mut timer);
-    let total = clock.read();
+    let out = work(&spec);
     let _ = std::fs::remove_file(&spec);
-    match outcome {
-        Ok(outcome) => json!({
-            "ms": total.wall_ms,
-            "cpu_ms": total.cpu_ms,
-            "stages": timer.to_json(),
-            "check": timer.total(&[Stage::Check]).to_json(),
-            "findings": outcome.findings.len(),
-        }),
-        Err(failure) => json!({ "error": failure.to_string() }),
-    }
+    out
 }
 
 /// A spec that makes every top-level module of every crate a domain, nothing public and no

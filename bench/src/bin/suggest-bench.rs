@@ -8,7 +8,9 @@
 //!   project's code being `<sources>/<name>` (plus the truth file's `root`): in-sample and
 //!   leave-one-project-out MoJoFM, both baselines, ARI across seeds, name matches. Grid keys:
 //!   `resolution` and the layer weights (`references`, `tables`, `vocabulary`, `modules`,
-//!   `parent`, `names`); the grid is their cartesian product.
+//!   `parent`, `names`); the grid is their cartesian product. `--dump DIR` also writes each
+//!   project's suggested domains with their labelled modules and labels to
+//!   `DIR/<name>.placements.txt`.
 
 mod suggest_bench;
 

@@ -235,16 +235,24 @@ impl Code {
 
     /// The findings of `fissure check`, in the order reports list them: the codes whose
     /// level `--deny`/`--warn`/`--allow` and the spec's `lints` set.
-    pub const CHECK: &'static [Code] = &[
-        Code::BoundaryViolation,
-        Code::ForeignTableAccess,
-        Code::KernelDependsOnDomain,
-        Code::UnassignedModule,
-        Code::CycleBetweenDomains,
-        Code::UnmatchedException,
-        Code::ForeignEventConstructed,
-        Code::UndeclaredSubscription,
-    ];
+    pub const CHECK: &'static [Code] =
+        Code::run_of_all(Code::BoundaryViolation, Code::UndeclaredSubscription);
+
+    /// The codes of [`Code::ALL`] from `first` to `last`, both included. The groups of codes
+    /// (check's, the spec loader's) are runs of it, so each code is listed once; a code that
+    /// is not in `ALL`, or a `last` before `first`, fails the build.
+    pub const fn run_of_all(first: Code, last: Code) -> &'static [Code] {
+        let (start, end) = (Code::index_in_all(first), Code::index_in_all(last) + 1);
+        Code::ALL.split_at(end).0.split_at(start).1
+    }
+
+    const fn index_in_all(code: Code) -> usize {
+        let mut i = 0;
+        while Code::ALL[i] as usize != code as usize {
+            i += 1;
+        }
+        i
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -571,6 +579,31 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), all, "a former name is taken by another code");
         assert!(Code::CHECK.iter().all(|c| Code::ALL.contains(c)));
+    }
+
+    #[test]
+    fn the_groups_of_codes_are_runs_of_all() {
+        let names = |codes: &[Code]| codes.iter().map(|c| c.as_str()).collect::<Vec<_>>();
+        assert_eq!(
+            names(Code::CHECK),
+            [
+                "boundary-violation",
+                "foreign-table-access",
+                "kernel-depends-on-domain",
+                "unassigned-module",
+                "cycle-between-domains",
+                "unmatched-exception",
+                "foreign-event-constructed",
+                "undeclared-subscription",
+            ]
+        );
+        assert_eq!(crate::spec::CODES.len(), 23);
+        assert_eq!(crate::spec::CODES.first(), Some(&Code::SpecSyntaxError));
+        assert_eq!(crate::spec::CODES.last(), Some(&Code::RecursiveType));
+        assert_eq!(
+            Code::run_of_all(Code::ParseError, Code::ParseError),
+            [Code::ParseError]
+        );
     }
 
     #[test]

@@ -597,9 +597,9 @@ mod tests {
                 "undeclared-subscription",
             ]
         );
-        assert_eq!(crate::spec::CODES.len(), 23);
+        assert_eq!(crate::spec::CODES.len(), 24);
         assert_eq!(crate::spec::CODES.first(), Some(&Code::SpecSyntaxError));
-        assert_eq!(crate::spec::CODES.last(), Some(&Code::RecursiveType));
+        assert_eq!(crate::spec::CODES.last(), Some(&Code::InvalidUpcast));
         assert_eq!(
             Code::run_of_all(Code::ParseError, Code::ParseError),
             [Code::ParseError]

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::cochange::CoChange;
+use super::subjects::module_subjects;
 use crate::analysis::Analysis;
 use crate::cluster::{ClusterInput, Layer, NodeInfo, VocabConfig, vocabulary_layer};
 use crate::codebase::ModuleId;
@@ -179,7 +180,8 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
         Some((parent, _)) if parent.contains("::") => parent.to_owned(),
         _ => format!("{m}\u{0}"),
     });
-    let name_edges = same_subject_edges(&nodes);
+    let subjects = module_subjects(nodes.iter().map(|n| n.module.as_str()));
+    let name_edges = same_subject_edges(&nodes, |module| subjects.get(module).cloned());
     let mut input = ClusterInput {
         nodes,
         layers: vec![
@@ -245,76 +247,6 @@ fn co_change_edges(
     edges
 }
 
-/// Module names that say which layer or role code has, not which subject it is about.
-const LAYER_WORDS: &[&str] = &[
-    "api",
-    "apis",
-    "client_server",
-    "controller",
-    "controllers",
-    "data",
-    "database",
-    "db",
-    "delete",
-    "domain",
-    "dto",
-    "dtos",
-    "entities",
-    "entity",
-    "get",
-    "handler",
-    "handlers",
-    "http",
-    "impls",
-    "key_value",
-    "model",
-    "models",
-    "patch",
-    "persistence",
-    "post",
-    "presenter",
-    "presenters",
-    "put",
-    "repo",
-    "repos",
-    "repositories",
-    "repository",
-    "request",
-    "requests",
-    "response",
-    "responses",
-    "rest",
-    "route",
-    "routes",
-    "schema",
-    "server_server",
-    "service",
-    "services",
-    "storage",
-    "store",
-    "types",
-    "usecase",
-    "usecases",
-    "view",
-    "views",
-    "web",
-];
-
-/// The subject a module is about: its last segment that is not a layer word (`c::service::
-/// media::data` → `media`). Top-level modules and the crate root have none: a top-level
-/// module is either a layer or a subject, and a subject's items are already together.
-fn subject_name(module: &str) -> Option<&str> {
-    let segments: Vec<&str> = module.split("::").skip(1).collect();
-    if segments.len() < 2 {
-        return None;
-    }
-    segments
-        .iter()
-        .rev()
-        .find(|s| !LAYER_WORDS.contains(s))
-        .copied()
-}
-
 /// Every table and the clustered items that touch it, from SQL strings, diesel `schema::t`
 /// paths and references to diesel `table!` items.
 fn table_uses(analysis: &Analysis, node_of: &BTreeMap<ItemId, u32>) -> BTreeMap<String, TableUse> {
@@ -377,10 +309,13 @@ fn table_uses(analysis: &Analysis, node_of: &BTreeMap<ItemId, u32>) -> BTreeMap<
 /// Items of different modules with the same subject name linked together, each item getting
 /// about 1 in total. Items of one module are not linked here: the module layer does that, and
 /// linking them twice made every module with a subject name stickier than a top-level one.
-fn same_subject_edges(nodes: &[NodeInfo]) -> Vec<(u32, u32, f64)> {
-    let mut by_subject: BTreeMap<&str, BTreeMap<&str, Vec<u32>>> = BTreeMap::new();
+fn same_subject_edges(
+    nodes: &[NodeInfo],
+    subject_of: impl Fn(&str) -> Option<String>,
+) -> Vec<(u32, u32, f64)> {
+    let mut by_subject: BTreeMap<String, BTreeMap<&str, Vec<u32>>> = BTreeMap::new();
     for (i, n) in nodes.iter().enumerate() {
-        if let Some(subject) = subject_name(&n.module) {
+        if let Some(subject) = subject_of(&n.module) {
             by_subject
                 .entry(subject)
                 .or_default()
@@ -463,7 +398,8 @@ fn same_module_edges(nodes: &[NodeInfo], group: impl Fn(&str) -> String) -> Vec<
 
 #[cfg(test)]
 mod tests {
-    use super::{NodeInfo, same_subject_edges, subject_name};
+    use super::{NodeInfo, same_subject_edges};
+    use crate::suggest::subjects::subject_name;
 
     fn node(module: &str, name: &str) -> NodeInfo {
         NodeInfo {
@@ -483,7 +419,7 @@ mod tests {
             node("c::service::users::data", "Data"),
             node("c::api::alias", "get"),
         ];
-        let mut edges = same_subject_edges(&nodes);
+        let mut edges = same_subject_edges(&nodes, |m| subject_name(m).map(str::to_owned));
         edges.sort_by_key(|a| (a.0, a.1));
         // media: 3 items, so each pair weighs 1/2; the two api items are not linked here.
         // users: `service::users` and its `data` child share the subject.
@@ -496,7 +432,7 @@ mod tests {
             .map(|i| node("c::api::media", &format!("h{i}")))
             .collect();
         nodes.extend((0..20).map(|i| node("c::service::media", &format!("s{i}"))));
-        let edges = same_subject_edges(&nodes);
+        let edges = same_subject_edges(&nodes, |m| subject_name(m).map(str::to_owned));
         assert!(
             edges
                 .iter()
@@ -504,36 +440,5 @@ mod tests {
             "{edges:?}"
         );
         assert_eq!(edges.len(), 40, "a closed ring over 40 alternating items");
-    }
-
-    #[test]
-    fn http_verbs_are_not_subjects() {
-        assert_eq!(subject_name("c::routes::login::get"), Some("login"));
-        assert_eq!(
-            subject_name("c::routes::admin::newsletter::post"),
-            Some("newsletter")
-        );
-    }
-
-    #[test]
-    fn the_subject_of_a_module_skips_layer_words() {
-        assert_eq!(subject_name("c::service::media::data"), Some("media"));
-        assert_eq!(
-            subject_name("c::database::key_value::rooms::alias"),
-            Some("alias")
-        );
-        assert_eq!(subject_name("c::api::client_server::media"), Some("media"));
-        assert_eq!(
-            subject_name("c::app::features::article::controllers"),
-            Some("article")
-        );
-        assert_eq!(subject_name("c::users::model"), Some("users"));
-    }
-
-    #[test]
-    fn layers_and_top_level_modules_have_no_subject() {
-        assert_eq!(subject_name("c"), None);
-        assert_eq!(subject_name("c::media"), None);
-        assert_eq!(subject_name("c::api::client_server"), None);
     }
 }

@@ -18,6 +18,7 @@ pub mod leave_one_out;
 #[cfg(test)]
 mod on_fixtures;
 pub mod pin;
+pub mod subjects;
 
 use std::collections::{BTreeMap, BTreeSet};
 

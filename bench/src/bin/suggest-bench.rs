@@ -11,16 +11,27 @@
 //!   `parent`, `names`); the grid is their cartesian product. `--dump DIR` also writes each
 //!   project's suggested domains with their labelled modules and labels to
 //!   `DIR/<name>.placements.txt`.
+//! * `suggest-bench subjects PATH` prints every module of the workspace with the cross-layer
+//!   subject the `names` layer gives it (`fissure::suggest::subjects`) and its suggested
+//!   domain, to review that signal.
 
 mod suggest_bench;
 
 use bench::{ANALYSIS, StageTimer};
 use fissure::app::{self, AnalyzeConfig, Stage};
 
+/// A subcommand: its arguments in, an error message out.
+type Command = fn(&[String]) -> Result<(), String>;
+
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("eval") {
-        return match suggest_bench::eval(&args[1..]) {
+    let command: Option<Command> = match args.first().map(String::as_str) {
+        Some("eval") => Some(suggest_bench::eval),
+        Some("subjects") => Some(suggest_bench::subjects),
+        _ => None,
+    };
+    if let Some(command) = command {
+        return match command(&args[1..]) {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -31,7 +42,8 @@ fn main() -> std::process::ExitCode {
     let mut args = args.into_iter();
     let Some(path) = args.next() else {
         eprintln!(
-            "usage: suggest-bench PATH [runs] | suggest-bench eval --truths DIR --sources DIR"
+            "usage: suggest-bench PATH [runs] | suggest-bench eval --truths DIR --sources DIR \
+             | suggest-bench subjects PATH"
         );
         return std::process::ExitCode::from(2);
     };

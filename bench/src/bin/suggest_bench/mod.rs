@@ -33,6 +33,29 @@ pub fn eval(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// `subjects PATH`: every module of the workspace at PATH, its cross-layer subject and the
+/// domain the shipped options suggest for it.
+pub fn subjects(args: &[String]) -> Result<(), String> {
+    let [path] = args else {
+        return Err("usage: suggest-bench subjects PATH".to_owned());
+    };
+    let analysis = analyze_workspace(Path::new(path), AnalyzeOptions::default(), &mut Quiet)
+        .map_err(|d| format!("{path}: {}", d.message))?;
+    let modules: Vec<&str> = (analysis.codebase.modules.iter())
+        .map(|m| m.path.as_str())
+        .collect();
+    let subjects = fissure::suggest::subjects::module_subjects(modules.iter().copied());
+    let suggestion = fissure::suggest::suggest(&analysis, &SuggestOptions::default());
+    for module in modules {
+        let subject = subjects.get(module).map_or("-", String::as_str);
+        let domain = (suggestion.modules.get(module))
+            .and_then(|p| p.domain)
+            .map_or("-", |d| suggestion.domains[d].name.as_str());
+        println!("{module}\t{subject}\t{domain}");
+    }
+    Ok(())
+}
+
 fn parse(args: &[String]) -> Result<EvalArgs, String> {
     let mut parsed = EvalArgs {
         truths: PathBuf::new(),

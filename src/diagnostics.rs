@@ -100,6 +100,9 @@ pub enum Code {
     ForeignEventEmitted,
     /// A value type that contains itself, which no struct can.
     RecursiveType,
+    /// An event's `upcast` that cannot work: on version 1, a rename or default that does not
+    /// fit the event's fields, `function` together with `renamed` or `defaults`.
+    InvalidUpcast,
     /// check: code of one domain names a non-public item of another, or without `depends_on`.
     BoundaryViolation,
     /// check: code of one domain touches a table another domain owns.
@@ -161,6 +164,9 @@ pub enum Code {
     SubscriberRemoved,
     /// diff: an event nobody subscribed to was removed (compatible).
     UnsubscribedEventRemoved,
+    /// diff: an event's `upcast` does not cover a change, so stored events of the previous
+    /// version do not decode.
+    UpcastIncomplete,
 }
 
 impl Code {
@@ -193,6 +199,7 @@ impl Code {
         Code::UnknownPublicItem,
         Code::ForeignEventEmitted,
         Code::RecursiveType,
+        Code::InvalidUpcast,
         Code::BoundaryViolation,
         Code::ForeignTableAccess,
         Code::KernelDependsOnDomain,
@@ -223,6 +230,7 @@ impl Code {
         Code::SubscriberAdded,
         Code::SubscriberRemoved,
         Code::UnsubscribedEventRemoved,
+        Code::UpcastIncomplete,
     ];
 
     /// The findings of `fissure check`, in the order reports list them: the codes whose
@@ -276,6 +284,7 @@ impl Code {
             Code::UnknownPublicItem => "unknown-public-item",
             Code::ForeignEventEmitted => "foreign-event-emitted",
             Code::RecursiveType => "recursive-type",
+            Code::InvalidUpcast => "invalid-upcast",
             Code::BoundaryViolation => "boundary-violation",
             Code::ForeignTableAccess => "foreign-table-access",
             Code::KernelDependsOnDomain => "kernel-depends-on-domain",
@@ -306,6 +315,7 @@ impl Code {
             Code::SubscriberAdded => "subscriber-added",
             Code::SubscriberRemoved => "subscriber-removed",
             Code::UnsubscribedEventRemoved => "unsubscribed-event-removed",
+            Code::UpcastIncomplete => "upcast-incomplete",
         }
     }
 
@@ -587,9 +597,9 @@ mod tests {
                 "undeclared-subscription",
             ]
         );
-        assert_eq!(crate::spec::CODES.len(), 23);
+        assert_eq!(crate::spec::CODES.len(), 24);
         assert_eq!(crate::spec::CODES.first(), Some(&Code::SpecSyntaxError));
-        assert_eq!(crate::spec::CODES.last(), Some(&Code::RecursiveType));
+        assert_eq!(crate::spec::CODES.last(), Some(&Code::InvalidUpcast));
         assert_eq!(
             Code::run_of_all(Code::ParseError, Code::ParseError),
             [Code::ParseError]

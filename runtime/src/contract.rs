@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::envelope::Envelope;
 
@@ -64,8 +65,40 @@ pub trait Event:
     /// The CloudEvents source: `<system>/<domain>`.
     const SOURCE: &'static str;
 
+    /// The CloudEvents types of the older versions that still decode into this struct
+    /// (through [`Event::upcast`]); empty for an event that never changed.
+    const PREVIOUS_TYPES: &'static [&'static str] = &[];
+
     /// The ordering and partition key (the envelope's subject), if the event has one.
     fn partition_key(&self) -> Option<String>;
+
+    /// Turns the data of version `from` into the data of version `from + 1`. [`Event::decode`]
+    /// calls it once per step, oldest first, for data of one of the `PREVIOUS_TYPES`. The
+    /// default knows no older version.
+    fn upcast(from: u32, data: Value) -> Result<Value, DecodeError> {
+        let _ = data;
+        Err(DecodeError::Upcast {
+            event_type: crate::upcast::with_version(Self::TYPE, from),
+            reason: format!("`{}` has no upcast from version {from}", Self::NAME),
+        })
+    }
+
+    /// Decodes data of `event_type`: this version as it is, an older one upcast step by step
+    /// (see [`crate::upcast`]); any other type is [`DecodeError::UnknownType`].
+    fn decode(event_type: &str, data: &Value) -> Result<Self, DecodeError> {
+        crate::upcast::decode(event_type, data)
+    }
+
+    /// Decodes the event an envelope carries, whichever of its versions it is.
+    fn from_envelope(envelope: &Envelope) -> Result<Self, DecodeError> {
+        Self::decode(envelope.event_type(), envelope.data())
+    }
+
+    /// Every type this struct decodes: the current one, then the older ones. A subscription
+    /// to these receives the events producers still at an older version publish.
+    fn accepted_types() -> impl Iterator<Item = &'static str> {
+        std::iter::once(Self::TYPE).chain(Self::PREVIOUS_TYPES.iter().copied())
+    }
 
     /// The envelope of this event. With a `parent` (the event being handled), the new
     /// envelope carries its correlation id and names it as the cause.
@@ -89,6 +122,8 @@ pub enum DecodeError {
     UnknownType(String),
     /// The data does not match the event's fields.
     Data(serde_json::Error),
+    /// The data of an older version could not be turned into the current one.
+    Upcast { event_type: String, reason: String },
 }
 
 impl fmt::Display for DecodeError {
@@ -96,11 +131,21 @@ impl fmt::Display for DecodeError {
         match self {
             Self::UnknownType(t) => write!(f, "unknown event type `{t}`"),
             Self::Data(e) => write!(f, "event data does not decode: {e}"),
+            Self::Upcast { event_type, reason } => {
+                write!(f, "cannot upcast `{event_type}`: {reason}")
+            }
         }
     }
 }
 
 impl std::error::Error for DecodeError {}
+
+/// An event that does not decode will not decode on the next attempt either.
+impl From<DecodeError> for crate::handler::HandlerError {
+    fn from(e: DecodeError) -> Self {
+        Self::permanent(format!("cannot decode event: {e}"))
+    }
+}
 
 /// A command of a domain, as data: a saga asks the domain to run it by sending it as a
 /// request on the bus.

@@ -8,6 +8,7 @@
 //! - [`EventStore`] and [`MemoryEventStore`]: streams per aggregate with optimistic concurrency.
 //! - [`contract`]: what every generated events crate shares: the `Event` and `Command`
 //!   traits, `Date`, `Decimal`, `DecodeError`.
+//! - [`upcast`]: older versions of an event decoded into the current struct.
 //! - [`naming`]: every name on the brokers (subjects, queues, topics, groups), one copy.
 //! - [`saga`]: persisted saga state machines with compensations, timeouts and resume.
 
@@ -39,6 +40,7 @@ pub mod select;
 pub mod store;
 mod subject;
 pub mod time;
+pub mod upcast;
 
 pub use bus::{ALL_TYPES, BusError, DeadLetter, Publisher, Subscription, Transport};
 pub use consumer::{Consumer, Disposition};

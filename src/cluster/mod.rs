@@ -9,10 +9,12 @@
 //!    whose neighbours span several of the communities found (kernel rules 2 and 3), and the
 //!    nodes linked only to the kernel (rule 4);
 //! 4. if a target number of domains is given, search the resolution that approaches it;
-//! 5. consensus clustering of the remaining graph, with a confidence per node.
+//! 5. consensus clustering of the remaining graph, with a confidence per node;
+//! 6. in a workspace, the domains lying within one member crate joined (see [`crates`]).
 
 pub mod algo;
 pub mod consensus;
+pub mod crates;
 pub mod input;
 pub mod kernel;
 pub mod modules;
@@ -46,6 +48,8 @@ pub struct SuggestConfig {
     pub consensus: ConsensusConfig,
     /// Shared-kernel rules.
     pub kernel: KernelRules,
+    /// Join the domains lying within one workspace crate (see [`crates`]).
+    pub join_within_crates: bool,
 }
 
 impl Default for SuggestConfig {
@@ -56,6 +60,7 @@ impl Default for SuggestConfig {
             target_domains: None,
             consensus: ConsensusConfig::default(),
             kernel: KernelRules::default(),
+            join_within_crates: true,
         }
     }
 }
@@ -125,9 +130,14 @@ pub fn suggest<C: Clusterer + ?Sized>(
         None => config.resolution,
     };
     let result = consensus(clusterer, &core, resolution, config.seed, &config.consensus);
+    let labels = if config.join_within_crates {
+        crates::join_within_crates(&input.nodes, &result.labels, &is_kernel)
+    } else {
+        result.labels.clone()
+    };
     let kept: Vec<u32> = (0..n)
         .filter(|&i| !is_kernel[i])
-        .map(|i| result.labels[i])
+        .map(|i| labels[i])
         .collect();
     let mut kept_labels = canonical_labels(&kept).into_iter();
     let domain: Vec<Option<u32>> = is_kernel

@@ -4,11 +4,14 @@
 //! `ln(1 + D / df)`, where `D` is the number of domains and `df` the number of domains whose
 //! items carry it: words typical of one domain win over words every domain uses; on a tie,
 //! words also used as module names win. Words that name technical layers (`routes`,
-//! `service`, `repository`...) never name a domain.
+//! `service`, `repository`...) never name a domain. In a workspace, an item also carries the
+//! subject words of its crate's name (`ai` for `atuin_ai`, `post` for `lemmy_db_views_post`,
+//! see `crates::crate_subjects`): the crate's authors named what it owns.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Suggestion;
+use super::crates::{crate_of, crate_subjects};
 use super::input::ClusterInput;
 use super::vocab::{domain_words, is_stop_word, split_identifier};
 
@@ -49,13 +52,16 @@ pub const LAYER_WORDS: &[&str] = &[
     "service",
     "services",
     "types",
+    "ui",
     "usecase",
     "usecases",
     "view",
     "views",
+    "web",
 ];
 
-fn is_layer_word(word: &str) -> bool {
+/// Whether `word` names a technical layer (see [`LAYER_WORDS`]).
+pub fn is_layer_word(word: &str) -> bool {
     LAYER_WORDS.binary_search(&word).is_ok()
 }
 
@@ -67,17 +73,17 @@ pub fn domain_names(input: &ClusterInput, suggestion: &Suggestion) -> Vec<String
     // term -> per-domain count of items carrying it
     let mut counts: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
     let mut module_terms: BTreeSet<String> = BTreeSet::new();
+    let subjects = crate_subjects(&input.nodes);
     for (node, domain) in input.nodes.iter().zip(&suggestion.domain) {
         let Some(d) = *domain else { continue };
         sizes[d as usize] += 1;
         // Each module segment's words, and a compound segment whole (`account_data`): when
         // `account` names another domain, `account_data` still says what this one is.
-        let segments: Vec<String> = node
-            .module
-            .split("::")
-            .skip(1)
+        let crate_words = subjects.get(crate_of(node)).into_iter().flatten();
+        let segments: Vec<String> = (crate_words.map(|w| (*w).to_owned()))
+            .chain(node.module.split("::").skip(1).map(str::to_owned))
             .flat_map(|segment| {
-                let mut words = split_identifier(segment);
+                let mut words = split_identifier(&segment);
                 if words.len() > 1 {
                     words.push(words.join("_"));
                 }

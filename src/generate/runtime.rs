@@ -149,6 +149,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../runtime/src/subject.rs"),
     ),
     ("src/time.rs", include_str!("../../runtime/src/time.rs")),
+    ("src/upcast.rs", include_str!("../../runtime/src/upcast.rs")),
     (
         "tests/common/crash.rs",
         include_str!("../../runtime/tests/common/crash.rs"),
@@ -198,6 +199,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     (
         "tests/store.rs",
         include_str!("../../runtime/tests/store.rs"),
+    ),
+    (
+        "tests/upcast.rs",
+        include_str!("../../runtime/tests/upcast.rs"),
     ),
 ];
 

@@ -8,7 +8,9 @@
 //!   project's code being `<sources>/<name>` (plus the truth file's `root`): in-sample and
 //!   leave-one-project-out MoJoFM, both baselines, ARI across seeds, name matches. Grid keys:
 //!   `resolution` and the layer weights (`references`, `tables`, `vocabulary`, `modules`,
-//!   `parent`, `names`); the grid is their cartesian product.
+//!   `parent`, `names`); the grid is their cartesian product. `--dump DIR` also writes each
+//!   project's suggested domains with their labelled modules and labels to
+//!   `DIR/<name>.placements.txt`.
 //! * `suggest-bench wide [N ...]` times the suggestion on one module of N one-line fns
 //!   (default 12,500, 25,000 and 50,000), written into a temporary folder: the scaling case.
 

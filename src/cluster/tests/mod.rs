@@ -2,6 +2,7 @@
 //! consensus and confidence, the vocabulary layer and domain names.
 
 mod consensus;
+mod crates;
 mod kernel;
 mod naming;
 mod planted;

@@ -3,12 +3,14 @@
 
 pub mod wide;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use fissure::app::{AnalyzeOptions, Quiet, analyze_workspace};
 use fissure::eval::Truth;
-use fissure::suggest::SuggestOptions;
+use fissure::suggest::evaluate::{LabelKeys, assignment};
 use fissure::suggest::leave_one_out::{self, Project, ProjectResult, median};
+use fissure::suggest::{SuggestOptions, suggest};
 
 /// Parsed arguments of `eval`.
 struct EvalArgs {
@@ -16,6 +18,8 @@ struct EvalArgs {
     sources: PathBuf,
     seeds: Vec<u64>,
     grid: Vec<(String, Vec<f64>)>,
+    /// Folder for one `<name>.placements.txt` per project (`--dump DIR`).
+    dump: Option<PathBuf>,
 }
 
 pub fn eval(args: &[String]) -> Result<(), String> {
@@ -23,6 +27,9 @@ pub fn eval(args: &[String]) -> Result<(), String> {
     let projects = load(&args)?;
     let shipped = SuggestOptions::default();
     let grid = grid(&shipped, &args.grid)?;
+    if let Some(dir) = &args.dump {
+        dump(&projects, &shipped, dir)?;
+    }
     let results = leave_one_out::run(&projects, &shipped, &grid, &args.seeds);
     print!("{}", render(&results, &grid, &args.grid));
     Ok(())
@@ -34,6 +41,7 @@ fn parse(args: &[String]) -> Result<EvalArgs, String> {
         sources: PathBuf::new(),
         seeds: (1..=10).collect(),
         grid: Vec::new(),
+        dump: None,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -43,6 +51,7 @@ fn parse(args: &[String]) -> Result<EvalArgs, String> {
             "--sources" => parsed.sources = PathBuf::from(value),
             "--seeds" => parsed.seeds = seeds(value)?,
             "--grid" => parsed.grid.push(grid_axis(value)?),
+            "--dump" => parsed.dump = Some(PathBuf::from(value)),
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -141,6 +150,37 @@ fn load(args: &EvalArgs) -> Result<Vec<Project>, String> {
         });
     }
     Ok(projects)
+}
+
+/// Writes, per project, every suggested domain (and the kernel) with its labelled modules and
+/// their labels, for reading where the suggestion and the labels part.
+fn dump(projects: &[Project], shipped: &SuggestOptions, dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for p in projects {
+        let cb = &p.analysis.codebase;
+        let keys = LabelKeys::new(cb, &p.truth);
+        let reference = keys.reference(cb, &p.truth);
+        let suggested = assignment(cb, &suggest(&p.analysis, shipped), &keys);
+        let mut by_domain: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+        for (module, label) in &reference {
+            let domain = suggested.get(module).map_or("(unplaced)", String::as_str);
+            by_domain
+                .entry(domain)
+                .or_default()
+                .push((label.as_str(), module.as_str()));
+        }
+        let mut text = String::new();
+        for (domain, mut modules) in by_domain {
+            modules.sort_unstable();
+            text.push_str(&format!("{domain} ({} modules)\n", modules.len()));
+            for (label, module) in modules {
+                text.push_str(&format!("    {label:<12} {module}\n"));
+            }
+        }
+        let file = dir.join(format!("{}.placements.txt", p.name));
+        std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    Ok(())
 }
 
 /// One line per project, then medians and minima.

@@ -100,6 +100,9 @@ pub enum Code {
     ForeignEventEmitted,
     /// A value type that contains itself, which no struct can.
     RecursiveType,
+    /// An event's `upcast` that cannot work: on version 1, a rename or default that does not
+    /// fit the event's fields, `function` together with `renamed` or `defaults`.
+    InvalidUpcast,
     /// check: code of one domain names a non-public item of another, or without `depends_on`.
     BoundaryViolation,
     /// check: code of one domain touches a table another domain owns.
@@ -161,6 +164,9 @@ pub enum Code {
     SubscriberRemoved,
     /// diff: an event nobody subscribed to was removed (compatible).
     UnsubscribedEventRemoved,
+    /// diff: an event's `upcast` does not cover a change, so stored events of the previous
+    /// version do not decode.
+    UpcastIncomplete,
 }
 
 impl Code {
@@ -193,6 +199,7 @@ impl Code {
         Code::UnknownPublicItem,
         Code::ForeignEventEmitted,
         Code::RecursiveType,
+        Code::InvalidUpcast,
         Code::BoundaryViolation,
         Code::ForeignTableAccess,
         Code::KernelDependsOnDomain,
@@ -223,20 +230,29 @@ impl Code {
         Code::SubscriberAdded,
         Code::SubscriberRemoved,
         Code::UnsubscribedEventRemoved,
+        Code::UpcastIncomplete,
     ];
 
     /// The findings of `fissure check`, in the order reports list them: the codes whose
     /// level `--deny`/`--warn`/`--allow` and the spec's `lints` set.
-    pub const CHECK: &'static [Code] = &[
-        Code::BoundaryViolation,
-        Code::ForeignTableAccess,
-        Code::KernelDependsOnDomain,
-        Code::UnassignedModule,
-        Code::CycleBetweenDomains,
-        Code::UnmatchedException,
-        Code::ForeignEventConstructed,
-        Code::UndeclaredSubscription,
-    ];
+    pub const CHECK: &'static [Code] =
+        Code::run_of_all(Code::BoundaryViolation, Code::UndeclaredSubscription);
+
+    /// The codes of [`Code::ALL`] from `first` to `last`, both included. The groups of codes
+    /// (check's, the spec loader's) are runs of it, so each code is listed once; a code that
+    /// is not in `ALL`, or a `last` before `first`, fails the build.
+    pub const fn run_of_all(first: Code, last: Code) -> &'static [Code] {
+        let (start, end) = (Code::index_in_all(first), Code::index_in_all(last) + 1);
+        Code::ALL.split_at(end).0.split_at(start).1
+    }
+
+    const fn index_in_all(code: Code) -> usize {
+        let mut i = 0;
+        while Code::ALL[i] as usize != code as usize {
+            i += 1;
+        }
+        i
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -268,6 +284,7 @@ impl Code {
             Code::UnknownPublicItem => "unknown-public-item",
             Code::ForeignEventEmitted => "foreign-event-emitted",
             Code::RecursiveType => "recursive-type",
+            Code::InvalidUpcast => "invalid-upcast",
             Code::BoundaryViolation => "boundary-violation",
             Code::ForeignTableAccess => "foreign-table-access",
             Code::KernelDependsOnDomain => "kernel-depends-on-domain",
@@ -298,6 +315,7 @@ impl Code {
             Code::SubscriberAdded => "subscriber-added",
             Code::SubscriberRemoved => "subscriber-removed",
             Code::UnsubscribedEventRemoved => "unsubscribed-event-removed",
+            Code::UpcastIncomplete => "upcast-incomplete",
         }
     }
 
@@ -561,6 +579,31 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), all, "a former name is taken by another code");
         assert!(Code::CHECK.iter().all(|c| Code::ALL.contains(c)));
+    }
+
+    #[test]
+    fn the_groups_of_codes_are_runs_of_all() {
+        let names = |codes: &[Code]| codes.iter().map(|c| c.as_str()).collect::<Vec<_>>();
+        assert_eq!(
+            names(Code::CHECK),
+            [
+                "boundary-violation",
+                "foreign-table-access",
+                "kernel-depends-on-domain",
+                "unassigned-module",
+                "cycle-between-domains",
+                "unmatched-exception",
+                "foreign-event-constructed",
+                "undeclared-subscription",
+            ]
+        );
+        assert_eq!(crate::spec::CODES.len(), 24);
+        assert_eq!(crate::spec::CODES.first(), Some(&Code::SpecSyntaxError));
+        assert_eq!(crate::spec::CODES.last(), Some(&Code::InvalidUpcast));
+        assert_eq!(
+            Code::run_of_all(Code::ParseError, Code::ParseError),
+            [Code::ParseError]
+        );
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub use check::{BaselineConfig, BaselineUpdate, CheckConfig, CheckOutcome, Level
 pub use diff::{DiffConfig, DiffOutcome, diff};
 pub use export::{ExportConfig, ExportOutcome, export_asyncapi};
 pub use failure::{Failure, SourceFile};
-pub use files::{load_spec, read_spec};
+pub use files::{load_spec, load_truth, read_spec};
 pub use generate::{GenerateConfig, GenerateMode, GenerateOutcome, generate};
 pub use progress::{Progress, Quiet, Stage};
 pub use report::{ReportConfig, ReportOutcome, report};

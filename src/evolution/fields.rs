@@ -2,7 +2,7 @@
 //! added), retyped, added as required (breaking) or as optional (compatible).
 
 use crate::diagnostics::{Code, Diagnostic, Label, Location, Severity};
-use crate::spec::{Event, Field, FieldType};
+use crate::spec::{Event, Field, FieldType, UpcastRule};
 
 use super::{Subscriber, note};
 
@@ -28,6 +28,27 @@ impl Change {
             location,
             breaks: Some(why),
         }
+    }
+
+    /// Whether the change is to the fields (what an upcast can carry old events across).
+    pub(super) fn is_field_change(&self) -> bool {
+        matches!(
+            self.code,
+            Code::EventFieldRemoved
+                | Code::EventFieldRenamed
+                | Code::EventFieldTypeChanged
+                | Code::RequiredEventFieldAdded
+        )
+    }
+
+    /// A breaking field change that the new version's upcast covers: a note, since the
+    /// events already stored or in flight decode into the new struct.
+    pub(super) fn into_upcast_note(self, event: &str, from: u32) -> Diagnostic {
+        note(self.code, self.message)
+            .with_label(Label::primary(self.location, "covered by the upcast"))
+            .with_help(format!(
+                "the `upcast` of `{event}` turns version {from} events, stored or in flight, into the new version"
+            ))
     }
 
     /// A diagnostic naming the subscribers a breaking change breaks: an error, or a warning
@@ -79,10 +100,30 @@ pub(super) fn field_changes(before: &Event, after: &Event) -> Vec<Change> {
         .filter(|f| !before.fields.iter().any(|b| b.name == f.name))
         .collect();
     let mut out = Vec::new();
-    let mut renamed: Vec<(&Field, &Field)> = Vec::new();
+    // The renames the new version's upcast declares are renames; the others are guessed:
+    // the one field of a type gone, the one field of that type added.
+    let mut renamed: Vec<(&Field, &Field)> = declared_renames(after)
+        .filter_map(|(from, to)| {
+            let gone = removed.iter().find(|f| f.name == from)?;
+            let new_field = added.iter().find(|f| f.name == to)?;
+            Some((*gone, *new_field))
+        })
+        .collect();
+    let declared = renamed.len();
     for gone in &removed {
-        let same_type: Vec<&&Field> = added.iter().filter(|a| a.ty == gone.ty).collect();
-        let from_other: usize = removed.iter().filter(|r| r.ty == gone.ty).count();
+        if renamed[..declared].iter().any(|(r, _)| r.name == gone.name) {
+            continue;
+        }
+        let same_type: Vec<&&Field> = (added.iter())
+            .filter(|a| {
+                a.ty == gone.ty && !renamed[..declared].iter().any(|(_, t)| t.name == a.name)
+            })
+            .collect();
+        let from_other: usize = (removed.iter())
+            .filter(|r| {
+                r.ty == gone.ty && !renamed[..declared].iter().any(|(g, _)| g.name == r.name)
+            })
+            .count();
         if let ([new_field], 1) = (same_type.as_slice(), from_other) {
             renamed.push((gone, new_field));
         }
@@ -130,6 +171,17 @@ pub(super) fn field_changes(before: &Event, after: &Event) -> Vec<Change> {
         }
     }
     out
+}
+
+/// `(old name, new name)` for each rename of the event's declared upcast.
+fn declared_renames(event: &Event) -> impl Iterator<Item = (&str, &str)> {
+    let renamed = match event.upcast.as_ref().map(|u| &u.rule) {
+        Some(UpcastRule::Declared { renamed, .. }) => renamed.as_slice(),
+        _ => &[],
+    };
+    renamed
+        .iter()
+        .map(|r| (r.from.value.as_str(), r.to.value.as_str()))
 }
 
 fn added_field(event: &str, field: &Field) -> Change {

@@ -4,13 +4,16 @@
 //! for its subscribers (a removed, renamed or retyped field, a new required field, a new key
 //! or owner, a removed event someone subscribes to). A breaking change is an error unless the
 //! event's version went up (then a warning: the subscribers move to the new version; the
-//! events already stored keep the old one). Each finding points at the new spec's line (the old
+//! events already stored keep the old one), and a note when the new version's `upcast`
+//! turns the old events into new ones; an upcast that does not cover a change is an error
+//! (`upcast-incomplete`, see [`upcast`]). Each finding points at the new spec's line (the old
 //! spec's for what was removed) and names the subscribers, each at its subscription.
 //!
 //! Schema registries (Confluent, Apicurio) promise backward compatibility per subject; this
 //! is the same promise per actual subscriber.
 
 mod fields;
+mod upcast;
 
 use crate::diagnostics::{Code, Diagnostic, Label, Location, Severity};
 use crate::spec::{Event, Spec};
@@ -106,10 +109,23 @@ fn changed_event(new: &Spec, before: &Event, after: &Event) -> Vec<Diagnostic> {
     }
     let bumped = after.version > before.version;
     let readers = subscribers(new, &after.name);
+    let gaps = if bumped {
+        upcast::gaps(before, after)
+    } else {
+        Vec::new()
+    };
+    let covered = bumped && after.upcast.is_some() && gaps.is_empty();
     let mut out: Vec<Diagnostic> = changes
         .into_iter()
-        .map(|c| c.into_diagnostic(&after.name, bumped, &readers))
+        .map(|c| {
+            if covered && c.is_field_change() {
+                c.into_upcast_note(&after.name, before.version)
+            } else {
+                c.into_diagnostic(&after.name, bumped, &readers)
+            }
+        })
         .collect();
+    out.extend(gaps);
     if after.version != before.version {
         let message = format!(
             "`{}` goes from version {} to {}",
@@ -117,10 +133,10 @@ fn changed_event(new: &Spec, before: &Event, after: &Event) -> Vec<Diagnostic> {
         );
         let mut d = note(Code::EventVersionChanged, message)
             .with_label(Label::primary(after.location.clone(), "new version"));
-        if bumped {
+        if bumped && after.upcast.is_none() {
             d = d.with_help(
                 "events already stored or in flight keep the old version; replaying them \
-                 needs the old struct",
+                 needs the old struct, or an `upcast` that turns them into the new one",
             );
         }
         out.push(d);

@@ -94,6 +94,20 @@ pub fn cloud_type(system: &str, domain: &str, event: &str, version: u32) -> Stri
     fissure_runtime::naming::event_type(system, domain, event, version)
 }
 
+/// The CloudEvents types of the older versions of `event` that decode into it: the previous
+/// version for a declared upcast, every older one for an upcast function, none without.
+pub fn previous_types(system: &str, event: &crate::spec::Event) -> Vec<String> {
+    use crate::spec::UpcastRule;
+    let oldest = match event.upcast.as_ref().map(|u| &u.rule) {
+        None => return Vec::new(),
+        Some(UpcastRule::Declared { .. }) => event.version.saturating_sub(1).max(1),
+        Some(UpcastRule::Function) => 1,
+    };
+    (oldest..event.version)
+        .map(|v| cloud_type(system, &event.from.value, &event.name, v))
+        .collect()
+}
+
 /// The CloudEvents type of a request to run a command: `<system>.<domain>.<Command>.request`.
 pub fn request_type(system: &str, domain: &str, command: &str) -> String {
     fissure_runtime::naming::request_type(system, domain, command)

@@ -6,10 +6,11 @@
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use super::events_crate::{UpcastFunction, user_functions};
 use super::names::{cloud_type, service_crate};
 use super::saga::{mermaid, plan};
 use super::spec_view::{handler_methods, own_events};
-use super::{GenError, GeneratedFile, generated};
+use super::{GenError, GeneratedFile, generated, user};
 use crate::spec::Spec;
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -24,6 +25,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "events.lib.rs",
         include_str!("../../templates/events.lib.rs.tera"),
+    ),
+    (
+        "events.upcasts.rs",
+        include_str!("../../templates/events.upcasts.rs.tera"),
     ),
     (
         "service.Cargo.toml",
@@ -71,6 +76,8 @@ struct View {
     domains: Vec<DomainView>,
     events: Vec<EventView>,
     sagas: Vec<SagaView>,
+    /// The events whose older versions the user's `events/src/upcasts.rs` upcasts.
+    upcast_functions: Vec<UpcastFunction>,
 }
 
 #[derive(Serialize)]
@@ -162,6 +169,7 @@ fn view(spec: &Spec) -> Result<View, GenError> {
         domains,
         events,
         sagas,
+        upcast_functions: user_functions(spec),
     })
 }
 
@@ -185,7 +193,8 @@ impl Templates {
         self.tera.render(name, &context).map_err(template_error)
     }
 
-    /// The workspace's manifests, README, .gitignore and the two crate roots.
+    /// The workspace's manifests, README, .gitignore, the two crate roots, and the user's
+    /// upcast functions when the spec asks for them.
     pub fn workspace_files(&self, spec: &Spec) -> Result<Vec<GeneratedFile>, GenError> {
         let view = view(spec)?;
         let mut files = Vec::new();
@@ -199,6 +208,12 @@ impl Templates {
             ("app/src/main.rs", "app.main.rs"),
         ] {
             files.push(generated(path, self.render(template, &view)?));
+        }
+        if !view.upcast_functions.is_empty() {
+            files.push(user(
+                "events/src/upcasts.rs",
+                self.render("events.upcasts.rs", &view)?,
+            ));
         }
         for d in &view.domains {
             let service = ServiceManifestView {

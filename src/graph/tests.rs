@@ -2,7 +2,7 @@
 //! metrics, cycles, and the item graph.
 
 use super::*;
-use crate::test_support::analyze_in_memory as analyze;
+use crate::test_support::{analyze_in_memory as analyze, weighted_module_edges};
 
 const CYCLIC: &str = "//- /src/lib.rs crate:app
 mod orders;
@@ -28,31 +28,13 @@ fn graph() -> (Codebase, Resolution, DepGraph) {
 #[test]
 fn module_edges_aggregate_kinds_and_weights() {
     let (cb, _, g) = graph();
-    let lines: Vec<String> = g
-        .module_edges
-        .iter()
-        .map(|e| {
-            let kinds: Vec<String> = e
-                .kinds
-                .iter()
-                .map(|(k, n)| format!("{}={n}", k.as_str()))
-                .collect();
-            format!(
-                "{} -> {} w{} [{}]",
-                cb.module(e.from).path,
-                cb.module(e.to).path,
-                e.weight,
-                kinds.join(",")
-            )
-        })
-        .collect();
     assert_eq!(
-        lines,
+        weighted_module_edges(&cb, &g),
         vec![
-            "app::billing -> app::orders w2 [type=1]",
-            "app::billing -> app::util w3 [call=1]",
-            "app::orders -> app::billing w6 [use=1,type=1,construct=1]",
-            "app::orders -> app::util w3 [call=1]",
+            "app::billing -> app::orders w2 [type:1]",
+            "app::billing -> app::util w3 [call:1]",
+            "app::orders -> app::billing w6 [use:1 type:1 construct:1]",
+            "app::orders -> app::util w3 [call:1]",
         ]
     );
 }

@@ -27,6 +27,15 @@ impl<'n> Object<'n> {
             .map(|(_, node)| *node)
             .filter(|node| node.value != Value::Null)
     }
+
+    /// Where `key` is written (the start of the file when it is absent).
+    fn key_pos(&self, key: &str) -> Pos {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.value == key)
+            .map(|(k, _)| k.pos)
+            .unwrap_or_default()
+    }
 }
 
 impl<'a> Decoder<'a> {
@@ -267,6 +276,9 @@ impl<'a> Decoder<'a> {
                 .get("description")
                 .and_then(|n| self.string(n, "`description`")),
             fields: self.named(object.get("fields"), "`fields`", Self::field),
+            upcast: object
+                .get("upcast")
+                .and_then(|n| self.upcast(n, object.key_pos("upcast"))),
         };
         if object.get("from").is_none() {
             self.missing(
@@ -277,6 +289,60 @@ impl<'a> Decoder<'a> {
             );
         }
         Some(event)
+    }
+
+    fn upcast(&mut self, node: &Node, pos: Pos) -> Option<RawUpcast> {
+        let object = self.object(node, "`upcast`", keys::UPCAST)?;
+        Some(RawUpcast {
+            pos,
+            renamed: self.named(object.get("renamed"), "`renamed`", |this, n, name| {
+                this.string(n, &format!("the new name of `{}`", name.value))
+            }),
+            defaults: self.named(object.get("defaults"), "`defaults`", |this, n, _| {
+                this.json(n)
+            }),
+            function: object
+                .get("function")
+                .and_then(|n| self.bool(n, "`function`")),
+        })
+    }
+
+    /// Any YAML value as JSON (a default of an upcast). Mapping keys are text; an integer
+    /// beyond 64 bits is reported.
+    fn json(&mut self, node: &Node) -> Option<At<serde_json::Value>> {
+        use serde_json::Value as Json;
+        let value = match &node.value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(n) => match (i64::try_from(*n), u64::try_from(*n)) {
+                (Ok(n), _) => Json::from(n),
+                (_, Ok(n)) => Json::from(n),
+                _ => {
+                    self.wrong_type(node, "a 64-bit integer", "a default");
+                    return None;
+                }
+            },
+            Value::Float(x) => serde_json::Number::from_f64(*x).map_or(Json::Null, Json::Number),
+            Value::Str(s) => Json::String(s.clone()),
+            Value::Seq(items) => Json::Array(
+                items
+                    .iter()
+                    .map(|item| self.json(item).map(|at| at.value))
+                    .collect::<Option<_>>()?,
+            ),
+            Value::Map(_) => {
+                let entries = self.mapping(node, "a default")?;
+                let mut map = serde_json::Map::new();
+                for (key, value) in entries {
+                    map.insert(key.value, self.json(value)?.value);
+                }
+                Json::Object(map)
+            }
+        };
+        Some(At {
+            value,
+            pos: node.pos,
+        })
     }
 
     fn value_type(&mut self, node: &Node, name: &At<String>) -> Option<RawValueType> {

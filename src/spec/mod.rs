@@ -15,6 +15,7 @@ pub mod schema;
 pub(crate) mod source;
 #[cfg(test)]
 mod tests;
+mod upcast;
 mod validate;
 pub(crate) mod yaml;
 
@@ -25,31 +26,7 @@ pub use source::{SourceIndex, check_against_source};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 
 /// The codes the spec loader and `check_against_source` report.
-pub const CODES: &[Code] = &[
-    Code::SpecSyntaxError,
-    Code::UnknownKey,
-    Code::MissingKey,
-    Code::WrongType,
-    Code::InvalidName,
-    Code::DuplicateName,
-    Code::UnknownDomain,
-    Code::UnknownEvent,
-    Code::UnknownCommand,
-    Code::UnknownField,
-    Code::UnknownFieldType,
-    Code::InvalidModulePattern,
-    Code::SelfSubscription,
-    Code::CommandLikeEventName,
-    Code::UncompensatedSagaStep,
-    Code::InvalidSagaStep,
-    Code::ModuleClaimedTwice,
-    Code::UnsupportedSpecVersion,
-    Code::InvalidEventVersion,
-    Code::UnmatchedModulePattern,
-    Code::UnknownPublicItem,
-    Code::ForeignEventEmitted,
-    Code::RecursiveType,
-];
+pub const CODES: &[Code] = Code::run_of_all(Code::SpecSyntaxError, Code::InvalidUpcast);
 
 /// Loads a spec from its text. `path_display` is the file name diagnostics carry. Returns
 /// the spec when it has no error (warnings allowed), and every diagnostic found, sorted by

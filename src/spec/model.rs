@@ -211,6 +211,41 @@ pub struct Event {
     pub description: Option<String>,
     /// In declaration order, which generated structs keep.
     pub fields: Vec<Field>,
+    /// How older versions become this one; `None` when they do not decode into it.
+    pub upcast: Option<Upcast>,
+}
+
+/// How the data of older versions of an event becomes the current version's (`upcast:`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upcast {
+    /// Where `upcast:` is written.
+    pub location: Location,
+    pub rule: UpcastRule,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpcastRule {
+    /// From the previous version only: fields renamed, then absent fields set.
+    Declared {
+        renamed: Vec<Renamed>,
+        defaults: Vec<FieldDefault>,
+    },
+    /// A function the user writes in the events crate, one step per older version.
+    Function,
+}
+
+/// A field of the previous version (`from`) that the current version calls `to`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Renamed {
+    pub from: Located<String>,
+    pub to: Located<String>,
+}
+
+/// The value a field gets in events of the previous version, which lack it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDefault {
+    pub field: Located<String>,
+    pub value: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]

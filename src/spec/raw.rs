@@ -277,6 +277,30 @@ pub struct RawEvent {
     /// Field name -> type, or `{ type, optional, description }`.
     #[schemars(default)]
     pub fields: NamedMap<RawField>,
+    /// How the data of the previous version becomes this version's, so events already
+    /// stored or in flight still decode: `{ renamed, defaults }`, or `{ function: true }`.
+    pub upcast: Option<RawUpcast>,
+}
+
+/// How an older version of an event becomes the current one.
+#[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[schemars(rename = "Upcast")]
+pub struct RawUpcast {
+    /// Where the `upcast` key is written.
+    #[schemars(skip)]
+    pub pos: Pos,
+    /// Field of the previous version -> the current field it became (`guest_name: guest`).
+    #[schemars(default)]
+    pub renamed: NamedMap<At<String>>,
+    /// Current field -> the value events of the previous version get (`currency: EUR`),
+    /// written as the field's JSON value.
+    #[schemars(default)]
+    pub defaults: NamedMap<At<serde_json::Value>>,
+    /// `true`: a function you write in `events/src/upcasts.rs` (created once, never
+    /// overwritten) turns each older version into the next; for what renames and defaults
+    /// cannot say. Not together with `renamed` or `defaults`.
+    pub function: Option<At<bool>>,
 }
 
 /// A value object usable as a field type.
@@ -388,7 +412,8 @@ pub mod keys {
     pub const EXCEPTION: &[&str] = &["in", "to", "reason"];
     pub const SUBSCRIPTION: &[&str] = &["event", "handler", "mode"];
     pub const COMMAND: &[&str] = &["description", "fields", "emits", "rejects_with"];
-    pub const EVENT: &[&str] = &["from", "version", "key", "description", "fields"];
+    pub const EVENT: &[&str] = &["from", "version", "key", "description", "fields", "upcast"];
+    pub const UPCAST: &[&str] = &["renamed", "defaults", "function"];
     pub const VALUE_TYPE: &[&str] = &["description", "fields"];
     pub const FIELD: &[&str] = &["type", "optional", "description"];
     pub const SAGA: &[&str] = &[

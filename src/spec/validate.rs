@@ -98,12 +98,21 @@ impl<'d, 'a> Validator<'d, 'a> {
             .iter()
             .map(|(name, ty)| (name.value.clone(), self.value_type(name, ty)))
             .collect();
-        let events: BTreeMap<_, _> = raw
+        let mut events: BTreeMap<_, _> = raw
             .events
             .0
             .iter()
             .map(|(name, event)| (name.value.clone(), self.event(name, event)))
             .collect();
+        for (name, event) in &raw.events.0 {
+            let (Some(upcast), Some(built)) = (&event.upcast, events.get(&name.value)) else {
+                continue;
+            };
+            let upcast = self.upcast(upcast, built, &types);
+            if let Some(built) = events.get_mut(&name.value) {
+                built.upcast = upcast;
+            }
+        }
         let domains: BTreeMap<_, _> = raw
             .domains
             .0
@@ -407,6 +416,7 @@ impl<'d, 'a> Validator<'d, 'a> {
             key: raw.key.as_ref().map(|k| self.located(k)),
             description: raw.description.as_ref().map(|d| d.value.clone()),
             fields: self.fields(&raw.fields),
+            upcast: None,
         }
     }
 

@@ -11,6 +11,7 @@ pub(crate) use crate::analysis::Analysis;
 pub(crate) use crate::app::AnalyzeOptions;
 use crate::codebase::{self, BuildOptions, Codebase};
 use crate::diagnostics::Diagnostic;
+use crate::graph::{DepGraph, ModuleEdge};
 use crate::resolve::{Resolution, resolve};
 
 pub(crate) use annotations::check;
@@ -70,24 +71,28 @@ pub(crate) fn item_edges(cb: &Codebase, res: &Resolution) -> Vec<String> {
 
 /// `from -> to` module edges of the graph with their kinds, e.g. `a -> b [call:2 use:1]`.
 pub(crate) fn module_edges(a: &Analysis) -> Vec<String> {
-    let cb = &a.codebase;
-    a.graph
-        .module_edges
-        .iter()
-        .map(|e| {
-            let kinds: Vec<String> = e
-                .kinds
-                .iter()
-                .map(|(k, n)| format!("{}:{n}", k.as_str()))
-                .collect();
-            format!(
-                "{} -> {} [{}]",
-                cb.module(e.from).path,
-                cb.module(e.to).path,
-                kinds.join(" ")
-            )
-        })
+    (a.graph.module_edges.iter())
+        .map(|e| module_edge(&a.codebase, e, ""))
         .collect()
+}
+
+/// [`module_edges`] with each edge's weight: `a -> b w3 [call:1]`.
+pub(crate) fn weighted_module_edges(cb: &Codebase, graph: &DepGraph) -> Vec<String> {
+    (graph.module_edges.iter())
+        .map(|e| module_edge(cb, e, &format!(" w{}", e.weight)))
+        .collect()
+}
+
+fn module_edge(cb: &Codebase, e: &ModuleEdge, weight: &str) -> String {
+    let kinds: Vec<String> = (e.kinds.iter())
+        .map(|(k, n)| format!("{}:{n}", k.as_str()))
+        .collect();
+    format!(
+        "{} -> {}{weight} [{}]",
+        cb.module(e.from).path,
+        cb.module(e.to).path,
+        kinds.join(" ")
+    )
 }
 
 /// `module path  file` for every module, sorted by path; inline modules say so.

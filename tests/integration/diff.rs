@@ -42,7 +42,7 @@ fn diff(new: &str, status: i32, extra: &[&str]) -> crate::support::Run {
         .run()
 }
 
-fn codes(run: &crate::support::Run) -> Vec<(String, String)> {
+pub(crate) fn codes(run: &crate::support::Run) -> Vec<(String, String)> {
     let report: Value = serde_json::from_str(&run.stdout).expect("JSON");
     report["diagnostics"]
         .as_array()

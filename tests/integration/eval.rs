@@ -7,13 +7,13 @@ use fissure::eval::{
     score, score_domains,
 };
 
+/// A checked-in truth file, read by the loader `analyze --eval` uses.
 fn truth(name: &str) -> Truth {
     let path = format!(
         "{}/tests/eval_data/{name}.truth.yaml",
         env!("CARGO_MANIFEST_DIR")
     );
-    let text = std::fs::read_to_string(&path).expect("truth file is checked in");
-    Truth::parse(&text).expect("truth file parses")
+    fissure::app::load_truth(path.as_ref()).expect("the truth file is checked in and parses")
 }
 
 fn assignment(pairs: &[(&str, &str)]) -> Assignment {

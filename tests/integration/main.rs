@@ -9,6 +9,7 @@ mod app;
 mod check;
 mod cli;
 mod diff;
+mod diff_upcast;
 mod eval;
 mod export;
 mod generate;

@@ -11,16 +11,26 @@
 //!   `parent`, `names`); the grid is their cartesian product. `--dump DIR` also writes each
 //!   project's suggested domains with their labelled modules and labels to
 //!   `DIR/<name>.placements.txt`.
+//! * `suggest-bench wide [N ...]` times the suggestion on one module of N one-line fns
+//!   (default 12,500, 25,000 and 50,000), written into a temporary folder: the scaling case.
 
 mod suggest_bench;
 
 use bench::{ANALYSIS, StageTimer};
 use fissure::app::{self, AnalyzeConfig, Stage};
 
+/// `eval` or `wide`: its arguments, then what went wrong.
+type Subcommand = fn(&[String]) -> Result<(), String>;
+
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("eval") {
-        return match suggest_bench::eval(&args[1..]) {
+    let sub: Option<Subcommand> = match args.first().map(String::as_str) {
+        Some("eval") => Some(suggest_bench::eval),
+        Some("wide") => Some(suggest_bench::wide::wide),
+        _ => None,
+    };
+    if let Some(sub) = sub {
+        return match sub(&args[1..]) {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -31,7 +41,7 @@ fn main() -> std::process::ExitCode {
     let mut args = args.into_iter();
     let Some(path) = args.next() else {
         eprintln!(
-            "usage: suggest-bench PATH [runs] | suggest-bench eval --truths DIR --sources DIR"
+            "usage: suggest-bench PATH [runs] | suggest-bench eval --truths DIR --sources DIR | suggest-bench wide [N ...]"
         );
         return std::process::ExitCode::from(2);
     };

@@ -6,13 +6,13 @@
 
 use crate::eval::{SHARED, Truth, best_module_tree_cut, module_tree_baseline, score_domains};
 
+/// A checked-in truth file, read by the loader `analyze --eval` uses.
 fn truth(name: &str) -> Truth {
     let path = format!(
         "{}/tests/eval_data/{name}.truth.yaml",
         env!("CARGO_MANIFEST_DIR")
     );
-    let text = std::fs::read_to_string(&path).expect("truth file is checked in");
-    Truth::parse(&text).expect("truth file parses")
+    crate::app::load_truth(path.as_ref()).expect("the truth file is checked in and parses")
 }
 
 #[test]

@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::generate::GenError;
-use crate::generate::names::{cloud_type, domain_enum as enum_name, ident, pascal};
+use crate::generate::names::{cloud_type, domain_enum as enum_name, ident, pascal, previous_types};
 use crate::spec::{Event, Spec};
 
 /// The enum of the events `domain` publishes, with a `From` impl per event.
@@ -20,14 +20,18 @@ pub(super) fn domain_enum(spec: &Spec, domain: &str) -> Result<TokenStream, GenE
     let doc = format!(" The events the `{domain}` domain publishes.");
     let mut names = Vec::new();
     let mut types = Vec::new();
+    let mut older_types = Vec::new();
     let mut decode_arms = Vec::new();
     for event in &events {
         let name = ident(&event.name, Some(&event.location))?;
         let t = cloud_type(system, domain, &event.name, event.version);
+        let older = previous_types(system, event);
+        // `Event::decode` upcasts the older versions the event lists.
         decode_arms.push(quote! {
-            #t => serde_json::from_value::<#name>(data.clone()).map(Self::#name).map_err(DecodeError::Data)
+            #t #(| #older)* => #name::decode(event_type, data).map(Self::#name)
         });
         types.push(t);
+        older_types.extend(older);
         names.push(name);
     }
     let decode_body = if decode_arms.is_empty() {
@@ -63,6 +67,8 @@ pub(super) fn domain_enum(spec: &Spec, domain: &str) -> Result<TokenStream, GenE
         impl #enum_name {
             /// The CloudEvents types of this domain's events.
             pub const TYPES: &'static [&'static str] = &[#(#types),*];
+            /// The types of older versions of its events that still decode (upcast).
+            pub const PREVIOUS_TYPES: &'static [&'static str] = &[#(#older_types),*];
             /// The CloudEvents type of this event.
             pub fn event_type(&self) -> &'static str {
                 match *self { #(Self::#names(_) => #names::TYPE,)* }
@@ -107,7 +113,7 @@ pub(super) fn any_event(spec: &Spec) -> Result<TokenStream, GenError> {
             /// Decodes any event of the system from its CloudEvents type and JSON data.
             pub fn decode(event_type: &str, data: &serde_json::Value) -> Result<Self, DecodeError> {
                 match event_type {
-                    #(t if #enums::TYPES.contains(&t) => #enums::decode(t, data).map(Self::#variants),)*
+                    #(t if #enums::TYPES.contains(&t) || #enums::PREVIOUS_TYPES.contains(&t) => #enums::decode(t, data).map(Self::#variants),)*
                     other => Err(DecodeError::UnknownType(other.to_owned())),
                 }
             }

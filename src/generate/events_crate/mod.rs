@@ -1,12 +1,16 @@
 //! The events crate (`events/src/generated.rs`): the system's value types and events
 //! ([`structs`]), one enum per domain and `AnyEvent`, which decode any event from its
-//! CloudEvents type ([`enums`]), and the commands sagas send ([`commands`]). What does not
+//! CloudEvents type ([`enums`]), the commands sagas send ([`commands`]), and how older
+//! versions of events decode into the current ones ([`upcasts`]). What does not
 //! depend on the spec (`Event`, `Command`, `Date`, `Decimal`, `DecodeError`) is the runtime's
 //! `fissure_runtime::contract`, re-exported.
 
 mod commands;
 mod enums;
 mod structs;
+mod upcasts;
+
+pub use upcasts::{UpcastFunction, user_functions};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -32,6 +36,7 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
     }
     let commands = commands::modules(spec)?;
     let any_event = enums::any_event(spec)?;
+    let upcast_tests = upcasts::tests(spec)?;
     Ok(quote! {
         //! The event contract of the system: value types, events, one enum per domain, and
         //! the registry that decodes any event from its CloudEvents type.
@@ -51,5 +56,7 @@ pub fn file(spec: &Spec) -> Result<TokenStream, GenError> {
         #commands
 
         #any_event
+
+        #upcast_tests
     })
 }

@@ -44,6 +44,8 @@ pub(super) fn event_struct(system: &str, event: &Event) -> Result<TokenStream, G
     let fields = struct_fields(&event.fields, &none)?;
     let example = example_body(&event.fields, &none)?;
     let key = partition_key(event)?;
+    let (previous_types, upcast) = super::upcasts::impl_items(system, event)?;
+    let previous_example = super::upcasts::previous_example(event)?;
     let summary = format!(" `{t}`, published by `{domain}`.");
     let data = data_struct(
         &name,
@@ -61,13 +63,16 @@ pub(super) fn event_struct(system: &str, event: &Event) -> Result<TokenStream, G
         #separator
         #[doc = #summary]
         #data
+        #previous_example
         impl Event for #name {
             const DOMAIN: &'static str = #domain;
             const NAME: &'static str = #event_name;
             const VERSION: u32 = #version;
             const TYPE: &'static str = #t;
             const SOURCE: &'static str = #source;
+            #previous_types
             fn partition_key(&self) -> Option<String> { #key }
+            #upcast
         }
     })
 }

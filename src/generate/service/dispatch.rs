@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::ServiceModule;
 use crate::generate::GenError;
-use crate::generate::names::{cloud_type, ident};
+use crate::generate::names::{cloud_type, ident, previous_types};
 
 /// Nothing for a service without subscriptions.
 pub(super) fn items(s: &ServiceModule<'_>) -> Result<TokenStream, GenError> {
@@ -25,9 +25,11 @@ pub(super) fn items(s: &ServiceModule<'_>) -> Result<TokenStream, GenError> {
             m.event.version,
         );
         let method_name = &m.method;
+        // Producers still at an older version publish under its type: upcast on receipt.
+        let older = previous_types(s.system, m.event);
         arms.push(quote! {
-            #t => {
-                let event: events::#event = envelope.decode()?;
+            #t #(| #older)* => {
+                let event = <events::#event as events::Event>::from_envelope(envelope)?;
                 self.handlers.#method(&event, &mut out)?;
                 #method_name
             }
@@ -36,13 +38,14 @@ pub(super) fn items(s: &ServiceModule<'_>) -> Result<TokenStream, GenError> {
     let mut subscribed_types: Vec<String> = s
         .methods
         .iter()
-        .map(|m| {
-            cloud_type(
+        .flat_map(|m| {
+            let current = cloud_type(
                 s.system,
                 &m.event.from.value,
                 &m.event.name,
                 m.event.version,
-            )
+            );
+            std::iter::once(current).chain(previous_types(s.system, m.event))
         })
         .collect();
     subscribed_types.sort();
@@ -50,7 +53,7 @@ pub(super) fn items(s: &ServiceModule<'_>) -> Result<TokenStream, GenError> {
     let dispatcher = dispatcher(&arms);
     let handler_impl = handler_impl();
     Ok(quote! {
-        /// The CloudEvents types this service subscribes to.
+        /// The CloudEvents types this service subscribes to, older versions that upcast included.
         pub const SUBSCRIBED_TYPES: &[&str] = &[#(#subscribed_types),*];
 
         #dispatcher

@@ -77,6 +77,7 @@ fn the_decoder_accepts_exactly_the_keys_of_the_schema() {
         ("SubscriptionDetail", keys::SUBSCRIPTION),
         ("Command", keys::COMMAND),
         ("Event", keys::EVENT),
+        ("Upcast", keys::UPCAST),
         ("ValueType", keys::VALUE_TYPE),
         ("FieldDetail", keys::FIELD),
         ("Saga", keys::SAGA),

@@ -209,6 +209,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../runtime/tests/upcast.rs"),
     ),
     (
+        "tests/upcast_function.rs",
+        include_str!("../../runtime/tests/upcast_function.rs"),
+    ),
+    (
         "tests/upcast_saga.rs",
         include_str!("../../runtime/tests/upcast_saga.rs"),
     ),

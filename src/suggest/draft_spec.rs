@@ -29,16 +29,7 @@ pub fn system_name(root: &str) -> String {
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or("");
-    let mut name: String = last
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut name = snake_chars(last);
     while name.contains("__") {
         name = name.replace("__", "_");
     }
@@ -48,6 +39,19 @@ pub fn system_name(root: &str) -> String {
     } else {
         name
     }
+}
+
+/// `s` lowercased, every character but ASCII letters and digits made `_`.
+pub(super) fn snake_chars(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// Renders the draft spec of `suggestion` for the system `system`.
@@ -72,6 +76,14 @@ pub fn draft_spec(system: &str, s: &DomainSuggestion) -> String {
             let _ = writeln!(out, "  - {}", scalar(module));
         }
     }
+    write_domains(&mut out, s);
+    write_events(&mut out, s);
+    out
+}
+
+/// `domains:`, sorted by name: each with its evidence as a comment, its modules, tables and
+/// the events it subscribes to.
+fn write_domains(out: &mut String, s: &DomainSuggestion) {
     let mut subscriptions: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for e in &s.events {
         for sub in &e.subscribers {
@@ -86,9 +98,7 @@ pub fn draft_spec(system: &str, s: &DomainSuggestion) -> String {
     } else {
         out.push_str("domains:\n");
     }
-    let mut order: Vec<&super::Domain> = s.domains.iter().collect();
-    order.sort_by(|a, b| a.name.cmp(&b.name));
-    for d in order {
+    for d in sorted_by_name(&s.domains, |d| &d.name) {
         let _ = writeln!(out, "  {}:", d.name);
         let _ = writeln!(
             out,
@@ -119,14 +129,17 @@ pub fn draft_spec(system: &str, s: &DomainSuggestion) -> String {
             let _ = writeln!(out, "    subscribes: [{}]", events.join(", "));
         }
     }
+}
+
+/// `events:`, sorted by name: each candidate with the calls it replaces as a comment, its
+/// owner, key and fields.
+fn write_events(out: &mut String, s: &DomainSuggestion) {
     if s.events.is_empty() {
         out.push_str("events: {}\n");
-        return out;
+        return;
     }
     out.push_str("events:\n");
-    let mut events: Vec<&super::EventCandidate> = s.events.iter().collect();
-    events.sort_by(|a, b| a.name.cmp(&b.name));
-    for e in events {
+    for e in sorted_by_name(&s.events, |e| &e.name) {
         let _ = writeln!(out, "  {}:", e.name);
         let _ = writeln!(
             out,
@@ -161,7 +174,13 @@ pub fn draft_spec(system: &str, s: &DomainSuggestion) -> String {
             }
         }
     }
-    out
+}
+
+/// `items` in the order of their names (stable: equal names keep their order).
+fn sorted_by_name<T>(items: &[T], name: impl Fn(&T) -> &String) -> Vec<&T> {
+    let mut sorted: Vec<&T> = items.iter().collect();
+    sorted.sort_by(|a, b| name(a).cmp(name(b)));
+    sorted
 }
 
 #[cfg(test)]

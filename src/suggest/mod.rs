@@ -167,16 +167,7 @@ const RUST_KEYWORDS: &[&str] = &[
 
 /// A name usable as a spec domain: snake_case, not a keyword.
 fn spec_name(name: &str) -> String {
-    let mut out: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut out = draft_spec::snake_chars(name);
     if out.is_empty() || !out.starts_with(|c: char| c.is_ascii_lowercase()) {
         out.insert_str(0, "d_");
     }

@@ -11,6 +11,8 @@
 //!   `parent`, `names`); the grid is their cartesian product. `--dump DIR` also writes each
 //!   project's suggested domains with their labelled modules and labels to
 //!   `DIR/<name>.placements.txt`.
+//! * `suggest-bench wide [N ...]` times the suggestion on one module of N one-line fns
+//!   (default 12,500, 25,000 and 50,000), written into a temporary folder: the scaling case.
 //! * `suggest-bench subjects PATH` prints every module of the workspace with the cross-layer
 //!   subject the `names` layer gives it (`fissure::suggest::subjects`) and its suggested
 //!   domain, to review that signal.
@@ -20,18 +22,19 @@ mod suggest_bench;
 use bench::{ANALYSIS, StageTimer};
 use fissure::app::{self, AnalyzeConfig, Stage};
 
-/// A subcommand: its arguments in, an error message out.
-type Command = fn(&[String]) -> Result<(), String>;
+/// `eval`, `wide` or `subjects`: its arguments, then what went wrong.
+type Subcommand = fn(&[String]) -> Result<(), String>;
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let command: Option<Command> = match args.first().map(String::as_str) {
+    let sub: Option<Subcommand> = match args.first().map(String::as_str) {
         Some("eval") => Some(suggest_bench::eval),
+        Some("wide") => Some(suggest_bench::wide::wide),
         Some("subjects") => Some(suggest_bench::subjects),
         _ => None,
     };
-    if let Some(command) = command {
-        return match command(&args[1..]) {
+    if let Some(sub) = sub {
+        return match sub(&args[1..]) {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -42,8 +45,7 @@ fn main() -> std::process::ExitCode {
     let mut args = args.into_iter();
     let Some(path) = args.next() else {
         eprintln!(
-            "usage: suggest-bench PATH [runs] | suggest-bench eval --truths DIR --sources DIR \
-             | suggest-bench subjects PATH"
+            "usage: suggest-bench PATH [runs] | suggest-bench eval --truths DIR --sources DIR | suggest-bench wide [N ...] | suggest-bench subjects PATH"
         );
         return std::process::ExitCode::from(2);
     };

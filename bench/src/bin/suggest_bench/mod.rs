@@ -1,6 +1,8 @@
 //! `suggest-bench eval`: reads the truth files and the projects' code, runs
 //! `fissure::suggest::leave_one_out` and prints one line per project and a summary.
 
+pub mod wide;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -52,6 +52,7 @@ const DEF: SagaDef = SagaDef {
     ],
     step_timeout: Duration::from_secs(30),
     max_attempts: 3,
+    versions: &[],
 };
 
 struct Flow;

@@ -40,6 +40,7 @@ static DEF: SagaDef = SagaDef {
     ],
     step_timeout: Duration::from_secs(30),
     max_attempts: 3,
+    versions: &[],
 };
 
 struct Flow;

@@ -142,6 +142,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "src/saga/store.rs",
         include_str!("../../runtime/src/saga/store.rs"),
     ),
+    (
+        "src/saga/versions.rs",
+        include_str!("../../runtime/src/saga/versions.rs"),
+    ),
     ("src/select.rs", include_str!("../../runtime/src/select.rs")),
     ("src/store.rs", include_str!("../../runtime/src/store.rs")),
     (
@@ -203,6 +207,14 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     (
         "tests/upcast.rs",
         include_str!("../../runtime/tests/upcast.rs"),
+    ),
+    (
+        "tests/upcast_function.rs",
+        include_str!("../../runtime/tests/upcast_function.rs"),
+    ),
+    (
+        "tests/upcast_saga.rs",
+        include_str!("../../runtime/tests/upcast_saga.rs"),
     ),
 ];
 

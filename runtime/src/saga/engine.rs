@@ -113,9 +113,14 @@ impl<F: SagaFlow, S: SagaStore, P: Publisher> SagaEngine<F, S, P> {
 
     /// Applies one event; `Ok(false)` when it changed nothing (a duplicate, a late or
     /// unrelated reply, a second start of a running saga).
+    ///
+    /// An older version of a listened event is upcast first; one that does not upcast is a
+    /// permanent error (it will not upcast on redelivery either).
     pub async fn apply(&self, envelope: &Envelope) -> Result<bool, HandlerError> {
-        let _turn = self.gate.lock().await;
         let def = self.definition();
+        let upcast = def.upcast(envelope)?;
+        let envelope = upcast.as_ref().unwrap_or(envelope);
+        let _turn = self.gate.lock().await;
         let now = self.clock.now_ms();
         if envelope.event_type() == def.starts_on {
             let Some((mut instance, actions)) = def.start(envelope, now) else {

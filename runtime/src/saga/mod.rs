@@ -12,12 +12,16 @@
 //! seen, events the current state does not wait for, and events for ended sagas change
 //! nothing, so duplicate and late replies are harmless — except the late success of a step
 //! that timed out, whose compensation is then sent (its effect happened after all).
+//!
+//! An older version of a listened event (a producer not yet upgraded) counts as its current
+//! version: the engine upcasts it first ([`SagaDef::upcast`], see `versions`).
 
 mod choice;
 mod context;
 mod engine;
 mod scripted;
 mod store;
+mod versions;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -35,6 +39,7 @@ pub use scripted::{Participants, Script, ScriptedReply};
 #[cfg(feature = "postgres")]
 pub(crate) use store::conflict as store_conflict;
 pub use store::{MemorySagaStore, SagaStore};
+pub use versions::EventVersions;
 
 /// The flow of one saga, as declared in the spec.
 #[derive(Debug)]
@@ -49,6 +54,9 @@ pub struct SagaDef {
     pub step_timeout: Duration,
     /// Sends of one request before it is given up (a compensation, or a step after the pivot).
     pub max_attempts: u32,
+    /// The listened events that have older versions: those are accepted too, upcast to the
+    /// current one before they are matched.
+    pub versions: &'static [EventVersions],
 }
 
 #[derive(Debug)]
@@ -147,7 +155,8 @@ pub fn key_of(data: &Value, field: &str) -> Option<String> {
 }
 
 impl SagaDef {
-    /// Every type the saga listens to: the start event and every reply.
+    /// Every type the saga listens to: the start event and every reply, then the older
+    /// versions of those that have some.
     pub fn subscribed_types(&self) -> Vec<&'static str> {
         let mut types = vec![self.starts_on];
         for step in self.steps {
@@ -155,6 +164,7 @@ impl SagaDef {
             types.extend(step.failure_on);
             types.extend(step.compensation.unwrap_or_default());
         }
+        types.extend(self.previous_types());
         let mut seen = std::collections::BTreeSet::new();
         types.retain(|t| seen.insert(*t));
         types

@@ -11,7 +11,7 @@ use super::{
     types,
 };
 use crate::generate::GenError;
-use crate::generate::names::{ident, pascal, saga_module};
+use crate::generate::names::{ident, pascal, previous_types, saga_module};
 use crate::generate::types::doc_attrs;
 use crate::spec::{Event, Spec};
 
@@ -106,6 +106,7 @@ fn definition(spec: &Spec, p: &SagaPlan<'_>) -> Result<TokenStream, GenError> {
         quote!(Duration::from_millis(#millis))
     };
     let attempts = MAX_ATTEMPTS;
+    let versions = versions(spec, p)?;
     let mut step_defs = Vec::new();
     for s in &p.steps {
         let step_name = s.name;
@@ -145,8 +146,32 @@ fn definition(spec: &Spec, p: &SagaPlan<'_>) -> Result<TokenStream, GenError> {
             steps: &[#(#step_defs),*],
             step_timeout: #timeout,
             max_attempts: #attempts,
+            versions: &[#(#versions),*],
         };
     })
+}
+
+/// `EventVersions::of::<E>()` for every event the saga listens to that has older versions:
+/// the engine accepts those too, upcast, while their producers are not yet upgraded.
+fn versions(spec: &Spec, p: &SagaPlan<'_>) -> Result<Vec<TokenStream>, GenError> {
+    let replies = p.steps.iter().flat_map(|s| {
+        let compensation = s.compensation.iter().flat_map(|(_, r)| r.iter().copied());
+        s.success
+            .iter()
+            .chain(&s.failure)
+            .copied()
+            .chain(compensation)
+    });
+    let mut seen = std::collections::BTreeSet::new();
+    std::iter::once(p.start)
+        .chain(replies)
+        .filter(|e| seen.insert(e.name.as_str()))
+        .filter(|e| !previous_types(&spec.system.value, e).is_empty())
+        .map(|e| {
+            let path = event_path(e)?;
+            Ok(quote!(fissure_runtime::saga::EventVersions::of::<#path>()))
+        })
+        .collect()
 }
 
 /// `State`: one variant per step, then compensating, completed, failed.

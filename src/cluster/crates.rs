@@ -11,6 +11,9 @@
 //! technology (`api`, `db_schema`, `db_views_post`), a domain's slices in every layer are what
 //! ties it together, and no crate holds it.
 //!
+//! Then the stragglers of a subject crate follow the domain holding two thirds of its
+//! clustered items ([`follow_crate_majority`]): a crate about one subject is rarely split.
+//!
 //! A node's confidence stays its confidence in the part it came from: the runs did not join
 //! the parts, the rule did, so the confidence of a part still says how sure the vote was.
 
@@ -99,6 +102,46 @@ pub fn join_within_crates(nodes: &[NodeInfo], labels: &[u32], is_kernel: &[bool]
     for i in (0..nodes.len()).filter(clustered) {
         if let Some(&to) = target.get(&labels[i]) {
             out[i] = to;
+        }
+    }
+    out
+}
+
+/// Share of a subject crate's clustered items one domain must hold for the crate's other
+/// items to follow them.
+pub const CRATE_MAJORITY_SHARE: f64 = 2.0 / 3.0;
+
+/// Moves the stragglers of a subject crate (a member with a [`crate_subjects`] word) into the
+/// domain holding at least [`CRATE_MAJORITY_SHARE`] of its clustered items: a crate about one
+/// subject is rarely split across domains. Kernel nodes stay kernel.
+pub fn follow_crate_majority(nodes: &[NodeInfo], labels: &[u32], is_kernel: &[bool]) -> Vec<u32> {
+    let clustered = |i: &usize| !is_kernel.get(*i).copied().unwrap_or(false);
+    let subjects = crate_subjects(nodes);
+    let mut per_crate: BTreeMap<&str, BTreeMap<u32, usize>> = BTreeMap::new();
+    for i in (0..nodes.len()).filter(clustered) {
+        *per_crate
+            .entry(crate_of(&nodes[i]))
+            .or_default()
+            .entry(labels[i])
+            .or_default() += 1;
+    }
+    let mut majority: BTreeMap<&str, u32> = BTreeMap::new();
+    for (krate, domains) in &per_crate {
+        let size: usize = domains.values().sum();
+        let top = domains
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
+        if let Some((&d, &count)) = top
+            && count as f64 >= CRATE_MAJORITY_SHARE * size as f64
+            && subjects.get(krate).is_some_and(|w| !w.is_empty())
+        {
+            majority.insert(krate, d);
+        }
+    }
+    let mut out = labels.to_vec();
+    for i in (0..nodes.len()).filter(clustered) {
+        if let Some(&d) = majority.get(crate_of(&nodes[i])) {
+            out[i] = d;
         }
     }
     out

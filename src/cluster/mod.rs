@@ -10,7 +10,8 @@
 //!    nodes linked only to the kernel (rule 4);
 //! 4. if a target number of domains is given, search the resolution that approaches it;
 //! 5. consensus clustering of the remaining graph, with a confidence per node;
-//! 6. in a workspace, the domains lying within one member crate joined (see [`crates`]).
+//! 6. in a workspace, the domains lying within one member crate about a subject joined, and
+//!    that crate's stragglers moved to the domain holding most of it (see [`crates`]).
 
 pub mod algo;
 pub mod consensus;
@@ -131,7 +132,8 @@ pub fn suggest<C: Clusterer + ?Sized>(
     };
     let result = consensus(clusterer, &core, resolution, config.seed, &config.consensus);
     let labels = if config.join_within_crates {
-        crates::join_within_crates(&input.nodes, &result.labels, &is_kernel)
+        let joined = crates::join_within_crates(&input.nodes, &result.labels, &is_kernel);
+        crates::follow_crate_majority(&input.nodes, &joined, &is_kernel)
     } else {
         result.labels.clone()
     };

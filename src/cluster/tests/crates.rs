@@ -1,7 +1,7 @@
 //! The crate prior of workspaces: domains within one subject crate are joined, and named
 //! after the crate's subject.
 
-use crate::cluster::crates::{crate_subjects, join_within_crates};
+use crate::cluster::crates::{crate_subjects, follow_crate_majority, join_within_crates};
 use crate::cluster::{ClusterInput, NodeInfo, Suggestion, domain_names};
 
 fn node(module: &str) -> NodeInfo {
@@ -143,4 +143,45 @@ fn a_domain_is_named_after_its_crates_subject() {
         "not one of its features, `tui` or `permissions`"
     );
     assert_eq!(&names[1..3], &["users", "groups"], "`app` is a layer");
+}
+
+#[test]
+fn the_stragglers_of_a_subject_crate_follow_its_majority() {
+    let nodes = nodes(&[
+        "ws_notes::store",
+        "ws_notes::store",
+        "ws_notes::record",
+        "ws_notes::record",
+        "ws_app::notes",
+        "ws_app::notes",
+        "ws_app::notes",
+        "ws_app::history",
+        "ws_history::import",
+        "ws_history::stats",
+        "ws_history::search",
+    ]);
+    let labels = [0, 0, 0, 1, 0, 0, 0, 1, 1, 2, 3];
+    let mut kernel = [false; 11];
+    let followed = follow_crate_majority(&nodes, &labels, &kernel);
+    assert_eq!(
+        &followed[..4],
+        &[0, 0, 0, 0],
+        "ws_notes's straggler joins its 3 of 4"
+    );
+    assert_eq!(
+        &followed[4..8],
+        &labels[4..8],
+        "app is a layer: its split stays"
+    );
+    assert_eq!(
+        &followed[8..],
+        &labels[8..],
+        "no domain holds two thirds of ws_history"
+    );
+    kernel[3] = true;
+    assert_eq!(
+        follow_crate_majority(&nodes, &labels, &kernel)[3],
+        labels[3],
+        "kernel nodes stay where they are"
+    );
 }

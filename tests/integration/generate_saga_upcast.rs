@@ -1,7 +1,7 @@
 //! A saga that waits for an event with older versions lists it in its `DEFINITION`'s
 //! `versions`, so the engine accepts (and upcasts) what producers not yet upgraded publish;
-//! events without older versions are not listed. The runtime's `tests/upcast_saga.rs` proves
-//! the engine's side.
+//! events without older versions are not listed, and the saga's tests apply the previous
+//! version of such a reply. The runtime's `tests/upcast_saga.rs` proves the engine's side.
 
 use crate::support::{Case, fixture};
 
@@ -41,4 +41,10 @@ fn a_saga_lists_the_listened_events_that_have_older_versions() {
         })
         .collect();
     assert_eq!(listed, ["EventVersions::of::<events::PaymentCaptured>"]);
+    // The saga's generated tests apply version 1 of the `payment` step's reply.
+    let tests: Vec<&str> = generated
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("async fn a_version_"))
+        .collect();
+    assert_eq!(tests, ["1_payment_captured_advances_step_payment() {"]);
 }

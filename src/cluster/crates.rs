@@ -10,6 +10,9 @@
 //! domains stay apart. Domains that span crates are left alone: in a workspace layered by
 //! technology (`api`, `db_schema`, `db_views_post`), a domain's slices in every layer are what
 //! ties it together, and no crate holds it.
+//!
+//! A node's confidence stays its confidence in the part it came from: the runs did not join
+//! the parts, the rule did, so the confidence of a part still says how sure the vote was.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -15,6 +15,7 @@ mod export;
 mod generate;
 mod generate_brokers;
 mod generate_files;
+mod generate_saga_upcast;
 mod generate_workspace;
 mod hostile;
 mod publish_rights;

@@ -1,6 +1,7 @@
 //! Generates the `mod tests` of a saga module: the happy path, each step before the pivot
 //! failing with the exact compensations in reverse order, a timeout on paused time, a
-//! duplicate reply, and a restart in the middle (a new engine over the same store).
+//! duplicate reply, a restart in the middle (a new engine over the same store), and, for a
+//! step whose success event has a declared upcast, that event's previous version advancing it.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -9,7 +10,8 @@ use super::{
     SagaPlan, builders, event_path, outcome_request, pivot, request_expr, return_type, step_request,
 };
 use crate::generate::GenError;
-use crate::generate::names::ident;
+use crate::generate::names::{ident, snake};
+use crate::spec::UpcastRule;
 
 /// The requests a run that fails at step `at` sends, in order.
 fn failing_run(p: &SagaPlan<'_>, at: usize) -> Result<Vec<TokenStream>, GenError> {
@@ -45,6 +47,7 @@ pub fn tests(p: &SagaPlan<'_>) -> Result<TokenStream, GenError> {
     let failing = failing_tests(p)?;
     let timeout = timeout_test(p)?;
     let duplicate_and_restart = duplicate_and_restart_tests(p)?;
+    let older_replies = older_reply_tests(p)?;
     Ok(quote! {
         #[cfg(test)]
         mod tests {
@@ -64,6 +67,8 @@ pub fn tests(p: &SagaPlan<'_>) -> Result<TokenStream, GenError> {
             #timeout
 
             #duplicate_and_restart
+
+            #(#older_replies)*
         }
     })
 }
@@ -255,4 +260,57 @@ fn duplicate_and_restart_tests(p: &SagaPlan<'_>) -> Result<TokenStream, GenError
             assert_eq!(second.participants.received(), [#(#rest),*]);
         }
     })
+}
+
+/// One test per invoking step whose success event has a declared upcast (so the events crate
+/// has its `previous_example()`): the step's participant is silent, the previous version of
+/// the reply is applied instead, and the saga moves on with the upcast data and completes.
+fn older_reply_tests(p: &SagaPlan<'_>) -> Result<Vec<TokenStream>, GenError> {
+    let mut tests = Vec::new();
+    for (n, s) in p.steps.iter().enumerate() {
+        let Some(event) = s.success.first() else {
+            continue;
+        };
+        let declared = event
+            .upcast
+            .as_ref()
+            .is_some_and(|u| matches!(u.rule, UpcastRule::Declared { .. }));
+        if s.invoke.is_none() || !declared {
+            continue;
+        }
+        let request = step_request(p, n)?;
+        let reply = event_path(event)?;
+        let step = s.name;
+        let rest = happy_run(p, n + 1)?;
+        let test = ident(
+            &format!(
+                "a_version_{}_{}_advances_step_{}",
+                event.version - 1,
+                snake(&event.name),
+                s.name
+            ),
+            None,
+        )?;
+        tests.push(quote! {
+            #[tokio::test(start_paused = true)]
+            async fn #test() {
+                let w = world(MemorySagaStore::new()).await;
+                w.participants.silence(#request);
+                let start = w.run().await;
+                let sent_before = w.participants.received().len();
+                let old_type = <#reply as events::Event>::PREVIOUS_TYPES.last().copied().expect("an older version");
+                let old = Envelope::caused_by(&start, <#reply as events::Event>::SOURCE, old_type, #reply::previous_example());
+                assert!(w.engine.apply(&old).await.expect("applies"), "the older version advances the step");
+                let instance = w.instance().await;
+                let kept = instance.replies.iter().find(|r| r.step == #step).expect("the step's reply is kept");
+                assert_eq!(kept.event_type, <#reply as events::Event>::TYPE, "kept as the current version");
+                let upcast = #reply::decode(old_type, &#reply::previous_example()).expect("upcasts");
+                assert_eq!(kept.data, serde_json::to_value(upcast).expect("serializes"));
+                w.bus.drain().await;
+                assert_eq!(w.status().await, SagaStatus::Completed);
+                assert_eq!(w.participants.received()[sent_before..], [#(#rest),*]);
+            }
+        });
+    }
+    Ok(tests)
 }

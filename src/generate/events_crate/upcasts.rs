@@ -91,10 +91,13 @@ pub(super) fn previous_example(event: &Event) -> Result<TokenStream, GenError> {
             #[doc = #doc]
             pub fn previous_example() -> serde_json::Value {
                 let mut data = serde_json::to_value(Self::example()).unwrap_or_default();
-                if let serde_json::Value::Object(fields) = &mut data {
-                    #(#defaulted)*
-                    #(#renames)*
-                }
+                // let-else, not `if let`: with one rename and no default an `if let` around
+                // the rename's `if let` trips clippy's collapsible_if in the user's workspace.
+                let serde_json::Value::Object(fields) = &mut data else {
+                    return data;
+                };
+                #(#defaulted)*
+                #(#renames)*
                 data
             }
         }

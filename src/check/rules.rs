@@ -203,7 +203,8 @@ fn boundary(inp: &Inputs<'_>, r: &Reference, breach: &Breach<'_>) -> Diagnostic 
     ))
 }
 
-/// Tables named in SQL strings, as accesses from the code that holds the string.
+/// Tables named in SQL strings or reached through sea-orm entity paths, as accesses from the
+/// code that holds them.
 fn sql_accesses(inp: &Inputs<'_>, out: &mut Vec<Diagnostic>) {
     for (m, module) in inp.cb.modules.iter().enumerate() {
         let mid = ModuleId(m as u32);
@@ -220,9 +221,11 @@ fn sql_accesses(inp: &Inputs<'_>, out: &mut Vec<Diagnostic>) {
                 pos: t.pos,
                 via_value: false,
             };
-            let how = match t.access {
-                TableAccess::Write => "SQL write",
-                _ => "SQL read",
+            let how = match (t.sea_orm, t.access) {
+                (true, TableAccess::Write) => "sea-orm write",
+                (true, _) => "sea-orm read",
+                (false, TableAccess::Write) => "SQL write",
+                (false, _) => "SQL read",
             };
             out.extend(table_access(inp, inp.owner(mid), &r, &t.table, how));
         }
@@ -262,7 +265,7 @@ fn table_access(
     if let Some(e) = replacement_event(inp.spec, b, table) {
         help.push_str(&format!(" (e.g. `{e}`)"));
     }
-    let kind = if how == "diesel path" {
+    let kind = if how == "diesel path" || how.starts_with("sea-orm") {
         "table-path"
     } else {
         "sql"

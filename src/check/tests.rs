@@ -136,6 +136,16 @@ domains:
     assert_eq!((other.location.line, other.location.column), (2, 26));
 }
 
+/// Each finding's code, the item it comes from and the kind of its subject.
+fn code_source_kind(v: &[Diagnostic]) -> Vec<(&str, &str, &str)> {
+    v.iter()
+        .map(|d| {
+            let s = d.subject.as_deref().unwrap();
+            (d.code.as_str(), s.source.as_str(), s.kind)
+        })
+        .collect()
+}
+
 #[test]
 fn tables_of_another_domain_are_off_limits_to_sql_and_diesel_paths() {
     let code = "//- /src/lib.rs crate:app
@@ -154,15 +164,8 @@ domains:
   orders: { modules: [crate::orders], tables: [orders] }
 ";
     let v = findings_of(code, &spec(yaml));
-    let tables: Vec<(&str, &str, &str)> = v
-        .iter()
-        .map(|d| {
-            let s = d.subject.as_deref().unwrap();
-            (d.code.as_str(), s.source.as_str(), s.kind)
-        })
-        .collect();
     assert_eq!(
-        tables,
+        code_source_kind(&v),
         vec![
             ("foreign-table-access", "app::orders::peek", "sql"),
             ("foreign-table-access", "app::orders::diesel", "table-path"),
@@ -170,6 +173,45 @@ domains:
     );
     // In SQL the caret goes under the table's name, not the whole string.
     assert_eq!(v[0].labels[0].focus.as_deref(), Some("invoices"));
+}
+
+#[test]
+fn sea_orm_entity_paths_into_another_domains_table_are_foreign_accesses() {
+    let code = "//- /src/lib.rs crate:app
+pub mod entity {
+    pub mod invoices {
+        #[derive(Clone, DeriveEntityModel)]
+        #[sea_orm(table_name = \"invoices\")]
+        pub struct Model { pub id: i32 }
+    }
+}
+pub mod billing { pub fn total() { crate::entity::invoices::Entity::find(); } }
+pub mod orders {
+    pub fn peek() { crate::entity::invoices::Entity::find(); }
+    pub fn drop_all() { crate::entity::invoices::Entity::delete_many(); }
+}
+";
+    let yaml = "version: 1
+system: app
+shared: [crate::entity, crate::entity::invoices]
+domains:
+  billing: { modules: [crate::billing], tables: [invoices] }
+  orders: { modules: [crate::orders] }
+";
+    let v = findings_of(code, &spec(yaml));
+    assert_eq!(
+        code_source_kind(&v),
+        vec![
+            ("foreign-table-access", "app::orders::peek", "table-path"),
+            (
+                "foreign-table-access",
+                "app::orders::drop_all",
+                "table-path"
+            ),
+        ]
+    );
+    assert!(v[0].message.contains("(sea-orm read)"), "{}", v[0].message);
+    assert!(v[1].message.contains("(sea-orm write)"), "{}", v[1].message);
 }
 
 #[test]

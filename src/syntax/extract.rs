@@ -8,6 +8,7 @@ use super::attrs::{has_attr, is_cfg_test, item_attrs, path_attr, vis};
 use super::facts::*;
 use super::paths::{flatten_use, path_text, pos, type_text};
 use super::refs::collect;
+use super::sea_orm::entity_table;
 use super::tokens::{diesel_tables, item_headers};
 use super::types::{return_paths, type_paths};
 
@@ -182,6 +183,15 @@ fn mod_decl(m: &syn::ItemMod, options: ExtractOptions) -> ModDecl {
 
 fn struct_facts(s: &syn::ItemStruct, facts: &mut ModuleFacts, options: ExtractOptions) {
     let owner = define(facts, &s.ident, ItemKind::Struct, &s.vis);
+    if let Some(table) = entity_table(&s.attrs) {
+        facts.tables.push(TableRef {
+            owner,
+            table: table.value(),
+            access: TableAccess::Define,
+            pos: pos(table.span()),
+            sea_orm: true,
+        });
+    }
     // Tuple fields (`.0`) are left out: counted as edges, the `.0` of the kernel's
     // newtypes (dates, money) helped pull shop's pricing into the kernel.
     if let (Some(last), syn::Fields::Named(named)) = (facts.items.last_mut(), &s.fields) {

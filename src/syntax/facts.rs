@@ -322,13 +322,17 @@ pub struct FieldAccess {
 }
 
 /// A database table touched by the code: a diesel `table!` definition, a `schema::t` path,
-/// or a table named in SQL inside a string literal.
+/// a table named in SQL inside a string literal, or a sea-orm entity and the paths through
+/// its module.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableRef {
     pub owner: Owner,
     pub table: String,
     pub access: TableAccess,
     pub pos: Pos,
+    /// Known from a sea-orm entity (its `table_name` or a path through its module) rather
+    /// than from SQL or diesel.
+    pub sea_orm: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -9,6 +9,7 @@ pub mod nesting;
 mod paths;
 pub mod print;
 mod refs;
+mod sea_orm;
 pub mod sites;
 pub mod sql;
 mod tokens;

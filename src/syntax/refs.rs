@@ -10,6 +10,7 @@ use syn::visit::{self, Visit};
 use super::attrs::{is_cfg_test, item_attrs};
 use super::facts::*;
 use super::paths::{flatten_use, path_pos, path_text, pos};
+use super::sea_orm::entity_access;
 use super::sql;
 use super::tokens::diesel_tables;
 use super::types::{Env, bound_ident, chain_of, type_paths, typed_name};
@@ -75,6 +76,15 @@ impl RefCollector<'_> {
         }
         if text.segments.len() == 1 && !text.leading_colon && is_primitive(&text.segments[0]) {
             return;
+        }
+        if let Some((table, access)) = entity_access(&text.segments) {
+            self.facts.tables.push(TableRef {
+                owner: self.owner,
+                table,
+                access,
+                pos: path_pos(path),
+                sea_orm: true,
+            });
         }
         self.facts.refs.push(PathRef {
             owner: self.owner,
@@ -146,6 +156,7 @@ impl RefCollector<'_> {
                 table,
                 access,
                 pos: pos(s.span()),
+                sea_orm: false,
             });
         }
     }
@@ -201,6 +212,7 @@ impl RefCollector<'_> {
                 table: id.to_string(),
                 access: TableAccess::Define,
                 pos: pos(id.span()),
+                sea_orm: false,
             });
         }
     }

@@ -157,19 +157,21 @@ fn parse_errors_have_positions() {
     assert!(parse_file("", ExtractOptions::default()).is_ok());
 }
 
+/// The tables of `m` with how each is touched, in order.
+fn table_accesses(m: &ModuleFacts) -> Vec<(&str, TableAccess)> {
+    m.tables
+        .iter()
+        .map(|t| (t.table.as_str(), t.access))
+        .collect()
+}
+
 #[test]
 fn sql_in_strings_and_diesel_tables() {
     let src = "table! { orders (id) { id -> Int4, } }\n\
                fn f(db: &Db) { db.query(\"SELECT * FROM customers WHERE id = $1\"); \
                sqlx::query!(\"UPDATE stock SET qty = 1\"); }";
-    let m = facts(src);
-    let tables: Vec<_> = m
-        .tables
-        .iter()
-        .map(|t| (t.table.as_str(), t.access))
-        .collect();
     assert_eq!(
-        tables,
+        table_accesses(&facts(src)),
         vec![
             ("orders", TableAccess::Define),
             ("customers", TableAccess::Read),
@@ -387,4 +389,37 @@ fn struct_fields_and_return_types_keep_their_principal_paths() {
         ret,
         &[PathText::new(vec!["crate".into(), "Services".into()])]
     );
+}
+
+#[test]
+fn sea_orm_entities_define_tables_and_their_paths_access_them() {
+    let src = "#[derive(Clone, Debug, DeriveEntityModel)]\n\
+               #[sea_orm(table_name = \"group_user\", schema_name = \"public\")]\n\
+               pub struct Model { pub id: i32 }\n\
+               async fn f(db: &Db) {\n\
+                   users::Entity::find().filter(users::Column::Name.eq(1)).all(db).await;\n\
+                   groups::Entity::delete_many().exec(db).await;\n\
+                   let g = groups::ActiveModel { id: Set(1) };\n\
+                   yew_form_derive::Model::new();\n\
+               }";
+    assert_eq!(
+        table_accesses(&facts(src)),
+        vec![
+            ("group_user", TableAccess::Define),
+            ("users", TableAccess::Read),
+            ("users", TableAccess::Read),
+            ("groups", TableAccess::Write),
+            ("groups", TableAccess::Write),
+        ]
+    );
+}
+
+#[test]
+fn a_table_name_attribute_without_the_sea_orm_derive_is_no_table() {
+    let m = facts(
+        "#[derive(Queryable)]\n#[diesel(table_name = \"orders\")]\npub struct Order { id: i32 }\n\
+         #[derive(Serialize)]\n#[sea_orm(table_name = \"lines\")]\npub struct Line { id: i32 }\n\
+         fn f() { super::Entity::find(); Entity::find(); }",
+    );
+    assert_eq!(m.tables, vec![]);
 }

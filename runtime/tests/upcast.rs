@@ -10,49 +10,10 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use fissure_runtime::contract::{DecodeError, Event};
-use fissure_runtime::serde_json::{Value, json};
+use common::room_booked::{RoomBooked, V1};
+use fissure_runtime::contract::Event;
+use fissure_runtime::serde_json::json;
 use fissure_runtime::{Envelope, EventStore, ExpectedVersion, MemoryEventStore, StoredEvent};
-use serde::{Deserialize, Serialize};
-
-/// Version 2: `guest_name` became `guest`, and `currency` is new (version 1 bookings were
-/// all in euros).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct RoomBooked {
-    booking: String,
-    guest: String,
-    nights: u32,
-    currency: String,
-}
-
-const V1: &str = "hotel.reservations.RoomBooked.v1";
-
-impl Event for RoomBooked {
-    const DOMAIN: &'static str = "reservations";
-    const NAME: &'static str = "RoomBooked";
-    const VERSION: u32 = 2;
-    const TYPE: &'static str = "hotel.reservations.RoomBooked.v2";
-    const SOURCE: &'static str = "hotel/reservations";
-    const PREVIOUS_TYPES: &'static [&'static str] = &[V1];
-
-    fn partition_key(&self) -> Option<String> {
-        Some(self.booking.clone())
-    }
-
-    fn upcast(from: u32, data: Value) -> Result<Value, DecodeError> {
-        match from {
-            1 => fissure_runtime::upcast::renamed_and_defaulted(
-                V1,
-                data,
-                &[("guest_name", "guest")],
-                &[("currency", "\"EUR\"")],
-            ),
-            _ => Err(DecodeError::UnknownType(format!(
-                "hotel.reservations.RoomBooked.v{from}"
-            ))),
-        }
-    }
-}
 
 /// An event as version 1 of the service published it: the old type, the old field names.
 fn v1_booked(booking: &str, guest: &str, nights: u32) -> Envelope {

@@ -5,9 +5,12 @@
 //! `DEFINITION` does. The saga must start and advance on the version 1 events, and see the
 //! upcast values: in its stored start event and reply, and in the requests it builds.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::room_booked::{RoomBooked, V1 as BOOKED_V1};
 use fissure_runtime::contract::{DecodeError, Event};
 use fissure_runtime::saga::{
     EventVersions, MemorySagaStore, Participants, SagaAction, SagaContext, SagaDef, SagaEngine,
@@ -18,39 +21,7 @@ use fissure_runtime::upcast::renamed_and_defaulted;
 use fissure_runtime::{Envelope, MemoryBus, Publisher, Transport};
 use serde::{Deserialize, Serialize};
 
-const BOOKED_V1: &str = "hotel.reservations.RoomBooked.v1";
 const CAPTURED_V1: &str = "hotel.billing.PaymentCaptured.v1";
-
-/// Version 2: version 1 called the guest `guest_name` and had no currency (all euros).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct RoomBooked {
-    booking: String,
-    guest: String,
-    currency: String,
-}
-
-impl Event for RoomBooked {
-    const DOMAIN: &'static str = "reservations";
-    const NAME: &'static str = "RoomBooked";
-    const VERSION: u32 = 2;
-    const TYPE: &'static str = "hotel.reservations.RoomBooked.v2";
-    const SOURCE: &'static str = "hotel/reservations";
-    const PREVIOUS_TYPES: &'static [&'static str] = &[BOOKED_V1];
-
-    fn partition_key(&self) -> Option<String> {
-        Some(self.booking.clone())
-    }
-
-    fn upcast(from: u32, data: Value) -> Result<Value, DecodeError> {
-        assert_eq!(from, 1, "RoomBooked has one older version");
-        renamed_and_defaulted(
-            BOOKED_V1,
-            data,
-            &[("guest_name", "guest")],
-            &[("currency", "\"EUR\"")],
-        )
-    }
-}
 
 /// Version 2: version 1 called the receipt `receipt_no`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -195,12 +166,15 @@ fn the_saga_subscribes_to_the_older_versions_of_what_it_listens_to() {
 
 #[test]
 fn an_older_event_becomes_its_current_version_and_others_stay_as_they_are() {
-    let old = booked_v1("b-1", json!({ "booking": "b-1", "guest_name": "Ada" }));
+    let old = booked_v1(
+        "b-1",
+        json!({ "booking": "b-1", "guest_name": "Ada", "nights": 2 }),
+    );
     let current = DEF.upcast(&old).unwrap().expect("version 1 is upcast");
     assert_eq!(current.event_type(), RoomBooked::TYPE);
     assert_eq!(
         current.data(),
-        &json!({ "booking": "b-1", "guest": "Ada", "currency": "EUR" })
+        &json!({ "booking": "b-1", "guest": "Ada", "nights": 2, "currency": "EUR" })
     );
     // The same delivery, only newer: its id (dedup), flow and key are kept.
     assert_eq!(current.id(), old.id());
@@ -219,7 +193,7 @@ fn an_older_event_becomes_its_current_version_and_others_stay_as_they_are() {
 #[tokio::test]
 async fn version_1_events_start_and_advance_the_saga_with_upcast_values() {
     let w = world().await;
-    let data = json!({ "booking": "b-1", "guest_name": "Ada" });
+    let data = json!({ "booking": "b-1", "guest_name": "Ada", "nights": 2 });
     w.bus.publish(booked_v1("b-1", data)).await.unwrap();
     w.bus.drain().await;
 
@@ -228,7 +202,7 @@ async fn version_1_events_start_and_advance_the_saga_with_upcast_values() {
     assert_eq!(instance.status, SagaStatus::Running { step: 1 });
     assert_eq!(
         instance.started,
-        json!({ "booking": "b-1", "guest": "Ada", "currency": "EUR" })
+        json!({ "booking": "b-1", "guest": "Ada", "nights": 2, "currency": "EUR" })
     );
     assert_eq!(instance.replies.len(), 1);
     assert_eq!(instance.replies[0].event_type, PaymentCaptured::TYPE);
@@ -270,7 +244,7 @@ async fn the_builders_read_the_upcast_start_event_and_reply() {
         ],
     );
     w.bus.subscribe(requests, recorder).await.unwrap();
-    let data = json!({ "booking": "b-2", "guest_name": "Bo" });
+    let data = json!({ "booking": "b-2", "guest_name": "Bo", "nights": 1 });
     w.bus.publish(booked_v1("b-2", data)).await.unwrap();
     w.bus.drain().await;
     assert_eq!(

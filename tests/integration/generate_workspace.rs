@@ -3,7 +3,7 @@
 //! the demo; then adds a subscription and checks the compile error names the handler method
 //! still to write. Slow (minutes): every run shares one target folder,
 //! `$FISSURE_GENERATED_TARGET_DIR` or `$CARGO_TARGET_DIR/generated-ws`, and fetches what the
-//! cargo cache lacks (no `--offline`: the test must pass on a fresh machine).
+//! cargo cache lacks (never offline: the test must pass on a fresh machine).
 
 use crate::support::generated::{GeneratedWorkspace, take_turn};
 

@@ -7,6 +7,7 @@
 pub mod crash;
 pub mod inbox;
 pub mod proxy;
+pub mod room_booked;
 pub mod scenarios;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

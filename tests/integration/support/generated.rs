@@ -73,7 +73,7 @@ fn folder_size(dir: &Path) -> u64 {
 /// A workspace `fissure generate` wrote into a temporary folder, built with cargo in the
 /// shared target folder (hold a [`take_turn`] while building).
 ///
-/// Nothing is built `--offline`: a fresh machine with an empty cargo cache fetches what it
+/// Nothing is built offline: a fresh machine with an empty cargo cache fetches what it
 /// lacks. The repository's `Cargo.lock` is copied in first, so the workspace builds with the
 /// dependency versions fissure's own runtime is tested with (and that the cache already holds
 /// once `cargo test` built the runtime), not whatever the registry's newest is today.

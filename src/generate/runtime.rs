@@ -171,6 +171,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../runtime/tests/common/proxy.rs"),
     ),
     (
+        "tests/common/room_booked.rs",
+        include_str!("../../runtime/tests/common/room_booked.rs"),
+    ),
+    (
         "tests/common/scenarios.rs",
         include_str!("../../runtime/tests/common/scenarios.rs"),
     ),

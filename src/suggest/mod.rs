@@ -10,6 +10,7 @@
 
 pub mod cochange;
 pub mod draft_spec;
+mod entity_aliases;
 pub mod evaluate;
 pub mod event_candidates;
 mod explain;
@@ -19,6 +20,7 @@ pub mod leave_one_out;
 mod on_fixtures;
 pub mod pin;
 pub mod subjects;
+mod tables;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -8,6 +8,7 @@
 //!
 //! Everything here is a pure function of the analysis and the options.
 
+mod children;
 pub mod cochange;
 pub mod draft_spec;
 mod entity_aliases;
@@ -146,7 +147,8 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         target_domains: options.target_domains,
         ..SuggestConfig::default()
     };
-    let suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
+    let mut suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
+    children::join_children_without_data(&built, &mut suggestion);
     let names = domain_names(&built.input, &suggestion)
         .into_iter()
         .map(|n| spec_name(&n))

@@ -8,6 +8,8 @@
 //! subject words of its crate's name (`ai` for `atuin_ai`, `post` for `lemmy_db_views_post`,
 //! see `crates::crate_subjects`): the crate's authors named what it owns.
 
+mod parts;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Suggestion;
@@ -65,14 +67,33 @@ pub fn is_layer_word(word: &str) -> bool {
     LAYER_WORDS.binary_search(&word).is_ok()
 }
 
-/// One name per domain (index = domain id), unique: a domain whose best term is taken by a
-/// domain with a lower id takes its next best, and `domain-<n>` when it has none left.
+/// What naming knows of the code beyond the cluster input.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NamingHints {
+    /// Normalized names of layer folders (`crate::suggest::subjects::layer_names`).
+    pub layers: BTreeSet<String>,
+}
+
+/// [`domain_names_with`] without hints.
 pub fn domain_names(input: &ClusterInput, suggestion: &Suggestion) -> Vec<String> {
+    domain_names_with(input, suggestion, &NamingHints::default())
+}
+
+/// One name per domain (index = domain id), unique: a domain whose best term is taken by a
+/// domain with a lower id takes its next best, and `domain-<n>` when it has none left. A
+/// domain that is a part of another is then named as such ([`parts::qualified`]).
+pub fn domain_names_with(
+    input: &ClusterInput,
+    suggestion: &Suggestion,
+    hints: &NamingHints,
+) -> Vec<String> {
     let domains = suggestion.domain_count;
     let mut sizes = vec![0usize; domains];
     // term -> per-domain count of items carrying it
     let mut counts: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
     let mut module_terms: BTreeSet<String> = BTreeSet::new();
+    // term -> per-domain count of items whose module path or crate carries it
+    let mut places: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
     let subjects = crate_subjects(&input.nodes);
     for (node, domain) in input.nodes.iter().zip(&suggestion.domain) {
         let Some(d) = *domain else { continue };
@@ -91,6 +112,14 @@ pub fn domain_names(input: &ClusterInput, suggestion: &Suggestion) -> Vec<String
             })
             .collect();
         module_terms.extend(segments.iter().cloned());
+        let place_terms: BTreeSet<&String> = segments.iter().collect();
+        for term in place_terms {
+            *places
+                .entry(term.clone())
+                .or_default()
+                .entry(d)
+                .or_default() += 1;
+        }
         let mut terms: Vec<String> = domain_words(&node.words)
             .into_iter()
             .chain(segments)
@@ -111,7 +140,7 @@ pub fn domain_names(input: &ClusterInput, suggestion: &Suggestion) -> Vec<String
         }
     }
     let mut used: Vec<String> = Vec::new();
-    ranked
+    let names: Vec<String> = ranked
         .into_iter()
         .enumerate()
         .map(|(d, mut terms)| {
@@ -130,5 +159,6 @@ pub fn domain_names(input: &ClusterInput, suggestion: &Suggestion) -> Vec<String
             used.push(name.clone());
             name
         })
-        .collect()
+        .collect();
+    parts::qualified(&names, &places, &sizes, &hints.layers)
 }

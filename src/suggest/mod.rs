@@ -24,8 +24,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::Analysis;
 use crate::cluster::{
-    self, ClusterInput, KernelReason, LeidenClusterer, ModuleDomains, SuggestConfig, Suggestion,
-    domain_names,
+    self, ClusterInput, KernelReason, LeidenClusterer, ModuleDomains, NamingHints, SuggestConfig,
+    Suggestion, domain_names_with,
 };
 use crate::codebase::Codebase;
 use crate::resolve::Target;
@@ -145,7 +145,10 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         ..SuggestConfig::default()
     };
     let suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
-    let names = domain_names(&built.input, &suggestion)
+    let hints = NamingHints {
+        layers: subjects::layer_names(analysis.codebase.modules.iter().map(|m| m.path.as_str())),
+    };
+    let names = domain_names_with(&built.input, &suggestion, &hints)
         .into_iter()
         .map(|n| spec_name(&n))
         .collect();

@@ -61,12 +61,13 @@ pub fn qualified(
     let mut out = names.to_vec();
     for (d, whole) in whole_of.iter().enumerate() {
         let Some(e) = *whole else { continue };
-        if is_whole.contains(&d) {
+        // One or two words: a compound name is already specific.
+        if is_whole.contains(&d) || names[d].contains('_') || names[e].contains('_') {
             continue;
         }
-        // A part is smaller than its whole, unless its own modules spell the pair as one name.
+        // A part is smaller than its whole, unless its modules spell the pair as one name.
         let compound = format!("{}_{}", names[d], names[e]);
-        let name = if share(&compound, d) >= PART_SHARE {
+        let name = if share(&compound, d) > 0.0 {
             compound
         } else if sizes[d] < sizes[e] {
             format!("{}_{}", names[e], names[d])

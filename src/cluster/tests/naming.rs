@@ -105,6 +105,7 @@ fn named(input: &ClusterInput, domains: &[u32], layers: &[&str]) -> Vec<String> 
     };
     let hints = NamingHints {
         layers: layers.iter().map(|l| (*l).to_owned()).collect(),
+        tables: Vec::new(),
     };
     domain_names_with(input, &suggestion, &hints)
 }
@@ -164,4 +165,50 @@ fn two_domains_of_one_crate_are_not_parts_of_each_other() {
         !names[0].contains('_') && !names[1].contains('_'),
         "{names:?}"
     );
+}
+
+#[test]
+fn a_domain_is_named_after_a_table_it_owns_over_a_word_that_names_no_table() {
+    // Domain 0's best word is its folder `feeds`, one of three; it writes `notifications`.
+    let mut input = ClusterInput {
+        nodes: vec![
+            node("c::feeds", &["Notification"]),
+            node("c::inbox", &["mark_read"]),
+            node("c::outbox", &["notify"]),
+            node("c::billing", &["Invoice"]),
+        ],
+        layers: vec![],
+    };
+    let suggestion = Suggestion {
+        domain: vec![Some(0), Some(0), Some(0), Some(1)],
+        confidence: vec![1.0; 4],
+        kernel: vec![None; 4],
+        resolution: 1.0,
+        domain_count: 2,
+    };
+    let owning = |tables: &[&[&str]]| NamingHints {
+        layers: Default::default(),
+        tables: (tables.iter())
+            .map(|ts| ts.iter().map(|t| (*t).to_owned()).collect())
+            .collect(),
+    };
+    let hints = owning(&[&["notifications"], &[]]);
+    assert_eq!(
+        domain_names_with(&input, &suggestion, &hints),
+        vec!["notification", "billing"]
+    );
+    // The best word names a table (another domain's): it stays.
+    let hints = owning(&[&["notifications"], &["feeds"]]);
+    assert_eq!(domain_names_with(&input, &suggestion, &hints)[0], "feeds");
+    assert_eq!(
+        domain_names(&input, &suggestion),
+        vec!["feeds", "billing"],
+        "without tables"
+    );
+    // A word most of the domain's items carry stays: the team named its module so.
+    for n in &mut input.nodes[..3] {
+        n.module = "c::feeds".to_owned();
+    }
+    let hints = owning(&[&["notifications"], &[]]);
+    assert_eq!(domain_names_with(&input, &suggestion, &hints)[0], "feeds");
 }

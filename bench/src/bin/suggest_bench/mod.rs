@@ -1,6 +1,7 @@
 //! `suggest-bench eval`: reads the truth files and the projects' code, runs
 //! `fissure::suggest::leave_one_out` and prints one line per project and a summary.
 
+pub mod items;
 pub mod wide;
 
 use std::collections::BTreeMap;
@@ -166,6 +167,14 @@ fn load(args: &EvalArgs) -> Result<Vec<Project>, String> {
         let code = args.sources.join(&name).join(&truth.root);
         let analysis = analyze_workspace(&code, AnalyzeOptions::default(), &mut Quiet)
             .map_err(|d| format!("{}: {}", code.display(), d.message))?;
+        let keys = LabelKeys::new(&analysis.codebase, &truth);
+        for unknown in keys.unknown(&analysis.codebase, &truth) {
+            eprintln!(
+                "warning: {}: `{unknown}` is labelled but is no module or crate of {}",
+                file.display(),
+                code.display()
+            );
+        }
         projects.push(Project {
             name,
             analysis,

@@ -159,8 +159,9 @@ fn every_labelled_monolith_parses_and_explains_its_domains() {
 }
 
 /// Leave-one-project-out on the two fixtures with a grid of two resolutions they disagree on
-/// (hotel scores 95.8 at 0.3 and 83.3 at 1.5, shop 72.1 and 79.1): each project is scored with
-/// the option that is best on the *other* one, never with its own best.
+/// (hotel scores 95.8 at 0.2 and 83.3 at 1.5, shop 74.4 and 79.1; with the consensus of 100
+/// runs the shop no longer drops at 0.3): each project is scored with the option that is best
+/// on the *other* one, never with its own best.
 #[test]
 fn leave_one_out_scores_each_project_with_the_choice_of_the_others() {
     use fissure::suggest::SuggestOptions;
@@ -186,7 +187,7 @@ fn leave_one_out_scores_each_project_with_the_choice_of_the_others() {
         resolution,
         ..SuggestOptions::default()
     };
-    let grid = [at(0.3), at(1.5)];
+    let grid = [at(0.2), at(1.5)];
     let score = |p: &Project, o: &SuggestOptions| {
         let s = fissure::suggest::suggest(&p.analysis, o);
         fissure::suggest::evaluate::evaluate(&p.analysis, &s, &p.truth)

@@ -82,6 +82,17 @@ impl LabelKeys {
         }
         reference
     }
+
+    /// The modules and crates the labels name that the analysis does not have: a typo, or a
+    /// module it does not read (a `#[cfg(test)]` file, a test target). Each would be scored as
+    /// a module the suggestion left unplaced, so a truth file is checked with this first.
+    pub fn unknown<'t>(&self, cb: &Codebase, truth: &'t Truth) -> Vec<&'t str> {
+        let keys: BTreeSet<&str> = self.keys.iter().map(String::as_str).collect();
+        let crates: BTreeSet<&str> = cb.crates.iter().map(|c| c.target.name.as_str()).collect();
+        let modules = truth.modules.keys().filter(|m| !keys.contains(m.as_str()));
+        let whole = truth.crates.keys().filter(|c| !crates.contains(c.as_str()));
+        modules.chain(whole).map(String::as_str).collect()
+    }
 }
 
 /// `bin:<name>` for a binary of the main crate's package: `src/main.rs` is `bin:main`,

@@ -155,7 +155,7 @@ fn every_labelled_monolith_parses_and_explains_its_domains() {
         assert_eq!(t.commit.len(), 40, "{}: an exact commit", path.display());
         count += 1;
     }
-    assert!(count >= 9, "{count} labelled monoliths");
+    assert!(count >= 10, "{count} labelled monoliths");
 }
 
 /// Leave-one-project-out on the two fixtures with a grid of two resolutions they disagree on
@@ -216,4 +216,31 @@ fn leave_one_out_scores_each_project_with_the_choice_of_the_others() {
             "one seed is perfectly stable with itself"
         );
     }
+}
+
+/// A truth file naming a module or crate the code does not have is caught before scoring
+/// (it would count as a module the suggestion left unplaced); the shop's own labels name
+/// only what the analysis reads.
+#[test]
+fn labels_naming_no_module_are_reported() {
+    use fissure::suggest::evaluate::LabelKeys;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/shop");
+    let analysis =
+        fissure::app::analyze_workspace(&dir, Default::default(), &mut fissure::app::Quiet)
+            .expect("analyses");
+    let cb = &analysis.codebase;
+    let mut truth = Truth::parse(&std::fs::read_to_string(dir.join("truth.yaml")).expect("truth"))
+        .expect("valid");
+    let keys = LabelKeys::new(cb, &truth);
+    assert_eq!(keys.unknown(cb, &truth), Vec::<&str>::new());
+    truth
+        .modules
+        .insert("orders::no_such_module".into(), "orders".into());
+    truth
+        .crates
+        .insert("shop_no_such_crate".into(), SHARED.into());
+    assert_eq!(
+        keys.unknown(cb, &truth),
+        ["orders::no_such_module", "shop_no_such_crate"]
+    );
 }

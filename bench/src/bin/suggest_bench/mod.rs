@@ -166,6 +166,14 @@ fn load(args: &EvalArgs) -> Result<Vec<Project>, String> {
         let code = args.sources.join(&name).join(&truth.root);
         let analysis = analyze_workspace(&code, AnalyzeOptions::default(), &mut Quiet)
             .map_err(|d| format!("{}: {}", code.display(), d.message))?;
+        let keys = LabelKeys::new(&analysis.codebase, &truth);
+        for unknown in keys.unknown(&analysis.codebase, &truth) {
+            eprintln!(
+                "warning: {}: `{unknown}` is labelled but is no module or crate of {}",
+                file.display(),
+                code.display()
+            );
+        }
         projects.push(Project {
             name,
             analysis,

@@ -19,17 +19,13 @@ pub struct ConsensusConfig {
     /// Edges whose co-assignment fraction is below this are dropped from the consensus graph
     /// (L&F's threshold τ), except a node's strongest edge so no node is cut off on its own.
     pub threshold: f64,
-    /// Further rounds at most: the consensus graph is clustered `runs` times again and rebuilt
-    /// from those runs, until they all agree (L&F's iteration).
-    pub rounds: usize,
 }
 
 impl Default for ConsensusConfig {
     fn default() -> Self {
         ConsensusConfig {
-            runs: 100,
+            runs: 10,
             threshold: 0.5,
-            rounds: 5,
         }
     }
 }
@@ -58,16 +54,8 @@ pub fn derive_seed(base: u64, run: usize) -> u64 {
 
 /// Runs `clusterer` `config.runs` times with seeds derived from `seed`, builds the consensus
 /// graph (for each edge `{a, b}` of `graph`, the fraction of runs that put `a` and `b`
-/// together, below-threshold edges dropped), and iterates as L&F do: for up to
-/// `config.rounds` rounds, the consensus graph is clustered `config.runs` times again and
-/// rebuilt from those runs (on its own edges), until the runs agree, whose split is then the
-/// answer; otherwise the last consensus graph is clustered once more with `seed`. Every
-/// node's [`confidence`] is scored against the first runs, on the input graph: the rounds
-/// settle a split, they do not make the evidence surer.
-///
-/// One round of 10 runs left the nodes between two communities to the seed: the fraction
-/// of runs putting them with either side sits near the threshold, and 10 runs sample it
-/// coarsely. 100 runs sample it finely, and the rounds push what is left to 0 or 1.
+/// together, below-threshold edges dropped), clusters that graph once more with `seed`, and
+/// scores every node's [`confidence`] against the runs.
 pub fn consensus<C: Clusterer + ?Sized>(
     clusterer: &C,
     graph: &WeightedGraph,
@@ -75,27 +63,12 @@ pub fn consensus<C: Clusterer + ?Sized>(
     seed: u64,
     config: &ConsensusConfig,
 ) -> Consensus {
-    let r = config.runs.max(1);
-    let many = |graph: &WeightedGraph, round: usize| -> Vec<Vec<u32>> {
-        (0..r)
-            .into_par_iter()
-            .map(|run| clusterer.cluster(graph, resolution, derive_seed(seed, round * r + run)))
-            .collect()
-    };
-    let runs = many(graph, 0);
-    let mut consensus_graph = co_assignment_graph(graph, &runs, config.threshold);
-    let mut agreed = None;
-    for round in 1..=config.rounds {
-        let again = many(&consensus_graph, round);
-        if again.windows(2).all(|w| w[0] == w[1]) {
-            agreed = again.into_iter().next();
-            break;
-        }
-        consensus_graph = co_assignment_graph(&consensus_graph, &again, config.threshold);
-    }
-    let labels = canonical_labels(
-        &agreed.unwrap_or_else(|| clusterer.cluster(&consensus_graph, resolution, seed)),
-    );
+    let runs: Vec<Vec<u32>> = (0..config.runs.max(1))
+        .into_par_iter()
+        .map(|run| clusterer.cluster(graph, resolution, derive_seed(seed, run)))
+        .collect();
+    let consensus_graph = co_assignment_graph(graph, &runs, config.threshold);
+    let labels = canonical_labels(&clusterer.cluster(&consensus_graph, resolution, seed));
     let confidence = confidence(&labels, &runs);
     Consensus { labels, confidence }
 }

@@ -236,41 +236,15 @@ pub fn hubs(
     already_kernel: &[bool],
     rules: &KernelRules,
 ) -> Vec<Option<KernelReason>> {
-    hubs_over_runs(
-        pairs,
-        std::slice::from_ref(&labels.to_vec()),
-        already_kernel,
-        rules,
-    )
-}
-
-/// [`hubs`] over several clusterings of the same nodes: a node's spread is the one that at
-/// least half of the clusterings reach (the median, rounded up), so whether a node is a hub
-/// does not hang on one run's seed. With one clustering this is [`hubs`].
-pub fn hubs_over_runs(
-    pairs: &[(u32, u32)],
-    labelings: &[Vec<Option<u32>>],
-    already_kernel: &[bool],
-    rules: &KernelRules,
-) -> Vec<Option<KernelReason>> {
-    let n = labelings.first().map_or(0, Vec::len);
+    let n = labels.len();
     let hoods = Neighbourhoods::new(pairs, n, already_kernel);
     let in_threshold = fan_threshold(&hoods.referrers, rules);
     let out_threshold = fan_threshold(&hoods.referees, rules);
-    let spread_in = |list: &[u32], labels: &[Option<u32>]| {
+    let spread = |list: &[u32]| {
         let mut communities: Vec<u32> = list.iter().filter_map(|&f| labels[f as usize]).collect();
         communities.sort_unstable();
         communities.dedup();
         communities.len()
-    };
-    // The spread reached by at least half of the labelings.
-    let spread = |list: &[u32]| {
-        let mut spreads: Vec<usize> = labelings.iter().map(|l| spread_in(list, l)).collect();
-        spreads.sort_unstable_by(|a, b| b.cmp(a));
-        spreads
-            .get(spreads.len().div_ceil(2).saturating_sub(1))
-            .copied()
-            .unwrap_or(0)
     };
     (0..n)
         .map(|v| {

@@ -5,16 +5,13 @@
 //!
 //! 1. combine the evidence layers into one weighted undirected graph;
 //! 2. set apart nodes with infrastructure names (kernel rule 1, see [`kernel`]);
-//! 3. cluster `hub_runs` times (21) without the hub candidates (high fan-in or fan-out), then
-//!    set apart those whose neighbours span several of the communities found in at least half
-//!    of the runs (kernel rules 2 and 3), and the nodes linked only to the kernel (rule 4);
+//! 3. cluster once without the hub candidates (high fan-in or fan-out), then set apart those
+//!    whose neighbours span several of the communities found (kernel rules 2 and 3), and the
+//!    nodes linked only to the kernel (rule 4);
 //! 4. if a target number of domains is given, search the resolution that approaches it;
-//! 5. consensus clustering of the remaining graph (100 runs, then up to 5 rounds on the
-//!    consensus graph until its runs agree), with a confidence per node;
+//! 5. consensus clustering of the remaining graph, with a confidence per node;
 //! 6. in a workspace, the domains lying within one member crate about a subject joined, and
 //!    that crate's stragglers moved to the domain holding most of it (see [`crates`]).
-
-use rayon::prelude::*;
 
 pub mod algo;
 pub mod consensus;
@@ -52,9 +49,6 @@ pub struct SuggestConfig {
     pub consensus: ConsensusConfig,
     /// Shared-kernel rules.
     pub kernel: KernelRules,
-    /// Clusterings whose spreads decide the hubs (kernel rules 2 and 3): a node is a hub when
-    /// at least half of them say so.
-    pub hub_runs: usize,
     /// Join the domains lying within one workspace crate (see [`crates`]).
     pub join_within_crates: bool,
 }
@@ -67,7 +61,6 @@ impl Default for SuggestConfig {
             target_domains: None,
             consensus: ConsensusConfig::default(),
             kernel: KernelRules::default(),
-            hub_runs: 21,
             join_within_crates: true,
         }
     }
@@ -89,9 +82,7 @@ pub struct Suggestion {
     pub domain_count: usize,
 }
 
-/// Suggests domains for `input`. Same input, clusterer and config give the same output; the
-/// seed enters only through the runs of steps 3 and 5, each a vote among many, so another
-/// seed rarely moves a node.
+/// Suggests domains for `input`. Same input, clusterer and config give the same output.
 pub fn suggest<C: Clusterer + ?Sized>(
     input: &ClusterInput,
     clusterer: &C,
@@ -108,7 +99,20 @@ pub fn suggest<C: Clusterer + ?Sized>(
         .zip(&candidates)
         .map(|(a, b)| *a || *b)
         .collect();
-    let hub_reasons = preliminary_hubs(clusterer, &graph, &pairs, &set_apart, &named, config);
+    let preliminary_labels =
+        clusterer.cluster(&graph.without(&set_apart), config.resolution, config.seed);
+    let mut sizes = vec![0usize; community_count(&preliminary_labels)];
+    for &label in &preliminary_labels {
+        sizes[label as usize] += 1;
+    }
+    // Set-apart nodes and nodes left alone (often because their neighbours were set apart)
+    // are not communities a hub could span.
+    let preliminary: Vec<Option<u32>> = preliminary_labels
+        .iter()
+        .zip(&set_apart)
+        .map(|(&label, &apart)| (!apart && sizes[label as usize] >= 2).then_some(label))
+        .collect();
+    let hub_reasons = kernel::hubs(&pairs, &preliminary, &named, &config.kernel);
     for (slot, hub) in reasons.iter_mut().zip(hub_reasons) {
         if slot.is_none() {
             *slot = hub;
@@ -159,41 +163,6 @@ pub fn suggest<C: Clusterer + ?Sized>(
         resolution,
         domain_count,
     }
-}
-
-/// Rules 2 and 3 of the kernel: `config.hub_runs` clusterings of `graph` without the nodes
-/// `set_apart` (infrastructure names and hub candidates), and the hubs and composition roots
-/// their spreads give (see [`kernel::hubs_over_runs`]). One run would let the seed decide
-/// whether a node near `min_spread` is kernel, and with it where its neighbours go.
-fn preliminary_hubs<C: Clusterer + ?Sized>(
-    clusterer: &C,
-    graph: &WeightedGraph,
-    pairs: &[(u32, u32)],
-    set_apart: &[bool],
-    named: &[bool],
-    config: &SuggestConfig,
-) -> Vec<Option<KernelReason>> {
-    let without = graph.without(set_apart);
-    // The complement of the seed, so these runs do not repeat the consensus runs.
-    let labelings: Vec<Vec<Option<u32>>> = (0..config.hub_runs.max(1))
-        .into_par_iter()
-        .map(|run| {
-            let labels =
-                clusterer.cluster(&without, config.resolution, derive_seed(!config.seed, run));
-            let mut sizes = vec![0usize; community_count(&labels)];
-            for &label in &labels {
-                sizes[label as usize] += 1;
-            }
-            // Set-apart nodes and nodes left alone (often because their neighbours were set
-            // apart) are not communities a hub could span.
-            labels
-                .iter()
-                .zip(set_apart)
-                .map(|(&label, &apart)| (!apart && sizes[label as usize] >= 2).then_some(label))
-                .collect()
-        })
-        .collect();
-    kernel::hubs_over_runs(pairs, &labelings, named, &config.kernel)
 }
 
 /// Number of communities with at least two members among the nodes not `excluded`: isolated

@@ -163,7 +163,7 @@ fn main() -> std::process::ExitCode {
     let t = Instant::now();
     let s = suggest(&input, &LeidenClusterer, &SuggestConfig::default());
     let elapsed = seconds(t);
-    report("suggest (shipped consensus)", elapsed, &s, &truth);
+    report("suggest (10-run consensus)", elapsed, &s, &truth);
 
     let t = Instant::now();
     let config = SuggestConfig {

@@ -1,10 +1,7 @@
-//! The consensus graph and the confidence formula on hand-computed cases, and the stability
-//! of the consensus across seeds.
+//! The consensus graph and the confidence formula on hand-computed cases.
 
 use crate::cluster::consensus::co_assignment_graph;
-use crate::cluster::{
-    Clusterer, ConsensusConfig, LeidenClusterer, WeightedGraph, confidence, consensus, derive_seed,
-};
+use crate::cluster::{WeightedGraph, confidence, derive_seed};
 
 #[test]
 fn confidence_is_the_mean_share_of_final_mates_kept() {
@@ -53,94 +50,4 @@ fn derived_seeds_differ_and_repeat() {
         (0..10).map(|r| derive_seed(42, r)).collect::<Vec<_>>()
     );
     assert_ne!(derive_seed(42, 0), derive_seed(43, 0));
-}
-
-/// Six groups of eight nodes, each pair linked with probability 0.5 inside a group and 0.08
-/// across (a fixed LCG stream, so the graph is the same on every machine): groups loose
-/// enough that Leiden's runs disagree on the nodes between them.
-fn loose_groups(stream: u64) -> WeightedGraph {
-    let mut state = stream;
-    let mut next = || {
-        state =
-            (state.wrapping_mul(6_364_136_223_846_793_005)).wrapping_add(1_442_695_040_888_963_407);
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let (groups, size) = (6u32, 8u32);
-    let mut edges = Vec::new();
-    for a in 0..groups * size {
-        for b in a + 1..groups * size {
-            let p = if a / size == b / size { 0.5 } else { 0.08 };
-            if next() < p {
-                edges.push((a, b, 1.0));
-            }
-        }
-    }
-    WeightedGraph::from_edges((groups * size) as usize, edges)
-}
-
-/// Distinct partitions that `config` gives over seeds 1-10.
-fn partitions_over_seeds(graph: &WeightedGraph, config: &ConsensusConfig) -> usize {
-    let mut parts: Vec<Vec<u32>> = (1..=10)
-        .map(|seed| consensus(&LeidenClusterer, graph, 1.0, seed, config).labels)
-        .collect();
-    parts.sort();
-    parts.dedup();
-    parts.len()
-}
-
-#[test]
-fn shipped_consensus_gives_one_split_where_single_runs_and_one_round_flip() {
-    let graph = loose_groups(7);
-    let mut single: Vec<Vec<u32>> = (1..=10)
-        .map(|seed| LeidenClusterer.cluster(&graph, 1.0, seed))
-        .collect();
-    single.sort();
-    single.dedup();
-    assert!(
-        single.len() > 1,
-        "the graph should be ambiguous for one run"
-    );
-    let old = ConsensusConfig {
-        runs: 10,
-        rounds: 0,
-        ..ConsensusConfig::default()
-    };
-    assert!(partitions_over_seeds(&graph, &old) > 1);
-    // More runs alone still leave two answers; the rounds settle them.
-    let no_rounds = ConsensusConfig {
-        rounds: 0,
-        ..ConsensusConfig::default()
-    };
-    assert!(partitions_over_seeds(&graph, &no_rounds) > 1);
-    assert_eq!(
-        partitions_over_seeds(&graph, &ConsensusConfig::default()),
-        1
-    );
-}
-
-#[test]
-fn rounds_stop_once_the_runs_agree() {
-    // Two triangles joined by one light edge: every run agrees, so the rounds change
-    // nothing and the result is the runs' split.
-    let graph = WeightedGraph::from_edges(
-        6,
-        vec![
-            (0, 1, 1.0),
-            (1, 2, 1.0),
-            (0, 2, 1.0),
-            (3, 4, 1.0),
-            (4, 5, 1.0),
-            (3, 5, 1.0),
-            (2, 3, 0.1),
-        ],
-    );
-    let result = consensus(
-        &LeidenClusterer,
-        &graph,
-        1.0,
-        3,
-        &ConsensusConfig::default(),
-    );
-    assert_eq!(result.labels, vec![0, 0, 0, 1, 1, 1]);
-    assert_eq!(result.confidence, vec![1.0; 6]);
 }

@@ -2,8 +2,7 @@
 //! apart instead of being forced into a domain.
 
 use crate::cluster::kernel::{
-    INFRA_CONTAINERS, INFRA_SEGMENTS, KernelRules, hubs, hubs_over_runs, infrastructure_by_name,
-    kernel_neighbours,
+    INFRA_CONTAINERS, INFRA_SEGMENTS, KernelRules, hubs, infrastructure_by_name, kernel_neighbours,
 };
 use crate::cluster::{
     ClusterInput, KernelReason, Layer, LeidenClusterer, NodeInfo, SuggestConfig, WeightedGraph,
@@ -114,30 +113,6 @@ fn hub_needs_fan_in_and_spread() {
     excluded[2] = true;
     let reasons = hubs(&pairs, &labels, &excluded, &rules);
     assert_eq!(reasons[0], None, "fan-in 3 is below the floor of 4");
-}
-
-#[test]
-fn hub_is_decided_by_most_runs_not_one() {
-    // Node 0 is used by nodes 1-4. One run puts them in three communities (a hub at
-    // min_spread 3), the other two in two.
-    let pairs = [(1, 0), (2, 0), (3, 0), (4, 0)];
-    let three = vec![Some(9), Some(0), Some(1), Some(2), Some(2)];
-    let two = vec![Some(9), Some(0), Some(0), Some(1), Some(1)];
-    let rules = KernelRules::default();
-    let hub = Some(KernelReason::Hub {
-        fan_in: 4,
-        spread: 3,
-    });
-    assert_eq!(hubs(&pairs, &three, &[false; 5], &rules)[0], hub);
-    let runs = [three.clone(), two.clone(), two.clone()];
-    assert_eq!(hubs_over_runs(&pairs, &runs, &[false; 5], &rules)[0], None);
-    // Half the runs are enough: the spread reached by at least half of them.
-    let runs = [three.clone(), two.clone(), three.clone(), two];
-    assert_eq!(hubs_over_runs(&pairs, &runs, &[false; 5], &rules)[0], hub);
-    assert_eq!(
-        hubs_over_runs(&pairs, &[three], &[false; 5], &rules)[0],
-        hub
-    );
 }
 
 /// Four communities of six nodes (each refers to the next two of its ring); node 24 (`shop::money::Money`) is used by two nodes of each,

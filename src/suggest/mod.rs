@@ -8,8 +8,10 @@
 //!
 //! Everything here is a pure function of the analysis and the options.
 
+mod children;
 pub mod cochange;
 pub mod draft_spec;
+mod entity_aliases;
 pub mod evaluate;
 pub mod event_candidates;
 mod explain;
@@ -19,6 +21,7 @@ pub mod leave_one_out;
 mod on_fixtures;
 pub mod pin;
 pub mod subjects;
+mod tables;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -144,7 +147,8 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         target_domains: options.target_domains,
         ..SuggestConfig::default()
     };
-    let suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
+    let mut suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
+    children::join_children_without_data(&built, &mut suggestion);
     let names = domain_names(&built.input, &suggestion)
         .into_iter()
         .map(|n| spec_name(&n))

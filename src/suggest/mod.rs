@@ -144,7 +144,8 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         target_domains: options.target_domains,
         ..SuggestConfig::default()
     };
-    let suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
+    let mut suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
+    cluster::keep_files_whole(&mut suggestion, &input::files_of(analysis, &built.items));
     let names = domain_names(&built.input, &suggestion)
         .into_iter()
         .map(|n| spec_name(&n))

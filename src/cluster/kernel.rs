@@ -10,6 +10,8 @@
 //!    that never hold domain code. Whole segments only: `shop::db::Pool` and
 //!    `shop::utils::date::Parse` are kernel; `shop::dashboard::Widget` is not, and neither is
 //!    `shop::database::users::UserRow`, since codebases keep per-domain storage under `db`.
+//!    `fn main` at a crate root is kernel too: the entry point starts the wiring, and its
+//!    callees say nothing about its domain.
 //! 2. **Hub.** Over the directed layers ("a refers to b"), let `fan_in(v)` be the number of
 //!    distinct nodes referring to `v` and `spread(v)` the number of distinct communities those
 //!    referrers sit in (kernel referrers excluded). Communities come from a clustering without
@@ -50,6 +52,9 @@ pub enum KernelReason {
         /// Distinct communities of the referees.
         spread: usize,
     },
+    /// Rule 1: `fn main` at a crate root, the program's entry point: it starts the wiring
+    /// whatever it calls, so it says nothing about where its callees belong.
+    EntryPoint,
     /// Rule 4: every node it is linked to is infrastructure or a composition root (a `fn main`
     /// that only calls the wiring), so it is part of the wiring too.
     KernelNeighbours {
@@ -150,8 +155,17 @@ pub fn infrastructure_by_name(
                 .map(|segment| KernelReason::InfrastructureName {
                     segment: segment.to_owned(),
                 })
+                .or_else(|| is_entry_point(node).then_some(KernelReason::EntryPoint))
         })
         .collect()
+}
+
+/// `fn main` at a crate root (a binary's entry point): its path is `<crate>::main`. Left
+/// in the clustering, `main` joined the domain of whatever it starts (zero-to-production's
+/// delivery worker, conduit's command-line arguments) and took the binary's module along.
+fn is_entry_point(node: &NodeInfo) -> bool {
+    !node.module.contains("::")
+        && (node.id.strip_prefix(node.module.as_str())).is_some_and(|rest| rest == "::main")
 }
 
 /// Whether the last word of a crate's name (`shop_kernel`, `kellnr_settings`) says the whole
@@ -282,6 +296,7 @@ pub fn kernel_neighbours(
                     reasons[u as usize],
                     Some(
                         KernelReason::InfrastructureName { .. }
+                            | KernelReason::EntryPoint
                             | KernelReason::CompositionRoot { .. }
                     )
                 )

@@ -1,5 +1,7 @@
-//! Hand-made domain labels of a real monolith (`<name>.truth.yaml`, see
-//! `shared/bench/README.md`): module path → fine domain, each fine domain with a coarse parent.
+//! Hand-made domain labels of a real monolith (`<name>.truth.yaml`; `tests/eval_data/` holds
+//! every labelled project, each file with its reasoning per domain): module path → fine
+//! domain, each fine domain with a coarse parent. The format is the dev set's, whose own
+//! description lives outside this repository, next to it (`shared/bench/README.md`).
 
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -5,12 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::cochange::CoChange;
 use super::subjects::module_subjects;
+pub use super::tables::TableUse;
+use super::tables::table_uses;
 use crate::analysis::Analysis;
 use crate::cluster::{ClusterInput, FileOf, Layer, NodeInfo, VocabConfig, vocabulary_layer};
 use crate::codebase::ModuleId;
-use crate::graph::kind_weight;
-use crate::resolve::{ItemId, Target};
-use crate::syntax::{ItemKind, Owner, TableAccess};
+use crate::resolve::ItemId;
+use crate::syntax::ItemKind;
 
 /// Weights of the evidence layers.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -50,15 +51,6 @@ impl Default for LayerWeights {
     }
 }
 
-/// A table touched by clustered items: who writes it and who reads it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TableUse {
-    /// Node index → number of writes.
-    pub writers: BTreeMap<u32, u32>,
-    /// Node index → number of reads (including naming the diesel table item).
-    pub readers: BTreeMap<u32, u32>,
-}
-
 /// The cluster input plus the mapping back to the analysis.
 #[derive(Debug, Clone)]
 pub struct Built {
@@ -88,13 +80,6 @@ pub fn is_node_kind(kind: ItemKind) -> bool {
 /// A table named by a string literal or a path is touched by at most this many items before it
 /// stops pulling them together: a table everyone touches says nothing about domains.
 const MAX_TABLE_USERS: usize = 40;
-
-/// SQL keywords that a loose reading of a query string can take for a table name
-/// (`UPDATE t SET ...`, `... WHERE`): never tables.
-const SQL_WORDS: &[&str] = &[
-    "as", "from", "into", "join", "lateral", "locked", "nowait", "on", "only", "select", "set",
-    "skip", "table", "update", "values", "where",
-];
 
 /// Builds the cluster input of `analysis`.
 pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoChange>) -> Built {
@@ -152,7 +137,7 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
         }
     }
 
-    let tables = table_uses(analysis, &node_of);
+    let tables = table_uses(cb, res, &node_of);
     let mut table_edges = Vec::new();
     for usage in tables.values() {
         let users: BTreeSet<u32> = usage
@@ -245,68 +230,6 @@ fn co_change_edges(
         }
     }
     edges
-}
-
-/// Every table and the clustered items that touch it, from SQL strings, diesel `schema::t`
-/// paths and references to diesel `table!` items.
-fn table_uses(analysis: &Analysis, node_of: &BTreeMap<ItemId, u32>) -> BTreeMap<String, TableUse> {
-    let cb = &analysis.codebase;
-    let res = &analysis.resolution;
-    // Impl blocks are owned by their self type; the resolver keeps that only per method, so
-    // an impl is found through the position of its first method.
-    let mut method_owner: BTreeMap<(ModuleId, u32, u32), ItemId> = BTreeMap::new();
-    for m in &res.methods {
-        method_owner.insert((m.module, m.pos.line, m.pos.column), m.self_item);
-    }
-    let mut out: BTreeMap<String, TableUse> = BTreeMap::new();
-    for (m, module) in cb.modules.iter().enumerate() {
-        let mid = ModuleId(m as u32);
-        for t in &module.facts.tables {
-            let owner = match t.owner {
-                Owner::Module => None,
-                Owner::Item(i) => Some(res.item_of(mid, i)),
-                Owner::Impl(i) => module
-                    .facts
-                    .impls
-                    .get(i as usize)
-                    .and_then(|imp| imp.fns.first())
-                    .and_then(|(_, _, pos)| method_owner.get(&(mid, pos.line, pos.column)))
-                    .copied(),
-            };
-            let Some(node) = owner.and_then(|o| node_of.get(&o)) else {
-                continue;
-            };
-            // sea-orm accesses are not evidence yet: on the eval set (docs/benchmarks.md,
-            // "sea-orm entities") they moved the leave-one-out median down 0.2, since the
-            // projects that use sea-orm reach every table from one storage impl.
-            if t.sea_orm || SQL_WORDS.contains(&t.table.to_ascii_lowercase().as_str()) {
-                continue;
-            }
-            let entry = out.entry(t.table.clone()).or_default();
-            match t.access {
-                TableAccess::Write => *entry.writers.entry(*node).or_default() += 1,
-                TableAccess::Read => *entry.readers.entry(*node).or_default() += 1,
-                TableAccess::Define => {}
-            }
-        }
-    }
-    for r in &res.refs {
-        let (Some(from), Target::Item(to)) = (r.from_item, r.target) else {
-            continue;
-        };
-        let target = res.item(to);
-        if target.kind != ItemKind::Table {
-            continue;
-        }
-        if let Some(&node) = node_of.get(&from) {
-            *out.entry(target.name.clone())
-                .or_default()
-                .readers
-                .entry(node)
-                .or_default() += kind_weight(r.kind) as u32;
-        }
-    }
-    out
 }
 
 /// Items of different modules with the same subject name linked together, each item getting

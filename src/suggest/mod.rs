@@ -8,8 +8,10 @@
 //!
 //! Everything here is a pure function of the analysis and the options.
 
+mod children;
 pub mod cochange;
 pub mod draft_spec;
+mod entity_aliases;
 pub mod evaluate;
 pub mod event_candidates;
 mod explain;
@@ -19,6 +21,7 @@ pub mod leave_one_out;
 mod on_fixtures;
 pub mod pin;
 pub mod subjects;
+mod tables;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -145,6 +148,7 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         ..SuggestConfig::default()
     };
     let mut suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
+    children::join_children_without_data(&built, &mut suggestion);
     cluster::keep_files_whole(&mut suggestion, &input::files_of(analysis, &built.items));
     let names = domain_names(&built.input, &suggestion)
         .into_iter()

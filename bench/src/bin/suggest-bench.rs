@@ -16,6 +16,11 @@
 //! * `suggest-bench subjects PATH` prints every module of the workspace with the cross-layer
 //!   subject the `names` layer gives it (`fissure::suggest::subjects`) and its suggested
 //!   domain, to review that signal.
+//! * `suggest-bench items PATH [MODULE_PREFIX]` prints every clustered item with its domain
+//!   (or kernel reason) and its strongest links per evidence layer: why an item landed there.
+//! * `suggest-bench seeds --truths DIR --sources DIR [--seeds 1-10] [--grid ..]` prints each
+//!   project's MoJoFM mean, minimum and maximum over the seeds, per grid point: the
+//!   protocol scores one seed, and a change is told from that seed's noise here.
 
 mod suggest_bench;
 
@@ -31,6 +36,8 @@ fn main() -> std::process::ExitCode {
         Some("eval") => Some(suggest_bench::eval),
         Some("wide") => Some(suggest_bench::wide::wide),
         Some("subjects") => Some(suggest_bench::subjects),
+        Some("items") => Some(suggest_bench::items::items),
+        Some("seeds") => Some(suggest_bench::items::seeds),
         _ => None,
     };
     if let Some(sub) = sub {

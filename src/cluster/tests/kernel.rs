@@ -54,6 +54,26 @@ fn infrastructure_segments_are_sorted_and_matched_whole() {
 }
 
 #[test]
+fn fn_main_at_a_crate_root_is_the_entry_point() {
+    let nodes = [
+        node("shop_bin::main"),
+        node("shop_bin::report_exit"),
+        node("shop::orders::main"), // a `main` below the root is an ordinary fn
+        node("shop::main"),         // any crate root: a library root rarely has a `main`
+    ];
+    let reasons = infrastructure_by_name(&nodes, &KernelRules::default());
+    assert_eq!(
+        reasons,
+        vec![
+            Some(KernelReason::EntryPoint),
+            None,
+            None,
+            Some(KernelReason::EntryPoint)
+        ]
+    );
+}
+
+#[test]
 fn composition_root_refers_across_communities() {
     // Node 0 (a route table) refers to one node of each of four communities.
     let labels = [9, 0, 1, 2, 3, 0].map(Some);
@@ -213,9 +233,9 @@ fn a_node_wired_only_to_infrastructure_and_roots_joins_them() {
 #[test]
 fn suggestion_puts_the_wiring_of_a_composition_root_in_the_kernel() {
     let mut input = hub_input();
-    // `main` calls only `run`, which wires one item of each community.
+    // `start` calls only `run`, which wires one item of each community.
     input.nodes.push(node("shop_bin::run"));
-    input.nodes.push(node("shop_bin::main"));
+    input.nodes.push(node("shop_bin::start"));
     let mut wiring: Vec<(u32, u32, f64)> = (0..4).map(|g| (26, g * 6 + 3, 1.0)).collect();
     wiring.push((27, 26, 1.0));
     input.layers.push(Layer::directed("wiring", 1.0, wiring));
@@ -230,5 +250,5 @@ fn suggestion_puts_the_wiring_of_a_composition_root_in_the_kernel() {
         Some(KernelReason::KernelNeighbours { neighbours: 1 })
     );
     assert_eq!(s.domain[27], None);
-    assert_eq!(s.domain_count, 4, "no one-item domain for `main`");
+    assert_eq!(s.domain_count, 4, "no one-item domain for `start`");
 }

@@ -1,0 +1,182 @@
+//! A child module split off its parent's domain without data of its own goes back to it.
+//!
+//! realworld-axum-sqlx keeps its article listing in `http::articles::listing`: five tightly
+//! linked items (two handlers, their query and body types) that read the article tables but
+//! write none. Modularity makes them a domain of their own ("listing"), while
+//! `http::articles::comments`, the sibling that writes its own `article_comment` table, is
+//! rightly one. The rule tells the two apart by the data: a domain whose items all sit below
+//! one module (not a crate root) that holds another domain, and that writes no table while
+//! the codebase writes some, is a part of that domain.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::cluster::{Suggestion, canonical_labels};
+
+use super::input::Built;
+
+/// Joins every domain that is a data-less child of another domain's module into that domain
+/// (see the module doc), renumbering the domains canonically. Codebases whose table evidence
+/// has no writes are left alone: there, writing nothing says nothing.
+pub fn join_children_without_data(built: &Built, s: &mut Suggestion) {
+    let writes = writes_per_domain(built, s);
+    if writes.iter().all(|&w| w == 0) {
+        return;
+    }
+    let nodes = &built.input.nodes;
+    let mut own: BTreeMap<&str, BTreeMap<u32, usize>> = BTreeMap::new();
+    let mut modules_of: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); s.domain_count];
+    for (i, node) in nodes.iter().enumerate() {
+        if let Some(d) = s.domain[i] {
+            *own.entry(node.module.as_str())
+                .or_default()
+                .entry(d)
+                .or_default() += 1;
+            modules_of[d as usize].insert(node.module.as_str());
+        }
+    }
+    // The domain holding most of a module's own items (ties: the lowest).
+    let majority = |m: &str| {
+        (own.get(m)?.iter())
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(&d, _)| d)
+    };
+    let target: Vec<Option<u32>> = (0..s.domain_count as u32)
+        .map(|d| {
+            if writes[d as usize] > 0 {
+                return None;
+            }
+            let modules = &modules_of[d as usize];
+            let parent = (modules.iter())
+                .filter_map(|m| m.rsplit_once("::").map(|(p, _)| p))
+                .min_by_key(|p| p.len())?;
+            let below = |m: &&str| m.strip_prefix(parent).is_some_and(|r| r.starts_with("::"));
+            // A crate root holds everything: being below it says nothing.
+            if !parent.contains("::") || !modules.iter().all(below) {
+                return None;
+            }
+            majority(parent).filter(|&p| p != d && writes[p as usize] > 0)
+        })
+        .collect();
+    if target.iter().all(Option::is_none) {
+        return;
+    }
+    for slot in s.domain.iter_mut() {
+        if let Some(t) = slot.and_then(|d| target[d as usize]) {
+            *slot = Some(t);
+        }
+    }
+    let kept: Vec<u32> = s.domain.iter().flatten().copied().collect();
+    let mut relabelled = canonical_labels(&kept).into_iter();
+    for slot in s.domain.iter_mut().filter(|slot| slot.is_some()) {
+        *slot = relabelled.next();
+    }
+    s.domain_count = s
+        .domain
+        .iter()
+        .flatten()
+        .max()
+        .map_or(0, |&m| m as usize + 1);
+}
+
+/// Table writes made by each domain's items.
+fn writes_per_domain(built: &Built, s: &Suggestion) -> Vec<u32> {
+    let mut writes = vec![0u32; s.domain_count];
+    for usage in built.tables.values() {
+        for (&node, &count) in &usage.writers {
+            if let Some(d) = s.domain[node as usize] {
+                writes[d as usize] += count;
+            }
+        }
+    }
+    writes
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::cluster::{ClusterInput, NodeInfo};
+    use crate::suggest::input::TableUse;
+
+    fn built(modules: &[&str], tables: &[(&str, &[u32])]) -> Built {
+        let nodes = (modules.iter().enumerate())
+            .map(|(i, m)| NodeInfo {
+                id: format!("{m}::item{i}"),
+                module: (*m).to_owned(),
+                words: vec![],
+            })
+            .collect();
+        let tables = (tables.iter())
+            .map(|(t, writers)| {
+                let usage = TableUse {
+                    writers: writers.iter().map(|&w| (w, 1)).collect(),
+                    readers: BTreeMap::new(),
+                };
+                ((*t).to_owned(), usage)
+            })
+            .collect();
+        Built {
+            input: ClusterInput {
+                nodes,
+                layers: vec![],
+            },
+            items: vec![],
+            node_of: BTreeMap::new(),
+            tables,
+        }
+    }
+
+    fn suggestion(domain: Vec<Option<u32>>) -> Suggestion {
+        let n = domain.len();
+        let domain_count = domain.iter().flatten().max().map_or(0, |&m| m as usize + 1);
+        Suggestion {
+            domain,
+            confidence: vec![1.0; n],
+            kernel: vec![None; n],
+            resolution: 1.0,
+            domain_count,
+        }
+    }
+
+    #[test]
+    fn a_child_without_data_joins_its_parents_domain_and_one_with_data_stays() {
+        let b = built(
+            &[
+                "c::http::articles",           // 0: article handlers, write `article`
+                "c::http::articles",           // 1
+                "c::http::articles::listing",  // 2: reads only
+                "c::http::articles::listing",  // 3
+                "c::http::articles::comments", // 4: writes `comment`
+                "c::http::users",              // 5: writes `user`
+            ],
+            &[("article", &[0]), ("comment", &[4]), ("user", &[5])],
+        );
+        let mut s = suggestion(vec![Some(0), Some(0), Some(1), Some(1), Some(2), Some(3)]);
+        join_children_without_data(&b, &mut s);
+        assert_eq!(
+            s.domain,
+            vec![Some(0), Some(0), Some(0), Some(0), Some(1), Some(2)],
+            "listing joins articles; comments, with its own table, stays"
+        );
+        assert_eq!(s.domain_count, 3);
+    }
+
+    #[test]
+    fn crate_roots_and_codebases_without_writes_are_left_alone() {
+        // `c::logs` is below the crate root only, whose items are another domain's.
+        let b = built(&["c", "c::logs"], &[("t", &[0])]);
+        let mut s = suggestion(vec![Some(0), Some(1)]);
+        join_children_without_data(&b, &mut s);
+        assert_eq!(s.domain, vec![Some(0), Some(1)]);
+
+        let b = built(&["c::a", "c::a::b"], &[]);
+        let mut s = suggestion(vec![Some(0), Some(1)]);
+        join_children_without_data(&b, &mut s);
+        assert_eq!(
+            s.domain,
+            vec![Some(0), Some(1)],
+            "no table written anywhere"
+        );
+    }
+}

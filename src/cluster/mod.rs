@@ -31,7 +31,7 @@ pub use files::{FileOf, keep_files_whole};
 pub use input::{ClusterInput, Layer, NodeInfo, WeightedGraph};
 pub use kernel::{KernelReason, KernelRules};
 pub use modules::{ModuleDomains, module_domains, module_domains_of};
-pub use naming::domain_names;
+pub use naming::{NamingHints, domain_names, domain_names_with};
 pub use vocab::{DEFAULT_VOCABULARY_WEIGHT, VocabConfig, split_identifier, vocabulary_layer};
 
 /// Default seed: results are reproducible without the user choosing one.

@@ -52,16 +52,20 @@ pub fn name_match(suggestion: &Assignment, reference: &Assignment) -> NameMatch 
 }
 
 /// Two names share a word up to inflection (`orders` ~ `order`, `billing` ~ `bill`,
-/// `categories` ~ `category`); words under three letters do not count.
+/// `categories` ~ `category`). Words under three letters count only as a whole name (`ai` ~
+/// `ai`, `ai` ~ `ai_chat`): inside a compound they are mostly noise (`db_user` and `db_admin`
+/// are not one domain), but a team that calls its domain `ai` means it.
 pub fn same_word(a: &str, b: &str) -> bool {
     let stems = |name: &str| -> Vec<String> {
-        name.split(|c: char| !c.is_ascii_alphanumeric())
+        (name.split(|c: char| !c.is_ascii_alphanumeric()))
+            .filter(|w| !w.is_empty())
             .map(|w| stem(&w.to_ascii_lowercase()))
-            .filter(|w| w.len() >= 3)
             .collect()
     };
-    let right = stems(b);
-    stems(a).iter().any(|w| right.contains(w))
+    let (left, right) = (stems(a), stems(b));
+    let counts = |w: &String, whole: &[String]| w.len() >= 3 || whole.len() == 1;
+    left.iter()
+        .any(|w| right.contains(w) && (counts(w, &left) || counts(w, &right)))
 }
 
 /// A crude English stem: plural and verb endings off (`ies` → `y`).
@@ -83,4 +87,29 @@ fn stem(word: &str) -> String {
         }
     }
     word.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_word;
+
+    #[test]
+    fn short_words_match_only_as_whole_names() {
+        assert!(same_word("ai", "ai"));
+        assert!(
+            same_word("ai", "ai_chat"),
+            "the whole name `ai` on one side"
+        );
+        assert!(same_word("AI", "ai"));
+        assert!(
+            !same_word("db_user", "db_admin"),
+            "short noise inside compounds"
+        );
+        assert!(!same_word("ai_chat", "ai_tools"));
+        assert!(!same_word("id", "ids"));
+        assert!(
+            same_word("user_db", "users"),
+            "long words still match in compounds"
+        );
+    }
 }

@@ -27,8 +27,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::Analysis;
 use crate::cluster::{
-    self, ClusterInput, KernelReason, LeidenClusterer, ModuleDomains, SuggestConfig, Suggestion,
-    domain_names,
+    self, ClusterInput, KernelReason, LeidenClusterer, ModuleDomains, NamingHints, SuggestConfig,
+    Suggestion, domain_names_with,
 };
 use crate::codebase::Codebase;
 use crate::resolve::Target;
@@ -150,7 +150,11 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
     let mut suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
     children::join_children_without_data(&built, &mut suggestion);
     cluster::keep_files_whole(&mut suggestion, &input::files_of(analysis, &built.items));
-    let names = domain_names(&built.input, &suggestion)
+    let hints = NamingHints {
+        layers: subjects::layer_names(analysis.codebase.modules.iter().map(|m| m.path.as_str())),
+        tables: owned_tables(&built, &suggestion),
+    };
+    let names = domain_names_with(&built.input, &suggestion, &hints)
         .into_iter()
         .map(|n| spec_name(&n))
         .collect();
@@ -159,6 +163,27 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         suggestion,
         names,
     }
+}
+
+/// Per domain, the tables its items write most (or, when nobody writes them, read most).
+fn owned_tables(built: &Built, s: &Suggestion) -> Vec<BTreeSet<String>> {
+    let mut out = vec![BTreeSet::new(); s.domain_count];
+    for (table, usage) in &built.tables {
+        let tally = |counts: &BTreeMap<u32, u32>| {
+            let mut per: BTreeMap<u32, u32> = BTreeMap::new();
+            for (&node, &n) in counts {
+                if let Some(d) = s.domain[node as usize] {
+                    *per.entry(d).or_default() += n;
+                }
+            }
+            per.into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        };
+        if let Some((d, _)) = tally(&usage.writers).or_else(|| tally(&usage.readers)) {
+            out[d as usize].insert(table.to_ascii_lowercase());
+        }
+    }
+    out
 }
 
 /// Rust keywords: a domain becomes a crate and a module, so it cannot be one.

@@ -111,16 +111,7 @@ const MIN_CRATE_BRANCHES: usize = 3;
 /// down to its whole subtree (`api_crud::post::create` → `post`) helped lemmy but cost
 /// svix and conduit more, so descendants keep the word-list rule.
 pub fn module_subjects<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
-    let modules: BTreeSet<&str> = modules.into_iter().collect();
-    let crates = crate_segments(modules.iter().map(|m| crate_of(m)));
-    let paths: BTreeMap<&str, Vec<String>> = modules
-        .iter()
-        .map(|&m| {
-            let mut path = crates[crate_of(m)].clone();
-            path.extend(m.split("::").skip(1).map(str::to_owned));
-            (m, path)
-        })
-        .collect();
+    let paths = crate_paths(modules);
     let tree = Tree::new(paths.values());
     let layers = tree.layers();
     // Normalized name → the layers it sits directly under.
@@ -143,6 +134,32 @@ pub fn module_subjects<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeM
                 .and_then(|(last, _)| candidates(last).find(|n| is_subject(n)));
             let subject = across_layers.or_else(|| subject_name(module).map(str::to_owned))?;
             Some((module.to_owned(), subject))
+        })
+        .collect()
+}
+
+/// The [`normalized`] names of the layers of the module tree (see the module docs): folders
+/// such as svix's `v1::endpoints` hold every domain's slice of one technology, so their name
+/// says nothing about which domain an item belongs to.
+pub fn layer_names<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+    let paths = crate_paths(modules);
+    let layers = Tree::new(paths.values()).layers();
+    layers
+        .iter()
+        .filter_map(|path| path.last().map(|name| normalized(name)))
+        .collect()
+}
+
+/// Each module's path with its crate name read as segments ([`crate_segments`]).
+fn crate_paths<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a str, Vec<String>> {
+    let modules: BTreeSet<&str> = modules.into_iter().collect();
+    let crates = crate_segments(modules.iter().map(|m| crate_of(m)));
+    modules
+        .iter()
+        .map(|&m| {
+            let mut path = crates[crate_of(m)].clone();
+            path.extend(m.split("::").skip(1).map(str::to_owned));
+            (m, path)
         })
         .collect()
 }

@@ -1,7 +1,9 @@
 //! Domain names come from the vocabulary typical of each domain.
 
 use crate::cluster::naming::LAYER_WORDS;
-use crate::cluster::{ClusterInput, NodeInfo, Suggestion, domain_names};
+use crate::cluster::{
+    ClusterInput, NamingHints, NodeInfo, Suggestion, domain_names, domain_names_with,
+};
 
 fn node(module: &str, words: &[&str]) -> NodeInfo {
     NodeInfo {
@@ -91,4 +93,122 @@ fn a_compound_module_name_is_a_candidate_name() {
     assert_eq!(names[1], "account_data");
     assert_eq!(names[2], "typing", "`client_server` is a layer, not a name");
     assert_eq!(names[0], "password");
+}
+
+fn named(input: &ClusterInput, domains: &[u32], layers: &[&str]) -> Vec<String> {
+    let suggestion = Suggestion {
+        domain: domains.iter().map(|&d| Some(d)).collect(),
+        confidence: vec![1.0; domains.len()],
+        kernel: vec![None; domains.len()],
+        resolution: 1.0,
+        domain_count: domains.iter().max().map_or(0, |&d| d as usize + 1),
+    };
+    let hints = NamingHints {
+        layers: layers.iter().map(|l| (*l).to_owned()).collect(),
+        tables: Vec::new(),
+    };
+    domain_names_with(input, &suggestion, &hints)
+}
+
+#[test]
+fn a_domain_living_under_another_domains_name_is_named_as_its_part() {
+    let input = ClusterInput {
+        nodes: vec![
+            node("c::search", &["SearchQuery"]),
+            node("c::search", &["SearchResult"]),
+            node("c::search::keybindings", &["KeyRule"]),
+            node("c::billing", &["Invoice"]),
+            node("c::billing", &["Refund"]),
+        ],
+        layers: vec![],
+    };
+    let domains = [0, 0, 1, 2, 2];
+    assert_eq!(
+        named(&input, &domains, &[]),
+        vec!["search", "search_keybindings", "billing"]
+    );
+    // Under a layer folder (`v1::endpoints::*`), the folder's name makes no domain a part.
+    assert_eq!(
+        named(&input, &domains, &["search"]),
+        vec!["search", "keybindings", "billing"]
+    );
+    // A part is smaller than its whole: a bigger domain under `search` keeps its own name.
+    let bigger = ClusterInput {
+        nodes: vec![
+            node("c::search", &["new"]),
+            node("c::search::keybindings", &["KeyRule"]),
+            node("c::search::keybindings", &["KeyMap"]),
+            node("c::billing", &["Invoice"]),
+        ],
+        layers: vec![],
+    };
+    assert_eq!(
+        named(&bigger, &[0, 1, 1, 2], &[]),
+        vec!["search", "keybindings", "billing"]
+    );
+}
+
+#[test]
+fn two_domains_of_one_crate_are_not_parts_of_each_other() {
+    // Both domains live in `lab_share`, so each is under the other's name: neither is a part.
+    let input = ClusterInput {
+        nodes: vec![
+            node("lab_share::session", &["Session"]),
+            node("lab_share::session", &["Viewer"]),
+            node("lab_share::transport", &["Frame"]),
+            node("other::billing", &["Invoice"]),
+        ],
+        layers: vec![],
+    };
+    let names = named(&input, &[0, 0, 1, 2], &[]);
+    assert!(
+        !names[0].contains('_') && !names[1].contains('_'),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_domain_is_named_after_a_table_it_owns_over_a_word_that_names_no_table() {
+    // Domain 0's best word is its folder `feeds`, one of three; it writes `notifications`.
+    let mut input = ClusterInput {
+        nodes: vec![
+            node("c::feeds", &["Notification"]),
+            node("c::inbox", &["mark_read"]),
+            node("c::outbox", &["notify"]),
+            node("c::billing", &["Invoice"]),
+        ],
+        layers: vec![],
+    };
+    let suggestion = Suggestion {
+        domain: vec![Some(0), Some(0), Some(0), Some(1)],
+        confidence: vec![1.0; 4],
+        kernel: vec![None; 4],
+        resolution: 1.0,
+        domain_count: 2,
+    };
+    let owning = |tables: &[&[&str]]| NamingHints {
+        layers: Default::default(),
+        tables: (tables.iter())
+            .map(|ts| ts.iter().map(|t| (*t).to_owned()).collect())
+            .collect(),
+    };
+    let hints = owning(&[&["notifications"], &[]]);
+    assert_eq!(
+        domain_names_with(&input, &suggestion, &hints),
+        vec!["notification", "billing"]
+    );
+    // The best word names a table (another domain's): it stays.
+    let hints = owning(&[&["notifications"], &["feeds"]]);
+    assert_eq!(domain_names_with(&input, &suggestion, &hints)[0], "feeds");
+    assert_eq!(
+        domain_names(&input, &suggestion),
+        vec!["feeds", "billing"],
+        "without tables"
+    );
+    // A word most of the domain's items carry stays: the team named its module so.
+    for n in &mut input.nodes[..3] {
+        n.module = "c::feeds".to_owned();
+    }
+    let hints = owning(&[&["notifications"], &[]]);
+    assert_eq!(domain_names_with(&input, &suggestion, &hints)[0], "feeds");
 }

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 pub mod algo;
 pub mod consensus;
 pub mod crates;
+pub mod files;
 pub mod input;
 pub mod kernel;
 pub mod modules;
@@ -29,6 +30,7 @@ pub mod vocab;
 
 pub use algo::{Clusterer, LeidenClusterer, LouvainClusterer, canonical_labels, community_count};
 pub use consensus::{Consensus, ConsensusConfig, confidence, consensus, derive_seed};
+pub use files::{FileOf, keep_files_whole};
 pub use input::{ClusterInput, Layer, NodeInfo, WeightedGraph};
 pub use kernel::{KernelReason, KernelRules};
 pub use modules::{ModuleDomains, module_domains, module_domains_of};

@@ -8,7 +8,7 @@ use super::subjects::module_subjects;
 pub use super::tables::TableUse;
 use super::tables::table_uses;
 use crate::analysis::Analysis;
-use crate::cluster::{ClusterInput, Layer, NodeInfo, VocabConfig, vocabulary_layer};
+use crate::cluster::{ClusterInput, FileOf, Layer, NodeInfo, VocabConfig, vocabulary_layer};
 use crate::codebase::ModuleId;
 use crate::resolve::ItemId;
 use crate::syntax::ItemKind;
@@ -320,6 +320,29 @@ fn same_module_edges(nodes: &[NodeInfo], group: impl Fn(&str) -> String) -> Vec<
         }
     }
     edges
+}
+
+/// For each node, the file module it is written in and whether its own module is an inline
+/// `mod x { .. }` of that file (nested inline modules belong to the file holding them all):
+/// what [`crate::cluster::keep_files_whole`] needs to keep a file in one domain.
+pub fn files_of(analysis: &Analysis, items: &[ItemId]) -> Vec<FileOf> {
+    let cb = &analysis.codebase;
+    items
+        .iter()
+        .map(|&id| {
+            let own = analysis.resolution.item(id).module;
+            let mut file = own;
+            while cb.module(file).inline
+                && let Some(parent) = cb.module(file).parent
+            {
+                file = parent;
+            }
+            FileOf {
+                file: file.0,
+                inline: file != own,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

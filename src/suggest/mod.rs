@@ -149,6 +149,7 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
     };
     let mut suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
     children::join_children_without_data(&built, &mut suggestion);
+    cluster::keep_files_whole(&mut suggestion, &input::files_of(analysis, &built.items));
     let hints = NamingHints {
         layers: subjects::layer_names(analysis.codebase.modules.iter().map(|m| m.path.as_str())),
         tables: owned_tables(&built, &suggestion),

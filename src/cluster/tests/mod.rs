@@ -3,6 +3,7 @@
 
 mod consensus;
 mod crates;
+mod files;
 mod kernel;
 mod naming;
 mod planted;

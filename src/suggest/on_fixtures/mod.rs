@@ -3,3 +3,4 @@
 
 mod cochange;
 mod drafts;
+mod files;

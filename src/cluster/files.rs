@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{KernelReason, Suggestion, canonical_labels};
+use super::{KernelReason, Suggestion};
 
 /// Where a node is written: the file module holding it (any id; nodes of one file share it)
 /// and whether the node's own module is an inline module of that file.
@@ -65,22 +65,7 @@ pub fn keep_files_whole(s: &mut Suggestion, files: &[FileOf]) -> usize {
         }
     }
     if moved > 0 {
-        renumber(s);
+        s.renumber();
     }
     moved
-}
-
-/// Numbers the domains canonically again (a domain may have emptied) and recounts them.
-fn renumber(s: &mut Suggestion) {
-    let kept: Vec<u32> = s.domain.iter().flatten().copied().collect();
-    let mut labels = canonical_labels(&kept).into_iter();
-    for slot in s.domain.iter_mut().filter(|d| d.is_some()) {
-        *slot = labels.next();
-    }
-    s.domain_count = s
-        .domain
-        .iter()
-        .flatten()
-        .max()
-        .map_or(0, |&m| m as usize + 1);
 }

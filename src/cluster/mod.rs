@@ -91,6 +91,24 @@ pub struct Suggestion {
     pub domain_count: usize,
 }
 
+impl Suggestion {
+    /// Numbers the domains canonically again after a step moved nodes between them (a domain
+    /// may have emptied), and recounts them.
+    pub fn renumber(&mut self) {
+        let kept: Vec<u32> = self.domain.iter().flatten().copied().collect();
+        let mut labels = canonical_labels(&kept).into_iter();
+        for slot in self.domain.iter_mut().filter(|d| d.is_some()) {
+            *slot = labels.next();
+        }
+        self.domain_count = self
+            .domain
+            .iter()
+            .flatten()
+            .max()
+            .map_or(0, |&m| m as usize + 1);
+    }
+}
+
 /// Suggests domains for `input`. Same input, clusterer and config give the same output; the
 /// seed enters only through the runs of steps 3 and 5, each a vote among many, so another
 /// seed rarely moves a node.

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::cluster::{Suggestion, canonical_labels};
+use crate::cluster::Suggestion;
 
 use super::input::Built;
 
@@ -65,17 +65,7 @@ pub fn join_children_without_data(built: &Built, s: &mut Suggestion) {
             *slot = Some(t);
         }
     }
-    let kept: Vec<u32> = s.domain.iter().flatten().copied().collect();
-    let mut relabelled = canonical_labels(&kept).into_iter();
-    for slot in s.domain.iter_mut().filter(|slot| slot.is_some()) {
-        *slot = relabelled.next();
-    }
-    s.domain_count = s
-        .domain
-        .iter()
-        .flatten()
-        .max()
-        .map_or(0, |&m| m as usize + 1);
+    s.renumber();
 }
 
 /// Table writes made by each domain's items.

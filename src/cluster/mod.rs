@@ -146,7 +146,8 @@ pub fn suggest<C: Clusterer + ?Sized>(
         Some(target) => resolution_for_target(clusterer, &core, &is_kernel, target, config.seed),
         None => config.resolution,
     };
-    let result = consensus(clusterer, &core, resolution, config.seed, &config.consensus);
+    let budgeted = config.consensus.within_budget(n);
+    let result = consensus(clusterer, &core, resolution, config.seed, &budgeted);
     let labels = if config.join_within_crates {
         let joined = crates::join_within_crates(&input.nodes, &result.labels, &is_kernel);
         crates::follow_crate_majority(&input.nodes, &joined, &is_kernel)
@@ -195,7 +196,8 @@ fn preliminary_hubs<C: Clusterer + ?Sized>(
 ) -> Vec<Option<KernelReason>> {
     let without = graph.without(set_apart);
     // The complement of the seed, so these runs do not repeat the consensus runs.
-    let labelings: Vec<Vec<Option<u32>>> = (0..config.hub_runs.max(1))
+    let runs = consensus::hub_runs_within_budget(config.hub_runs, graph.node_count());
+    let labelings: Vec<Vec<Option<u32>>> = (0..runs)
         .into_par_iter()
         .map(|run| {
             let labels =

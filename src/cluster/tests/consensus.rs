@@ -144,3 +144,28 @@ fn rounds_stop_once_the_runs_agree() {
     assert_eq!(result.labels, vec![0, 0, 0, 1, 1, 1]);
     assert_eq!(result.confidence, vec![1.0; 6]);
 }
+
+#[test]
+fn large_graphs_get_fewer_runs_and_no_rounds_within_the_budget() {
+    use crate::cluster::consensus::{RUN_BUDGET, hub_runs_within_budget};
+    let shipped = ConsensusConfig::default();
+    // Lemmy-sized graphs keep every run and round.
+    assert_eq!(shipped.within_budget(1_500), shipped);
+    assert_eq!(shipped.within_budget(RUN_BUDGET / shipped.runs), shipped);
+    // Past the budget the runs shrink and the rounds stop, never below the old 10 runs.
+    let wide = shipped.within_budget(12_500);
+    assert_eq!((wide.runs, wide.rounds), (RUN_BUDGET / 12_500, 0));
+    assert_eq!(wide.threshold, shipped.threshold);
+    let huge = shipped.within_budget(1_000_000);
+    assert_eq!((huge.runs, huge.rounds), (10, 0));
+    // A config asking for fewer than 10 runs keeps what it asked for.
+    let few = ConsensusConfig {
+        runs: 3,
+        ..shipped.clone()
+    };
+    assert_eq!(few.within_budget(1_000_000).runs, 3);
+    assert_eq!(hub_runs_within_budget(21, 1_500), 21);
+    assert_eq!(hub_runs_within_budget(21, 50_000), RUN_BUDGET / 50_000);
+    assert_eq!(hub_runs_within_budget(21, 10_000_000), 1);
+    assert_eq!(hub_runs_within_budget(21, 0), 21);
+}

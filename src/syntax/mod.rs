@@ -3,6 +3,7 @@
 //! knows syn.
 
 mod attrs;
+mod diesel_writes;
 mod extract;
 pub mod facts;
 pub mod nesting;

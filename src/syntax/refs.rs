@@ -282,6 +282,15 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let Some((table, pos)) = super::diesel_writes::diesel_write(call) {
+            self.facts.tables.push(TableRef {
+                owner: self.owner,
+                table,
+                access: TableAccess::Write,
+                pos,
+                sea_orm: false,
+            });
+        }
         if let syn::Expr::Path(p) = &*call.func
             && p.qself.is_none()
         {

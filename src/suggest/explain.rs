@@ -151,17 +151,7 @@ impl<'a> Explainer<'a> {
         let mut owners = BTreeMap::new();
         let mut domain_tables: Vec<Vec<String>> = vec![Vec::new(); self.c.suggestion.domain_count];
         for (table, usage) in &self.c.built.tables {
-            let tally = |counts: &BTreeMap<u32, u32>| {
-                let mut per: BTreeMap<u32, u32> = BTreeMap::new();
-                for (&node, &n) in counts {
-                    if let Some(d) = self.item_domain[node as usize] {
-                        *per.entry(d).or_default() += n;
-                    }
-                }
-                per.into_iter()
-                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-            };
-            if let Some((d, _)) = tally(&usage.writers).or_else(|| tally(&usage.readers)) {
+            if let Some(d) = usage.owner(&self.item_domain) {
                 owners.insert(table.clone(), self.name_of(Some(d)));
                 domain_tables[d as usize].push(table.clone());
             }

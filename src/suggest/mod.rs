@@ -169,17 +169,7 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
 fn owned_tables(built: &Built, s: &Suggestion) -> Vec<BTreeSet<String>> {
     let mut out = vec![BTreeSet::new(); s.domain_count];
     for (table, usage) in &built.tables {
-        let tally = |counts: &BTreeMap<u32, u32>| {
-            let mut per: BTreeMap<u32, u32> = BTreeMap::new();
-            for (&node, &n) in counts {
-                if let Some(d) = s.domain[node as usize] {
-                    *per.entry(d).or_default() += n;
-                }
-            }
-            per.into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-        };
-        if let Some((d, _)) = tally(&usage.writers).or_else(|| tally(&usage.readers)) {
+        if let Some(d) = usage.owner(&s.domain) {
             out[d as usize].insert(table.to_ascii_lowercase());
         }
     }

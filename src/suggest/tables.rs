@@ -24,6 +24,25 @@ pub struct TableUse {
     pub readers: BTreeMap<u32, u32>,
 }
 
+impl TableUse {
+    /// The domain that owns the table: the one whose items write it most, else read it most
+    /// (ties: the lowest domain); `domain_of` gives each node's domain.
+    pub fn owner(&self, domain_of: &[Option<u32>]) -> Option<u32> {
+        let tally = |counts: &BTreeMap<u32, u32>| {
+            let mut per: BTreeMap<u32, u32> = BTreeMap::new();
+            for (&node, &n) in counts {
+                if let Some(d) = domain_of.get(node as usize).copied().flatten() {
+                    *per.entry(d).or_default() += n;
+                }
+            }
+            per.into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(d, _)| d)
+        };
+        tally(&self.writers).or_else(|| tally(&self.readers))
+    }
+}
+
 /// SQL keywords that a loose reading of a query string can take for a table name
 /// (`UPDATE t SET ...`, `... WHERE`): never tables.
 const SQL_WORDS: &[&str] = &[
@@ -375,5 +394,23 @@ pub fn domain() {
                 vec!["app::handlers::list".into()]
             )
         );
+    }
+
+    #[test]
+    fn the_writer_owns_a_table_over_a_heavier_reader_and_ties_go_to_the_lowest_domain() {
+        let usage = super::TableUse {
+            writers: [(0, 1)].into(),
+            readers: [(1, 9), (2, 9)].into(),
+        };
+        // Nodes 0, 1, 2 in domains 2, 0, 1; node 3 is kernel.
+        let domains = [Some(2), Some(0), Some(1), None];
+        assert_eq!(usage.owner(&domains), Some(2));
+        let read_only = super::TableUse {
+            writers: [(3, 5)].into(),
+            readers: [(1, 4), (2, 4)].into(),
+        };
+        // The only writer is kernel: the readers decide, tied, so the lowest domain.
+        assert_eq!(read_only.owner(&domains), Some(0));
+        assert_eq!(super::TableUse::default().owner(&domains), None);
     }
 }

@@ -163,8 +163,9 @@ impl<'a> ModuleResolver<'a> {
                 // The receiver's type is known: the method is its own, or none is found
                 // (a trait default method, a method reached through `Deref`) and the name
                 // guess would only point at some other type.
-                Some(ty) if typer.has_method(ty, &call.name) => (Some(ty), RefKind::Call),
-                Some(_) => (None, RefKind::Call),
+                // A trait's method may be declared by a supertrait: the call is to that one.
+                Some(ty) => (typer.method_owner(ty, &call.name), RefKind::Call),
+                None if call.qualified => (None, RefKind::Call),
                 None if prelude::COMMON_METHODS.contains(&call.name.as_str()) => {
                     (None, RefKind::MethodGuess)
                 }

@@ -118,8 +118,15 @@ impl<'r> Typer<'r> {
             .any(|(f, _)| f == name)
     }
 
-    /// The workspace type of the value `chain` stands for, if every hop can be typed.
-    pub fn type_of(&self, scopes: &mut Scopes, chain: &Chain, site: &Site) -> Option<ItemId> {
+    /// The workspace type of the value `chain` stands for, if every hop can be typed;
+    /// `called` is the method called on that value, if any (it picks among trait bounds).
+    pub fn type_of(
+        &self,
+        scopes: &mut Scopes,
+        chain: &Chain,
+        called: Option<&str>,
+        site: &Site,
+    ) -> Option<ItemId> {
         let mut ty = match &chain.base {
             ChainBase::SelfValue => site.self_ty?,
             ChainBase::Typed(paths) => {
@@ -129,9 +136,14 @@ impl<'r> Typer<'r> {
                 }
                 let ty =
                     self.resolve_type(scopes, site.module, paths, site.self_ty, site.local_uses)?;
-                match chain.hops.first() {
-                    Some(Hop::Method(name)) => self.bound_with(scopes, ty, paths, name, site),
-                    _ => ty,
+                let next = match chain.hops.first() {
+                    Some(Hop::Method(name)) => Some(name.as_str()),
+                    Some(Hop::Field(_)) => None,
+                    None => called,
+                };
+                match next {
+                    Some(name) => self.bound_with(scopes, ty, paths, name, site),
+                    None => ty,
                 }
             }
             ChainBase::Call(path) => self.call_type(scopes, path, site)?,

@@ -174,7 +174,7 @@ impl<T: Audit> Holder<T> {
 pub fn settle<P: Payable>(p: &P) -> u32 {
                //^^^^^^^ bound bounds::Payable
     p.pay()
-    //^^^ method-guess bounds::Invoice
+    //^^^ call bounds::Payable
 }
 
 pub fn audit<A>(_a: A)
@@ -188,7 +188,7 @@ pub fn qualified(i: &Invoice) -> u32 {
                    //^^^^^^^ type bounds::Invoice
     <Invoice as Payable>::pay(i)
    //^^^^^^^ type bounds::Invoice
-              //^^^^^^^ call bounds::Payable
+                        //^^^ call bounds::Payable
 }
 
 pub fn boxed(_p: Box<dyn Payable>) {}
@@ -207,9 +207,8 @@ fn bounds_where_clauses_and_impl_headers() {
     // `impl Payable for Invoice` names both.
     // Supertrait.
     // `where A: Audit + Clone`.
-    // `<Invoice as Payable>::pay(i)` names the type and the trait.
-    // Limitation: `p.pay()` on a generic `P: Payable` is guessed to the one impl
-    // that defines `pay`, not to the trait; types are needed to do better.
+    // `<Invoice as Payable>::pay(i)` names the type, and calls `pay` on the trait.
+    // `p.pay()` on a generic `P: Payable` calls the trait (the parameter's bound).
     let a = check(BOUNDS);
     // One module: every edge is internal.
     assert_lines(module_edges(&a), &[]);

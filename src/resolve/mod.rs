@@ -159,10 +159,11 @@ fn resolve_all(cb: &Codebase) -> Resolution {
     // The typer reads items and methods while references are pushed into `res`.
     let items = std::mem::take(&mut res.items);
     let methods = std::mem::take(&mut res.methods);
+    let supertraits = supertraits(cb, &mut scopes, &items);
     let shared = Shared {
         impl_owner,
         methods_by_name,
-        typer: Typer::new(&items, &methods),
+        typer: Typer::new(&items, &methods, supertraits),
     };
     for (m, module) in cb.modules.iter().enumerate() {
         let first_item = res.first_item[m];
@@ -173,6 +174,32 @@ fn resolve_all(cb: &Codebase) -> Resolution {
     res.items = items;
     res.methods = methods;
     res
+}
+
+/// Each trait's supertraits that resolve to workspace traits, resolved in its module.
+fn supertraits(cb: &Codebase, scopes: &mut Scopes, items: &[Item]) -> HashMap<ItemId, Vec<ItemId>> {
+    let mut out = HashMap::new();
+    let mut id = 0u32;
+    for (m, module) in cb.modules.iter().enumerate() {
+        for def in &module.facts.items {
+            let this = ItemId(id);
+            id += 1;
+            let found: Vec<ItemId> = (def.supertraits.iter())
+                .filter_map(|p| {
+                    match scopes.resolve_in(ModuleId(m as u32), p, Namespace::Type, &[]) {
+                        Some(Binding::Item(s)) if items[s.0 as usize].kind == ItemKind::Trait => {
+                            Some(s)
+                        }
+                        _ => None,
+                    }
+                })
+                .collect();
+            if !found.is_empty() {
+                out.insert(this, found);
+            }
+        }
+    }
+    out
 }
 
 /// The id of each module's first item: items are numbered module by module.
@@ -201,12 +228,23 @@ fn impl_owners(
     for (m, module) in cb.modules.iter().enumerate() {
         let mid = ModuleId(m as u32);
         for (i, imp) in module.facts.impls.iter().enumerate() {
-            let owner = imp.self_ty.as_ref().and_then(|p| {
-                match scopes.resolve_in(mid, p, Namespace::Type, &[]) {
-                    Some(Binding::Item(id)) => Some(id),
-                    _ => None,
-                }
-            });
+            // A blanket impl (`impl<H: Bound> Trait for H`) belongs to its trait: its
+            // methods are what a call on a value of the trait runs.
+            let path = if imp.blanket {
+                &imp.trait_
+            } else {
+                &imp.self_ty
+            };
+            let owner =
+                path.as_ref()
+                    .and_then(|p| match scopes.resolve_in(mid, p, Namespace::Type, &[]) {
+                        Some(Binding::Item(id))
+                            if !imp.blanket || res.items[id.0 as usize].kind == ItemKind::Trait =>
+                        {
+                            Some(id)
+                        }
+                        _ => None,
+                    });
             impl_owner.insert((mid, i as u32), owner);
             let Some(self_item) = owner else { continue };
             for (name, sig, pos) in &imp.fns {

@@ -158,13 +158,14 @@ impl<'a> ModuleResolver<'a> {
             let typed = call
                 .receiver
                 .as_ref()
-                .and_then(|c| typer.type_of(scopes, c, &self.site(call.owner)));
+                .and_then(|c| typer.type_of(scopes, c, Some(&call.name), &self.site(call.owner)));
             let (target, kind) = match typed {
                 // The receiver's type is known: the method is its own, or none is found
                 // (a trait default method, a method reached through `Deref`) and the name
                 // guess would only point at some other type.
-                Some(ty) if typer.has_method(ty, &call.name) => (Some(ty), RefKind::Call),
-                Some(_) => (None, RefKind::Call),
+                // A trait's method may be declared by a supertrait: the call is to that one.
+                Some(ty) => (typer.method_owner(ty, &call.name), RefKind::Call),
+                None if call.qualified => (None, RefKind::Call),
                 None if prelude::COMMON_METHODS.contains(&call.name.as_str()) => {
                     (None, RefKind::MethodGuess)
                 }
@@ -201,7 +202,7 @@ impl<'a> ModuleResolver<'a> {
         let typer = &self.shared.typer;
         for access in &self.module.facts.field_accesses {
             let site = self.site(access.owner);
-            let Some(ty) = typer.type_of(scopes, &access.receiver, &site) else {
+            let Some(ty) = typer.type_of(scopes, &access.receiver, None, &site) else {
                 continue;
             };
             // A type's own fields are no dependency; another struct's fields are, like

@@ -44,13 +44,23 @@ pub(super) struct Site<'a> {
     pub locals: Option<&'a HashSet<&'a str>>,
 }
 
+/// Traits searched for a method through supertraits (`trait A: B + C`): a bound on the
+/// walk, which also stops at a trait seen before.
+const MAX_SUPERTRAITS: usize = 64;
+
 pub(super) struct Typer<'r> {
     items: &'r [Item],
     methods: HashMap<(ItemId, &'r str), Vec<&'r Method>>,
+    /// Each trait's supertraits that resolve to workspace traits.
+    supertraits: HashMap<ItemId, Vec<ItemId>>,
 }
 
 impl<'r> Typer<'r> {
-    pub fn new(items: &'r [Item], methods: &'r [Method]) -> Self {
+    pub fn new(
+        items: &'r [Item],
+        methods: &'r [Method],
+        supertraits: HashMap<ItemId, Vec<ItemId>>,
+    ) -> Self {
         let mut by_type: HashMap<(ItemId, &str), Vec<&Method>> = HashMap::new();
         for m in methods {
             by_type
@@ -61,13 +71,38 @@ impl<'r> Typer<'r> {
         Typer {
             items,
             methods: by_type,
+            supertraits,
         }
     }
 
     /// Whether `ty` has the method: an impl block of the type defines it, or `ty` is a
-    /// trait (a `dyn Trait` value) that declares it.
+    /// trait (a `dyn Trait` value, a generic bounded by it) that declares it or has a
+    /// supertrait that does.
     pub fn has_method(&self, ty: ItemId, name: &str) -> bool {
-        self.methods.contains_key(&(ty, name)) || self.trait_fn(ty, name).is_some()
+        self.method_owner(ty, name).is_some()
+    }
+
+    /// Where a method called on a value of type `ty` is declared: `ty` itself, or for a
+    /// trait, the first of it and its supertraits (breadth first) that declares the method.
+    pub fn method_owner(&self, ty: ItemId, name: &str) -> Option<ItemId> {
+        if self.methods.contains_key(&(ty, name)) {
+            return Some(ty);
+        }
+        let mut queue = vec![ty];
+        let mut next = 0;
+        while next < queue.len() && next < MAX_SUPERTRAITS {
+            let t = queue[next];
+            next += 1;
+            if self.trait_fn(t, name).is_some() {
+                return Some(t);
+            }
+            for &s in self.supertraits.get(&t).into_iter().flatten() {
+                if !queue.contains(&s) {
+                    queue.push(s);
+                }
+            }
+        }
+        None
     }
 
     fn trait_fn(&self, ty: ItemId, name: &str) -> Option<&'r TypePaths> {
@@ -83,8 +118,15 @@ impl<'r> Typer<'r> {
             .any(|(f, _)| f == name)
     }
 
-    /// The workspace type of the value `chain` stands for, if every hop can be typed.
-    pub fn type_of(&self, scopes: &mut Scopes, chain: &Chain, site: &Site) -> Option<ItemId> {
+    /// The workspace type of the value `chain` stands for, if every hop can be typed;
+    /// `called` is the method called on that value, if any (it picks among trait bounds).
+    pub fn type_of(
+        &self,
+        scopes: &mut Scopes,
+        chain: &Chain,
+        called: Option<&str>,
+        site: &Site,
+    ) -> Option<ItemId> {
         let mut ty = match &chain.base {
             ChainBase::SelfValue => site.self_ty?,
             ChainBase::Typed(paths) => {
@@ -92,7 +134,17 @@ impl<'r> Typer<'r> {
                 if first.is_some_and(|f| site.locals.is_some_and(|l| l.contains(f.as_str()))) {
                     return None;
                 }
-                self.resolve_type(scopes, site.module, paths, site.self_ty, site.local_uses)?
+                let ty =
+                    self.resolve_type(scopes, site.module, paths, site.self_ty, site.local_uses)?;
+                let next = match chain.hops.first() {
+                    Some(Hop::Method(name)) => Some(name.as_str()),
+                    Some(Hop::Field(_)) => None,
+                    None => called,
+                };
+                match next {
+                    Some(name) => self.bound_with(scopes, ty, paths, name, site),
+                    None => ty,
+                }
             }
             ChainBase::Call(path) => self.call_type(scopes, path, site)?,
         };
@@ -107,6 +159,31 @@ impl<'r> Typer<'r> {
             };
         }
         Some(ty)
+    }
+
+    /// Of a value's trait bounds (`H: A + B`, `impl A + B`: the traits that follow the
+    /// first, `ty`, in `paths`), the first whose methods include `method`; `ty` when none.
+    fn bound_with(
+        &self,
+        scopes: &mut Scopes,
+        ty: ItemId,
+        paths: &TypePaths,
+        method: &str,
+        site: &Site,
+    ) -> ItemId {
+        if self.items[ty.0 as usize].kind != ItemKind::Trait || self.has_method(ty, method) {
+            return ty;
+        }
+        for p in paths {
+            let found = scopes.resolve_in(site.module, p, Namespace::Type, site.local_uses);
+            if let Some(Binding::Item(id)) = found
+                && self.items[id.0 as usize].kind == ItemKind::Trait
+                && self.has_method(id, method)
+            {
+                return id;
+            }
+        }
+        ty
     }
 
     /// The first of `paths` that names a workspace struct, enum or union; paths resolving

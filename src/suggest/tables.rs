@@ -98,6 +98,11 @@ pub fn table_uses(
     // Methods some caller was found for: their accesses are the callers' (a helper called
     // only by its own type's methods is in those methods' sets).
     let mut carried = vec![false; res.methods.len()];
+    // A blanket impl's method (`impl<H: Bound> Trait for H`, owned by the trait) forwards
+    // to the bound's methods: what those reach, it reaches, for its own callers.
+    let forwards: Vec<bool> = (res.methods.iter())
+        .map(|m| res.item(m.self_item).kind == ItemKind::Trait)
+        .collect();
     loop {
         let mut changed = false;
         for call in &calls {
@@ -105,9 +110,8 @@ pub fn table_uses(
                 continue;
             };
             for &callee in &call.callees {
-                if callee == caller
-                    || res.methods[callee].self_item != res.methods[caller].self_item
-                {
+                let same_type = res.methods[callee].self_item == res.methods[caller].self_item;
+                if callee == caller || !(same_type || forwards[caller]) {
                     continue;
                 }
                 carried[callee] = true;
@@ -120,11 +124,14 @@ pub fn table_uses(
             break;
         }
     }
-    // Carried to callers outside the method's type.
+    // Carried to callers outside the method's type (a forwarding method's are in its set).
     for call in &calls {
         let Some(&node) = node_of.get(&call.caller_item) else {
             continue;
         };
+        if call.caller_method.is_some_and(|m| forwards[m]) {
+            continue;
+        }
         for &callee in &call.callees {
             if res.methods[callee].self_item == call.caller_item {
                 continue;
@@ -352,6 +359,53 @@ pub fn place(db: &crate::db::Db) {
         assert_eq!(own("orders"), (vec!["shop::orders::place".into()], vec![]));
         // Nobody outside `Db` calls `purge`: its table stays with the type.
         assert_eq!(own("sessions"), (vec!["shop::db::Db".into()], vec![]));
+    }
+
+    #[test]
+    fn a_call_through_a_generic_and_a_blanket_impl_carries_the_storage_tables() {
+        let uses = uses(
+            r#"
+//- /src/lib.rs crate:shop
+pub mod access;
+pub mod db;
+pub mod users;
+//- /src/db.rs
+pub trait Store {
+    fn get_user(&self) -> u32;
+}
+pub struct Db;
+impl Store for Db {
+    fn get_user(&self) -> u32 {
+        let _ = "SELECT id FROM users";
+        0
+    }
+}
+//- /src/access.rs
+use crate::db::Store;
+pub trait Readonly {
+    fn user(&self) -> u32;
+}
+impl<H: Store> Readonly for H {
+    fn user(&self) -> u32 {
+        <H as Store>::get_user(self)
+    }
+}
+//- /src/users.rs
+use crate::access::Readonly;
+pub fn show<R>(r: &R) -> u32
+where
+    R: Readonly,
+{
+    r.user()
+}
+"#,
+        );
+        // `r: &R` is a `Readonly`; the blanket impl's `user` forwards to `Store::get_user`,
+        // whose impl reads `users`: the read is the caller's, not `Db`'s nor `Readonly`'s.
+        assert_eq!(
+            uses.get("users").cloned().unwrap_or_default(),
+            (vec![], vec!["shop::users::show".into()])
+        );
     }
 
     #[test]

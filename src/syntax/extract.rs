@@ -10,7 +10,7 @@ use super::paths::{flatten_use, path_text, pos, type_text};
 use super::refs::collect;
 use super::sea_orm::entity_table;
 use super::tokens::{diesel_tables, item_headers};
-use super::types::{return_paths, type_paths};
+use super::types::{return_paths, trait_bounds, type_paths};
 
 fn fn_sig(sig: &syn::Signature) -> FnSig {
     let mut receiver = None;
@@ -157,6 +157,7 @@ fn define(
         macro_export: false,
         fields: Vec::new(),
         trait_fns: Vec::new(),
+        supertraits: Vec::new(),
     });
     Owner::Item(facts.items.len() as u32 - 1)
 }
@@ -221,6 +222,7 @@ fn trait_facts(t: &syn::ItemTrait, facts: &mut ModuleFacts, options: ExtractOpti
                 _ => None,
             })
             .collect();
+        last.supertraits = trait_bounds(&t.supertraits);
     }
     collect(facts, owner, options, |c| c.visit_item_trait(t));
 }
@@ -314,7 +316,13 @@ fn impl_facts(i: &syn::ItemImpl, facts: &mut ModuleFacts, options: ExtractOption
             _ => {}
         }
     }
+    let blanket = self_ty.as_ref().is_some_and(|p| {
+        !p.leading_colon
+            && p.segments.len() == 1
+            && (i.generics.type_params()).any(|t| t.ident == p.segments[0])
+    });
     facts.impls.push(ImplDef {
+        blanket,
         self_ty,
         trait_: i.trait_.as_ref().map(|(p, _)| path_text(p)),
         pos: pos(i.impl_token.span),

@@ -97,7 +97,9 @@ pub struct FnSig {
 /// path with exactly one generic type argument is kept and followed into that argument, and
 /// the resolver passes over the paths that resolve outside the workspace (`web::Data<T>`,
 /// `State<T>`). Collections and channels (`Vec<T>`, `HashSet<T>`, `Sender<T>`) end the
-/// list: a `Vec<Order>` is no `Order`. `dyn Trait` and `impl Trait` end it with the trait.
+/// list: a `Vec<Order>` is no `Order`. `dyn Trait`, `impl Trait` and a generic parameter
+/// (`&H` where `H: A + B`, typed in a fn or impl's scope) end it with their trait bounds, in
+/// order: the typer takes the traits after the first as the other bounds of the same value.
 pub type TypePaths = Vec<PathText>;
 
 /// Where a receiver chain starts.
@@ -146,6 +148,8 @@ pub struct ItemDef {
     pub fields: Vec<(String, TypePaths)>,
     /// A trait's methods with their return types: calls through `dyn Trait`.
     pub trait_fns: Vec<(String, TypePaths)>,
+    /// A trait's supertraits (`trait A: B + C`): their methods are called on an `A` too.
+    pub supertraits: Vec<PathText>,
 }
 
 /// Who, inside a module, wrote a reference: an item, an impl block, or the module itself
@@ -240,6 +244,9 @@ pub struct ImplDef {
     pub fns: Vec<(String, FnSig, Pos)>,
     /// Associated consts and types.
     pub others: Vec<String>,
+    /// `impl<H: Bound> Trait for H`: the self type is one of the impl's own generic
+    /// parameters, so the block belongs to the trait.
+    pub blanket: bool,
 }
 
 /// How a path is used; becomes the kind of the edge it produces.
@@ -309,6 +316,9 @@ pub struct MethodCall {
     /// `None` when the receiver is no chain the typer can follow (a closure's result, an
     /// index, a local bound by a pattern).
     pub receiver: Option<Chain>,
+    /// `<T as Trait>::name(..)`: the receiver is a value of `Trait`; a call the typer cannot
+    /// resolve is dropped, never guessed by name.
+    pub qualified: bool,
 }
 
 /// `value.field` whose receiver is a chain: an edge to the struct that declares the field,

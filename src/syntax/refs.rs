@@ -13,7 +13,9 @@ use super::paths::{flatten_use, path_pos, path_text, pos};
 use super::sea_orm::entity_access;
 use super::sql;
 use super::tokens::diesel_tables;
-use super::types::{Env, bound_ident, chain_of, type_paths, typed_name};
+use super::types::{
+    Bounds, Env, bound_ident, bounded_type_paths, chain_of, trait_bounds, typed_name,
+};
 
 /// Runs a reference collector for one owner and moves what it found into `facts`.
 pub(super) fn collect(
@@ -27,6 +29,7 @@ pub(super) fn collect(
         options,
         facts,
         env: Env::new(),
+        bounds: Bounds::new(),
     };
     f(&mut c);
 }
@@ -38,6 +41,8 @@ pub(super) struct RefCollector<'a> {
     facts: &'a mut ModuleFacts,
     /// Names bound to receiver chains in the body being visited (see [`Env`]).
     env: Env,
+    /// Trait bounds of the generic parameters in scope (the impl's and the fn's).
+    bounds: Bounds,
 }
 
 fn is_primitive(name: &str) -> bool {
@@ -105,6 +110,26 @@ impl RefCollector<'_> {
         self.push_path(&trait_path, kind);
     }
 
+    /// `<T as Trait>::m(..)`: a call of `m` on a value of `Trait` (typed by the resolver
+    /// like `x.m()` on `x: &dyn Trait`), so the impls' code is reached as from a method call.
+    fn qualified_call(&mut self, q: &syn::QSelf, path: &syn::Path) {
+        self.visit_type(&q.ty);
+        let mut trait_path = path.clone();
+        trait_path.segments = path.segments.iter().take(q.position).cloned().collect();
+        let method = &path.segments[q.position];
+        self.facts.method_calls.push(MethodCall {
+            owner: self.owner,
+            name: method.ident.to_string(),
+            pos: pos(method.ident.span()),
+            receiver: Some(Chain {
+                base: ChainBase::Typed(vec![path_text(&trait_path)]),
+                hops: Vec::new(),
+            }),
+            qualified: true,
+        });
+        self.visit_path_generics(path);
+    }
+
     /// Generic arguments inside a path (`Vec<Order>`), without the path itself.
     pub(super) fn visit_path_generics(&mut self, path: &syn::Path) {
         for seg in &path.segments {
@@ -143,6 +168,29 @@ impl RefCollector<'_> {
         let saved = self.env.clone();
         f(self);
         self.env = saved;
+    }
+
+    /// Visits a fn with no outer bindings, its generic parameters' bounds in scope only
+    /// inside it.
+    fn fn_scope(&mut self, f: impl FnOnce(&mut Self)) {
+        let bounds = self.bounds.clone();
+        self.scoped(|this| {
+            this.env.clear();
+            f(this);
+        });
+        self.bounds = bounds;
+    }
+
+    /// `T: A + B` (inline or in a `where` clause): values of type `T` are typed as `A`.
+    fn add_bounds(
+        &mut self,
+        name: String,
+        bounds: &Punctuated<syn::TypeParamBound, syn::Token![+]>,
+    ) {
+        let traits = trait_bounds(bounds);
+        if !traits.is_empty() {
+            self.bounds.entry(name).or_default().extend(traits);
+        }
     }
 
     fn string_literal(&mut self, s: &syn::LitStr) {
@@ -259,11 +307,27 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
 
     fn visit_generic_param(&mut self, p: &'ast syn::GenericParam) {
         match p {
-            syn::GenericParam::Type(t) => self.local(t.ident.to_string()),
+            syn::GenericParam::Type(t) => {
+                self.local(t.ident.to_string());
+                self.bounds.remove(&t.ident.to_string());
+                self.add_bounds(t.ident.to_string(), &t.bounds);
+            }
             syn::GenericParam::Const(c) => self.local(c.ident.to_string()),
             syn::GenericParam::Lifetime(_) => {}
         }
         visit::visit_generic_param(self, p);
+    }
+
+    fn visit_where_predicate(&mut self, p: &'ast syn::WherePredicate) {
+        if let syn::WherePredicate::Type(t) = p
+            && let syn::Type::Path(tp) = &t.bounded_ty
+            && tp.qself.is_none()
+            && let Some(id) = tp.path.get_ident()
+            && id != "Self"
+        {
+            self.add_bounds(id.to_string(), &t.bounds);
+        }
+        visit::visit_where_predicate(self, p);
     }
 
     fn visit_type_path(&mut self, tp: &'ast syn::TypePath) {
@@ -292,6 +356,12 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
             });
         }
         if let syn::Expr::Path(p) = &*call.func
+            && let Some(q) = &p.qself
+            && q.position > 0
+            && p.path.segments.len() == q.position + 1
+        {
+            self.qualified_call(q, &p.path);
+        } else if let syn::Expr::Path(p) = &*call.func
             && p.qself.is_none()
         {
             let last = p.path.segments.last().map(|s| s.ident.to_string());
@@ -392,7 +462,7 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
         let bound = bound_ident(&l.pat).and_then(|(name, ty)| {
             let chain = match ty {
                 Some(ty) => Some(Chain {
-                    base: ChainBase::Typed(type_paths(ty)),
+                    base: ChainBase::Typed(bounded_type_paths(ty, &self.bounds)),
                     hops: Vec::new(),
                 })
                 .filter(|c| !matches!(&c.base, ChainBase::Typed(p) if p.is_empty())),
@@ -423,7 +493,7 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
         if let syn::FnArg::Typed(pt) = a
             && let Some(name) = typed_name(&pt.pat)
         {
-            let paths = type_paths(&pt.ty);
+            let paths = bounded_type_paths(&pt.ty, &self.bounds);
             if !paths.is_empty() {
                 let chain = Chain {
                     base: ChainBase::Typed(paths),
@@ -448,17 +518,11 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        self.scoped(|this| {
-            this.env.clear();
-            visit::visit_item_fn(this, f);
-        });
+        self.fn_scope(|this| visit::visit_item_fn(this, f));
     }
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
-        self.scoped(|this| {
-            this.env.clear();
-            visit::visit_trait_item_fn(this, f);
-        });
+        self.fn_scope(|this| visit::visit_trait_item_fn(this, f));
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
@@ -467,6 +531,7 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
             name: m.method.to_string(),
             pos: pos(m.method.span()),
             receiver: chain_of(&m.receiver, &self.env),
+            qualified: false,
         });
         visit::visit_expr_method_call(self, m);
     }
@@ -502,9 +567,6 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
         if !self.options.include_tests && is_cfg_test(&f.attrs) {
             return;
         }
-        self.scoped(|this| {
-            this.env.clear();
-            visit::visit_impl_item_fn(this, f);
-        });
+        self.fn_scope(|this| visit::visit_impl_item_fn(this, f));
     }
 }

@@ -77,11 +77,11 @@ pub(super) fn type_paths(ty: &syn::Type) -> TypePaths {
                 }
             }
             syn::Type::TraitObject(t) => {
-                out.extend(first_trait(&t.bounds));
+                out.extend(trait_bounds(&t.bounds));
                 break;
             }
             syn::Type::ImplTrait(t) => {
-                out.extend(first_trait(&t.bounds));
+                out.extend(trait_bounds(&t.bounds));
                 break;
             }
             _ => break,
@@ -90,14 +90,39 @@ pub(super) fn type_paths(ty: &syn::Type) -> TypePaths {
     out
 }
 
-/// The trait of `dyn Trait + Send` or `impl Trait`: its first trait bound.
-fn first_trait(
+/// The traits of `dyn Trait + Send`, `impl A + B` or a generic parameter's bounds, in
+/// order (lifetimes and `use<..>` left out).
+pub(super) fn trait_bounds(
     bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
-) -> Option<PathText> {
-    bounds.iter().find_map(|b| match b {
-        syn::TypeParamBound::Trait(t) => Some(path_text(&t.path)),
-        _ => None,
-    })
+) -> Vec<PathText> {
+    (bounds.iter())
+        .filter_map(|b| match b {
+            syn::TypeParamBound::Trait(t) => Some(path_text(&t.path)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The trait bounds of the generic parameters in scope, by parameter name (inline bounds
+/// and `where` clauses together).
+pub(super) type Bounds = HashMap<String, Vec<PathText>>;
+
+/// [`type_paths`] with a generic parameter replaced by its trait bounds: `&Handler` where
+/// `Handler: BackendHandler` is a value of the trait, like `&dyn BackendHandler`. A
+/// parameter without bounds is left as written (the typer refuses it).
+pub(super) fn bounded_type_paths(ty: &syn::Type, bounds: &Bounds) -> TypePaths {
+    let mut out = type_paths(ty);
+    let param = out.iter().position(|p| {
+        !p.leading_colon
+            && p.segments.len() == 1
+            && bounds.get(&p.segments[0]).is_some_and(|b| !b.is_empty())
+    });
+    if let Some(i) = param {
+        let traits = bounds[&out[i].segments[0]].clone();
+        out.truncate(i);
+        out.extend(traits);
+    }
+    out
 }
 
 /// [`type_paths`] of a fn's return type; `()` when it has none.

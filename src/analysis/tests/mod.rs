@@ -44,6 +44,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("bounds", exprs::BOUNDS),
     ("method_guess", exprs::METHOD_GUESS),
     ("typed_calls", exprs::TYPED_CALLS),
+    ("typed_bounds", exprs::TYPED_BOUNDS),
     ("mod_files", modules::MOD_FILES),
 ];
 

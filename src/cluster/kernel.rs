@@ -26,6 +26,10 @@
 //!    is wiring too: left out, it would be a one-item domain. Nodes linked only to hubs stay:
 //!    a storage trait only its hub service uses is that service's domain, and its module
 //!    should follow it (conduit's `service::account_data::data`).
+//!
+//! A fifth reason, [`KernelReason::SharedDomain`], is given after clustering, where the
+//! domains are known: `suggest::shared_domains` sends to the kernel a whole domain that
+//! several domains use and that uses none, without table data of its own.
 
 use super::input::{NodeInfo, WeightedGraph};
 
@@ -60,6 +64,12 @@ pub enum KernelReason {
     KernelNeighbours {
         /// Its linked nodes.
         neighbours: usize,
+    },
+    /// After clustering (`suggest::shared_domains`): its domain is used by several domains,
+    /// uses none and touches no table, so it is infrastructure those domains share.
+    SharedDomain {
+        /// Distinct domains referring to its domain.
+        users: usize,
     },
 }
 

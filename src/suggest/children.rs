@@ -83,50 +83,13 @@ fn writes_per_domain(built: &Built, s: &Suggestion) -> Vec<u32> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::cluster::{ClusterInput, NodeInfo};
-    use crate::suggest::input::TableUse;
+    use crate::suggest::test_support::{self, suggestion};
 
     fn built(modules: &[&str], tables: &[(&str, &[u32])]) -> Built {
-        let nodes = (modules.iter().enumerate())
-            .map(|(i, m)| NodeInfo {
-                id: format!("{m}::item{i}"),
-                module: (*m).to_owned(),
-                words: vec![],
-            })
-            .collect();
-        let tables = (tables.iter())
-            .map(|(t, writers)| {
-                let usage = TableUse {
-                    writers: writers.iter().map(|&w| (w, 1)).collect(),
-                    readers: BTreeMap::new(),
-                };
-                ((*t).to_owned(), usage)
-            })
-            .collect();
-        Built {
-            input: ClusterInput {
-                nodes,
-                layers: vec![],
-            },
-            items: vec![],
-            node_of: BTreeMap::new(),
-            tables,
-        }
-    }
-
-    fn suggestion(domain: Vec<Option<u32>>) -> Suggestion {
-        let n = domain.len();
-        let domain_count = domain.iter().flatten().max().map_or(0, |&m| m as usize + 1);
-        Suggestion {
-            domain,
-            confidence: vec![1.0; n],
-            kernel: vec![None; n],
-            resolution: 1.0,
-            domain_count,
-        }
+        let tables: Vec<(&str, &[u32], &[u32])> =
+            tables.iter().map(|&(t, w)| (t, w, &[][..])).collect();
+        test_support::built(modules, &[], &tables)
     }
 
     #[test]

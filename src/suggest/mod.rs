@@ -20,8 +20,11 @@ pub mod leave_one_out;
 #[cfg(test)]
 mod on_fixtures;
 pub mod pin;
+mod shared_domains;
 pub mod subjects;
 mod tables;
+#[cfg(test)]
+mod test_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,6 +152,7 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
     };
     let mut suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
     children::join_children_without_data(&built, &mut suggestion);
+    shared_domains::kernel_shared_domains(&built, &mut suggestion);
     cluster::keep_files_whole(&mut suggestion, &input::files_of(analysis, &built.items));
     let hints = NamingHints {
         layers: subjects::layer_names(analysis.codebase.modules.iter().map(|m| m.path.as_str())),

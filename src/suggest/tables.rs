@@ -22,6 +22,9 @@ pub struct TableUse {
     pub writers: BTreeMap<u32, u32>,
     /// Node index → number of reads (including naming the diesel table item).
     pub readers: BTreeMap<u32, u32>,
+    /// Node index → number of definitions (a sea-orm entity's `Model`): not an access, but
+    /// the item is the table's data.
+    pub definers: BTreeMap<u32, u32>,
 }
 
 impl TableUse {
@@ -177,7 +180,7 @@ fn add(out: &mut BTreeMap<String, TableUse>, table: &str, access: TableAccess, n
     match access {
         TableAccess::Write => *entry.writers.entry(node).or_default() += 1,
         TableAccess::Read => *entry.readers.entry(node).or_default() += 1,
-        TableAccess::Define => {}
+        TableAccess::Define => *entry.definers.entry(node).or_default() += 1,
     }
 }
 
@@ -455,6 +458,7 @@ pub fn domain() {
         let usage = super::TableUse {
             writers: [(0, 1)].into(),
             readers: [(1, 9), (2, 9)].into(),
+            ..Default::default()
         };
         // Nodes 0, 1, 2 in domains 2, 0, 1; node 3 is kernel.
         let domains = [Some(2), Some(0), Some(1), None];
@@ -462,6 +466,7 @@ pub fn domain() {
         let read_only = super::TableUse {
             writers: [(3, 5)].into(),
             readers: [(1, 4), (2, 4)].into(),
+            ..Default::default()
         };
         // The only writer is kernel: the readers decide, tied, so the lowest domain.
         assert_eq!(read_only.owner(&domains), Some(0));

@@ -155,8 +155,15 @@ pub fn child_main() {
         bus.subscribe(
             Subscription::new(subscription, [event_type]).with_lanes(LANES),
             handler_fn(move |e: &Envelope| {
-                write_line(&f, &e.id().to_string());
-                let n = handled.fetch_add(1, Ordering::SeqCst) + 1;
+                // The count is taken under the ledger's lock: taken after it, two lanes
+                // could swap places, so that the lane whose line is the last handled one
+                // hangs while the lane of a "stuck" line finishes and acks, and the test
+                // would see a stuck event acknowledged (it did, once).
+                let n = {
+                    let mut ledger = f.lock().unwrap();
+                    append_line(&mut ledger, &e.id().to_string());
+                    handled.fetch_add(1, Ordering::SeqCst) + 1
+                };
                 async move {
                     if n > hang_after {
                         std::future::pending::<()>().await;
@@ -175,8 +182,10 @@ pub fn child_main() {
 /// One `write` of a whole line on an append-only file: the kernel has it once the call
 /// returns, so SIGKILL cannot lose it.
 fn write_line(file: &Mutex<File>, line: &str) {
-    file.lock()
-        .unwrap()
-        .write_all(format!("{line}\n").as_bytes())
+    append_line(&mut file.lock().unwrap(), line);
+}
+
+fn append_line(file: &mut File, line: &str) {
+    file.write_all(format!("{line}\n").as_bytes())
         .expect("the ledger");
 }

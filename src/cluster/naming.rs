@@ -11,7 +11,11 @@
 //! Ownership comes before vocabulary where the caller knows it ([`NamingHints`]): a domain
 //! whose best word names no table takes the name of a table it owns when that word scores at
 //! least half as well (lemmy's `feeds` writes `notification`, `sql_types` writes `site`), and
-//! a domain living under another domain's name is named as its part ([`parts`]).
+//! a domain living under another domain's name is named as its part ([`parts`]). The
+//! subject shared by most of a domain's tables counts as an owned table
+//! (`person_content_combined`, `person_liked_combined` → `person`), and a domain whose
+//! preferred single word another domain already bears is named as a second part of that
+//! subject (`community_language`) rather than after its next best term.
 
 mod parts;
 
@@ -67,6 +71,66 @@ pub const LAYER_WORDS: &[&str] = &[
     "web",
 ];
 
+/// The first word of at least two and at least half of `tables`, when one word is: the
+/// subject the tables are aspects of (lemmy's `person_content_combined`,
+/// `person_liked_combined` and `person_saved_combined` are the person's).
+fn common_head(tables: &BTreeSet<String>) -> Option<&str> {
+    let mut heads: BTreeMap<&str, usize> = BTreeMap::new();
+    for table in tables {
+        if let Some((head, _)) = table.split_once('_') {
+            *heads.entry(head).or_default() += 1;
+        }
+    }
+    let mut common = heads
+        .into_iter()
+        .filter(|&(_, n)| n >= 2 && 2 * n >= tables.len());
+    let first = common.next()?;
+    common.next().is_none().then_some(first.0)
+}
+
+/// The numeronyms of a module segment or crate word, whole (`k2v`, `e2ee`, `i18n`): a word
+/// with digits between letters, which [`split_identifier`] breaks into letters too short to
+/// keep. Version tags (`v1`) and names with a number after them (`oauth2`, `s3`) are not.
+fn numeronyms(segment: &str) -> Vec<String> {
+    (segment.split(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(|w| {
+            let bytes = w.as_bytes();
+            let first_digit = bytes.iter().position(u8::is_ascii_digit);
+            let last_digit = bytes.iter().rposition(u8::is_ascii_digit);
+            matches!((first_digit, last_digit), (Some(f), Some(l)) if f > 0 && l + 1 < bytes.len())
+                && (bytes.iter()).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// When a domain's preferred term (the first of `preferred`) is a single word another domain
+/// already bears, the domain is a second part of that subject and is named as such: the word,
+/// then the domain's best untaken single word that is not an inflection of it
+/// (`community_language` for the domain of lemmy's community languages, where `community`
+/// went to the community domain and falling to the next term gave `actor_language`). `None`
+/// when the preferred term is free, a compound, or no qualifier is left.
+fn qualified_when_taken<'a>(
+    mut preferred: impl Iterator<Item = &'a str>,
+    taken: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let first = preferred.next()?;
+    if !taken(first) || first.contains('_') {
+        return None;
+    }
+    preferred
+        .filter(|t| !t.contains('_') && !taken(t) && !same_stem(first, t))
+        .map(|t| format!("{first}_{t}"))
+        .find(|name| !taken(name))
+}
+
+/// Whether two words are one up to a plural or verb ending (`order`, `orders`, `ordering`).
+fn same_stem(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.strip_prefix(short)
+        .is_some_and(|rest| matches!(rest, "" | "s" | "es" | "ing" | "ed"))
+}
+
 /// Whether `word` names a technical layer (see [`LAYER_WORDS`]).
 pub fn is_layer_word(word: &str) -> bool {
     LAYER_WORDS.binary_search(&word).is_ok()
@@ -118,6 +182,7 @@ pub fn domain_names_with(
                 if words.len() > 1 {
                     words.push(words.join("_"));
                 }
+                words.extend(numeronyms(&segment));
                 words
             })
             .collect();
@@ -165,11 +230,11 @@ pub fn domain_names_with(
             let is_table = |t: &str| {
                 (hints.tables.iter()).any(|ts| ts.contains(t) || ts.contains(&format!("{t}s")))
             };
+            let head = (hints.tables.get(d)).and_then(|ts| common_head(ts));
             let owned = |t: &str| {
-                hints
-                    .tables
-                    .get(d)
-                    .is_some_and(|ts| ts.contains(t) || ts.contains(&format!("{t}s")))
+                head.is_some_and(|h| h == t)
+                    || (hints.tables.get(d))
+                        .is_some_and(|ts| ts.contains(t) || ts.contains(&format!("{t}s")))
             };
             // Only over a best term that names no table (`person` stays `person` when another
             // domain writes the `person` table most and this one `instance`) and that most of
@@ -184,10 +249,11 @@ pub fn domain_names_with(
                 .filter(|_| !is_table(best.1) && best_share < OWNED_SHARE)
                 .map(|&(_, t)| t)
                 .collect();
-            let name = (owns.iter().copied())
-                .chain(terms.iter().map(|&(_, t)| t))
-                .find(|t| !used.iter().any(|u| u == t))
-                .map_or_else(|| format!("domain-{d}"), str::to_owned);
+            let taken = |t: &str| used.iter().any(|u| u == t);
+            let preferred = (owns.iter().copied()).chain(terms.iter().map(|&(_, t)| t));
+            let name = qualified_when_taken(preferred.clone(), &taken)
+                .or_else(|| preferred.clone().find(|t| !taken(t)).map(str::to_owned))
+                .unwrap_or_else(|| format!("domain-{d}"));
             used.push(name.clone());
             name
         })

@@ -212,3 +212,97 @@ fn a_domain_is_named_after_a_table_it_owns_over_a_word_that_names_no_table() {
     let hints = owning(&[&["notifications"], &[]]);
     assert_eq!(domain_names_with(&input, &suggestion, &hints)[0], "feeds");
 }
+
+#[test]
+fn a_numeronym_in_a_module_path_is_one_word() {
+    // `k2v` split into `k`, `2`, `v`: letters too short to keep, so garage's K2V domain was
+    // named after a word of its code (`causality`).
+    let input = ClusterInput {
+        nodes: vec![
+            node("g::k2v::causality", &["CausalContext"]),
+            node("g::k2v::item_table", &["Item"]),
+            node("g::k2v::rpc", &["poll"]),
+            node("g::block::manager", &["BlockManager"]),
+            node("g::api::v1::router", &["Router"]),
+            node("g::api::oauth2::token", &["Token"]),
+        ],
+        layers: vec![],
+    };
+    let names = named(&input, &[0, 0, 0, 1, 2, 3], &[]);
+    assert_eq!(names[0], "k2v");
+    assert_eq!(names[1], "block");
+    assert_ne!(names[2], "v1", "a version tag is not a numeronym");
+    assert_ne!(names[3], "oauth2", "nor a word with a number after it");
+}
+
+#[test]
+fn a_domain_whose_word_is_taken_is_named_as_a_second_part_of_it() {
+    // Both domains are about communities; the second one's own word is `language`.
+    let input = ClusterInput {
+        nodes: vec![
+            node("c::community::create", &["Community"]),
+            node("c::community::update", &["Community"]),
+            node("c::community::language", &["Community", "Language"]),
+            node("c::community::settings", &["Community"]),
+            node("c::billing", &["Invoice"]),
+        ],
+        layers: vec![],
+    };
+    let names = named(&input, &[0, 0, 1, 1, 2], &[]);
+    assert_eq!(names, vec!["community", "community_language", "billing"]);
+    // A domain with no word of its own but inflections takes the next free term, as before
+    // (`names_are_unique`: `order`, not `orders_order`).
+}
+
+#[test]
+fn a_domain_is_named_after_the_subject_its_tables_share() {
+    // Domain 0 writes three tables of one subject (`person_…`); its best word `combined`
+    // (the tables' suffix, the folder of three of its seven items) names no table.
+    let input = ClusterInput {
+        nodes: vec![
+            node("c::combined::content", &["Content"]),
+            node("c::combined::liked", &["PersonLiked"]),
+            node("c::combined::saved", &["PersonSaved"]),
+            node("c::fetcher", &["resolve"]),
+            node("c::search", &["query"]),
+            node("c::listing", &["page"]),
+            node("c::export", &["dump"]),
+            node("c::billing", &["Invoice"]),
+        ],
+        layers: vec![],
+    };
+    let suggestion = Suggestion {
+        domain: (0..8).map(|i| Some(u32::from(i == 7))).collect(),
+        confidence: vec![1.0; 8],
+        kernel: vec![None; 8],
+        resolution: 1.0,
+        domain_count: 2,
+    };
+    let hints = |tables: &[&str]| NamingHints {
+        layers: Default::default(),
+        tables: vec![
+            tables.iter().map(|t| (*t).to_owned()).collect(),
+            Default::default(),
+        ],
+    };
+    assert_eq!(
+        domain_names(&input, &suggestion)[0],
+        "combined",
+        "without tables"
+    );
+    let combined = [
+        "person_content_combined",
+        "person_liked_combined",
+        "person_saved_combined",
+    ];
+    assert_eq!(
+        domain_names_with(&input, &suggestion, &hints(&combined))[0],
+        "person"
+    );
+    // One table of the subject among others is no shared subject.
+    let mixed = ["person_content_combined", "post_saved", "comment_liked"];
+    assert_eq!(
+        domain_names_with(&input, &suggestion, &hints(&mixed))[0],
+        "combined"
+    );
+}

@@ -97,7 +97,8 @@ impl<'r> Typer<'r> {
                 return Some(t);
             }
             for &s in self.supertraits.get(&t).into_iter().flatten() {
-                if !queue.contains(&s) {
+                // The queue is capped too: `trait A: B1 + .. + B10000` stays linear.
+                if queue.len() < MAX_SUPERTRAITS && !queue.contains(&s) {
                     queue.push(s);
                 }
             }

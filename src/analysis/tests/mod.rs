@@ -8,6 +8,7 @@ mod crates;
 mod exprs;
 mod modules;
 mod paths;
+mod typed;
 
 use crate::test_support::{
     Analysis, AnalyzeOptions, check, item_edges, lines, module_edges, modules, targets,
@@ -43,8 +44,8 @@ const FIXTURES: &[(&str, &str)] = &[
     ("expr_paths", exprs::EXPR_PATHS),
     ("bounds", exprs::BOUNDS),
     ("method_guess", exprs::METHOD_GUESS),
-    ("typed_calls", exprs::TYPED_CALLS),
-    ("typed_bounds", exprs::TYPED_BOUNDS),
+    ("typed_calls", typed::TYPED_CALLS),
+    ("typed_bounds", typed::TYPED_BOUNDS),
     ("mod_files", modules::MOD_FILES),
 ];
 

@@ -13,6 +13,27 @@ fn node(module: &str, words: &[&str]) -> NodeInfo {
     }
 }
 
+/// Every node in the domain given, none kernel.
+fn suggestion_of(domains: &[u32]) -> Suggestion {
+    Suggestion {
+        domain: domains.iter().map(|&d| Some(d)).collect(),
+        confidence: vec![1.0; domains.len()],
+        kernel: vec![None; domains.len()],
+        resolution: 1.0,
+        domain_count: domains.iter().max().map_or(0, |&d| d as usize + 1),
+    }
+}
+
+/// Naming hints of the tables each domain owns, in domain order.
+fn owning(tables: &[&[&str]]) -> NamingHints {
+    NamingHints {
+        layers: Default::default(),
+        tables: (tables.iter())
+            .map(|ts| ts.iter().map(|t| (*t).to_owned()).collect())
+            .collect(),
+    }
+}
+
 #[test]
 fn names_prefer_words_typical_of_one_domain() {
     let mut sorted = LAYER_WORDS.to_vec();
@@ -31,13 +52,7 @@ fn names_prefer_words_typical_of_one_domain() {
         ],
         layers: vec![],
     };
-    let suggestion = Suggestion {
-        domain: vec![Some(0), Some(0), Some(1), Some(1), Some(2)],
-        confidence: vec![1.0; 5],
-        kernel: vec![None; 5],
-        resolution: 1.0,
-        domain_count: 3,
-    };
+    let suggestion = suggestion_of(&[0, 0, 1, 1, 2]);
     // `customer` is everywhere, `service`/`routes` are layers; `new`/`get` are noise, but the
     // module name `other` is still a word.
     assert_eq!(
@@ -56,13 +71,7 @@ fn names_are_unique() {
         ],
         layers: vec![],
     };
-    let suggestion = Suggestion {
-        domain: vec![Some(0), Some(1), Some(2)],
-        confidence: vec![1.0; 3],
-        kernel: vec![None; 3],
-        resolution: 1.0,
-        domain_count: 3,
-    };
+    let suggestion = suggestion_of(&[0, 1, 2]);
     let names = domain_names(&input, &suggestion);
     // Tied scores: the module word first; the second domain takes the next best.
     assert_eq!(names, vec!["orders", "order", "domain-2"]);
@@ -82,13 +91,7 @@ fn a_compound_module_name_is_a_candidate_name() {
         ],
         layers: vec![],
     };
-    let suggestion = Suggestion {
-        domain: vec![Some(0), Some(0), Some(1), Some(2)],
-        confidence: vec![1.0; 4],
-        kernel: vec![None; 4],
-        resolution: 1.0,
-        domain_count: 3,
-    };
+    let suggestion = suggestion_of(&[0, 0, 1, 2]);
     let names = domain_names(&input, &suggestion);
     assert_eq!(names[1], "account_data");
     assert_eq!(names[2], "typing", "`client_server` is a layer, not a name");
@@ -96,18 +99,11 @@ fn a_compound_module_name_is_a_candidate_name() {
 }
 
 fn named(input: &ClusterInput, domains: &[u32], layers: &[&str]) -> Vec<String> {
-    let suggestion = Suggestion {
-        domain: domains.iter().map(|&d| Some(d)).collect(),
-        confidence: vec![1.0; domains.len()],
-        kernel: vec![None; domains.len()],
-        resolution: 1.0,
-        domain_count: domains.iter().max().map_or(0, |&d| d as usize + 1),
-    };
     let hints = NamingHints {
         layers: layers.iter().map(|l| (*l).to_owned()).collect(),
         tables: Vec::new(),
     };
-    domain_names_with(input, &suggestion, &hints)
+    domain_names_with(input, &suggestion_of(domains), &hints)
 }
 
 #[test]
@@ -179,19 +175,7 @@ fn a_domain_is_named_after_a_table_it_owns_over_a_word_that_names_no_table() {
         ],
         layers: vec![],
     };
-    let suggestion = Suggestion {
-        domain: vec![Some(0), Some(0), Some(0), Some(1)],
-        confidence: vec![1.0; 4],
-        kernel: vec![None; 4],
-        resolution: 1.0,
-        domain_count: 2,
-    };
-    let owning = |tables: &[&[&str]]| NamingHints {
-        layers: Default::default(),
-        tables: (tables.iter())
-            .map(|ts| ts.iter().map(|t| (*t).to_owned()).collect())
-            .collect(),
-    };
+    let suggestion = suggestion_of(&[0, 0, 0, 1]);
     let hints = owning(&[&["notifications"], &[]]);
     assert_eq!(
         domain_names_with(&input, &suggestion, &hints),
@@ -271,20 +255,8 @@ fn a_domain_is_named_after_the_subject_its_tables_share() {
         ],
         layers: vec![],
     };
-    let suggestion = Suggestion {
-        domain: (0..8).map(|i| Some(u32::from(i == 7))).collect(),
-        confidence: vec![1.0; 8],
-        kernel: vec![None; 8],
-        resolution: 1.0,
-        domain_count: 2,
-    };
-    let hints = |tables: &[&str]| NamingHints {
-        layers: Default::default(),
-        tables: vec![
-            tables.iter().map(|t| (*t).to_owned()).collect(),
-            Default::default(),
-        ],
-    };
+    let suggestion = suggestion_of(&[0, 0, 0, 0, 0, 0, 0, 1]);
+    let hints = |tables: &[&str]| owning(&[tables, &[]]);
     assert_eq!(
         domain_names(&input, &suggestion)[0],
         "combined",

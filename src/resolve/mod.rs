@@ -159,7 +159,7 @@ fn resolve_all(cb: &Codebase) -> Resolution {
     // The typer reads items and methods while references are pushed into `res`.
     let items = std::mem::take(&mut res.items);
     let methods = std::mem::take(&mut res.methods);
-    let supertraits = supertraits(cb, &mut scopes, &items);
+    let supertraits = supertraits(cb, &mut scopes, &items, &res.first_item);
     let shared = Shared {
         impl_owner,
         methods_by_name,
@@ -177,13 +177,16 @@ fn resolve_all(cb: &Codebase) -> Resolution {
 }
 
 /// Each trait's supertraits that resolve to workspace traits, resolved in its module.
-fn supertraits(cb: &Codebase, scopes: &mut Scopes, items: &[Item]) -> HashMap<ItemId, Vec<ItemId>> {
+fn supertraits(
+    cb: &Codebase,
+    scopes: &mut Scopes,
+    items: &[Item],
+    first_item: &[u32],
+) -> HashMap<ItemId, Vec<ItemId>> {
     let mut out = HashMap::new();
-    let mut id = 0u32;
     for (m, module) in cb.modules.iter().enumerate() {
-        for def in &module.facts.items {
-            let this = ItemId(id);
-            id += 1;
+        for (i, def) in module.facts.items.iter().enumerate() {
+            let this = ItemId(first_item[m] + i as u32);
             let found: Vec<ItemId> = (def.supertraits.iter())
                 .filter_map(|p| {
                     match scopes.resolve_in(ModuleId(m as u32), p, Namespace::Type, &[]) {

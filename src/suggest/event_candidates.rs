@@ -212,9 +212,10 @@ const ROLE_TYPES: &[&str] = &[
     "Store",
 ];
 
-/// `users` → `user`: a module named after a collection names one of its elements. Only the
-/// regular plurals; anything unsure stays as it is.
-fn singular(word: &str) -> String {
+/// `users` → `user`, `categories` → `category`, `boxes` → `box`: a module or table named
+/// after a collection names one of its elements. Only the regular plurals; a word not ending
+/// in a plural `s` stays as it is (`status`, `address`, `analysis`, `alias`).
+pub(crate) fn singular(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 2) {
         return format!("{stem}y");
     }
@@ -224,9 +225,7 @@ fn singular(word: &str) -> String {
     {
         return word[..word.len() - 2].to_owned();
     }
-    let keeps_s = ["ss", "us", "is", "as", "os", "es"]
-        .iter()
-        .any(|e| word.ends_with(e));
+    let keeps_s = ["ss", "us", "is", "as"].iter().any(|e| word.ends_with(e));
     match word.strip_suffix('s') {
         Some(stem) if stem.len() >= 3 && !keeps_s => stem.to_owned(),
         _ => word.to_owned(),

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::cochange::CoChange;
-use super::subjects::module_subjects;
+use super::subjects::{module_subjects, with_table_nouns};
 pub use super::tables::TableUse;
 use super::tables::table_uses;
 use crate::analysis::Analysis;
@@ -165,7 +165,10 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
         Some((parent, _)) if parent.contains("::") => parent.to_owned(),
         _ => format!("{m}\u{0}"),
     });
-    let subjects = module_subjects(nodes.iter().map(|n| n.module.as_str()));
+    let subjects = with_table_nouns(
+        module_subjects(nodes.iter().map(|n| n.module.as_str())),
+        tables.keys().map(String::as_str),
+    );
     let name_edges = same_subject_edges(&nodes, |module| subjects.get(module).cloned());
     let mut input = ClusterInput {
         nodes,

@@ -21,6 +21,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::event_candidates::singular;
+
 /// Module names that say which layer or role code has, not which subject it is about. Where
 /// the tree has layers these only keep role folders repeated under every subject
 /// (`articles::controller`, `comments::controller`) from passing for subjects under layers.
@@ -148,6 +150,59 @@ pub fn layer_names<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeSet<S
         .iter()
         .filter_map(|path| path.last().map(|name| normalized(name)))
         .collect()
+}
+
+/// Rewrites each subject that names a table's row to that row's noun: `create_group`,
+/// `sql_group_backend_handler`, `group_details_form` and a `groups` module all become `group`
+/// when the codebase has a `groups` table. A layered codebase names one domain's slice after
+/// its table in every layer (the UI's `user_table`, the SQL layer's `sql_user_backend_handler`,
+/// the entity `users`), while the module tree alone only finds names that repeat whole under
+/// two layers. The longest run of the subject's words that is a table's noun wins
+/// (`user_attribute` over `user` with a `user_attributes` table), then the leftmost.
+pub fn with_table_nouns<'a>(
+    subjects: BTreeMap<String, String>,
+    tables: impl IntoIterator<Item = &'a str>,
+) -> BTreeMap<String, String> {
+    let nouns: BTreeSet<String> = tables
+        .into_iter()
+        .map(|t| {
+            let name = t.rsplit('.').next().unwrap_or(t).to_lowercase();
+            let mut words: Vec<String> = name.split('_').map(str::to_owned).collect();
+            if let Some(last) = words.last_mut() {
+                *last = singular(last);
+            }
+            words.concat()
+        })
+        .filter(|n| !n.is_empty())
+        .collect();
+    if nouns.is_empty() {
+        return subjects;
+    }
+    subjects
+        .into_iter()
+        .map(|(module, subject)| {
+            let noun = table_noun(&subject, &nouns).unwrap_or(subject);
+            (module, noun)
+        })
+        .collect()
+}
+
+/// The longest (then leftmost) run of `subject`'s `_`-separated words that is one of `nouns`,
+/// each word compared in the singular and the run without `_`.
+fn table_noun(subject: &str, nouns: &BTreeSet<String>) -> Option<String> {
+    let words: Vec<String> = subject
+        .split('_')
+        .map(|w| singular(&w.to_lowercase()))
+        .collect();
+    for len in (1..=words.len()).rev() {
+        for start in 0..=words.len() - len {
+            let run = words[start..start + len].concat();
+            if nouns.contains(&run) {
+                return Some(run);
+            }
+        }
+    }
+    None
 }
 
 /// Each module's path with its crate name read as segments ([`crate_segments`]).

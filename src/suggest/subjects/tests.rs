@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{module_subjects, normalized, subject_name};
+use super::{module_subjects, normalized, subject_name, with_table_nouns};
 use crate::suggest::{SuggestOptions, suggest};
 use crate::test_support::AnalyzeOptions;
 use crate::test_support::annotations::analyze_fixture;
@@ -251,4 +251,128 @@ fn layers_and_top_level_modules_have_no_subject() {
     assert_eq!(subject_name("c"), None);
     assert_eq!(subject_name("c::media"), None);
     assert_eq!(subject_name("c::api::client_server"), None);
+}
+
+#[test]
+fn a_subject_naming_a_table_row_becomes_that_row_noun() {
+    let found = with_table_nouns(
+        [
+            ("ui::create_group", "create_group"),
+            (
+                "store::sql_group_backend_handler",
+                "sql_group_backend_handler",
+            ),
+            ("model::groups", "groups"),
+            ("ui::create_user_attribute", "create_user_attribute"),
+            ("ui::user_details_form", "user_details_form"),
+            ("ui::category_picker", "category_picker"),
+            ("api::status", "status"),
+            ("ui::banner", "banner"),
+        ]
+        .into_iter()
+        .map(|(m, s)| (m.to_owned(), s.to_owned()))
+        .collect(),
+        [
+            "groups",
+            "users",
+            "user_attributes",
+            "public.categories",
+            "statuses",
+        ],
+    );
+    let subject = |m: &str| found[m].as_str();
+    assert_eq!(subject("ui::create_group"), "group");
+    assert_eq!(subject("store::sql_group_backend_handler"), "group");
+    assert_eq!(subject("model::groups"), "group", "the table's own module");
+    assert_eq!(
+        subject("ui::create_user_attribute"),
+        "userattribute",
+        "the longest run of words that is a table wins over `user`"
+    );
+    assert_eq!(subject("ui::user_details_form"), "user");
+    assert_eq!(
+        subject("ui::category_picker"),
+        "category",
+        "`ies` plurals, schema prefix"
+    );
+    assert_eq!(
+        subject("api::status"),
+        "status",
+        "a singular ending in `s` stays"
+    );
+    assert_eq!(
+        subject("ui::banner"),
+        "banner",
+        "no table: the subject is kept"
+    );
+}
+
+#[test]
+fn without_tables_the_subjects_are_kept() {
+    let subjects: BTreeMap<String, String> =
+        [("ui::create_group".to_owned(), "create_group".to_owned())].into();
+    assert_eq!(with_table_nouns(subjects.clone(), []), subjects);
+}
+
+/// A workspace layered by technology whose UI and storage crates never call each other and
+/// share no words: only the tables the storage writes and the module names of both layers say
+/// which UI page belongs with which storage module.
+const LAYERED_BY_TABLE: &str = r#"
+//- /store/src/lib.rs crate:app_store
+pub mod sql;
+//- /store/src/sql/mod.rs
+pub mod sql_group_handler;
+pub mod sql_user_handler;
+//- /store/src/sql/sql_group_handler.rs
+pub fn insert_row(db: &str) -> usize { let q = "INSERT INTO groups (name) VALUES ($1)"; db.len() + q.len() }
+pub fn delete_row(db: &str) -> usize { let q = "DELETE FROM groups WHERE id = $1"; db.len() + q.len() }
+//- /store/src/sql/sql_user_handler.rs
+pub fn insert_record(conn: &str) -> usize { let q = "INSERT INTO users (name) VALUES ($1)"; conn.len() + q.len() }
+pub fn delete_record(conn: &str) -> usize { let q = "DELETE FROM users WHERE id = $1"; conn.len() + q.len() }
+//- /ui/src/lib.rs crate:app_ui
+pub mod pages;
+//- /ui/src/pages/mod.rs
+pub mod create_group;
+pub mod group_table;
+pub mod create_user;
+pub mod user_table;
+//- /ui/src/pages/create_group.rs
+pub fn sketch(hue: &str) -> usize { hue.len() }
+//- /ui/src/pages/group_table.rs
+pub fn tabulate(width: &str) -> usize { width.len() }
+//- /ui/src/pages/create_user.rs
+pub fn compose(tone: &str) -> usize { tone.len() }
+//- /ui/src/pages/user_table.rs
+pub fn arrange(depth: &str) -> usize { depth.len() }
+"#;
+
+#[test]
+fn pages_named_after_a_table_join_the_code_that_writes_it() {
+    let analysis = analyze_fixture(LAYERED_BY_TABLE, AnalyzeOptions::default());
+    let suggestion = suggest(&analysis, &SuggestOptions::default());
+    let domain = |module: &str| {
+        suggestion.modules[module]
+            .domain
+            .unwrap_or_else(|| panic!("{module} is in a domain: {:#?}", suggestion.modules))
+    };
+    assert_eq!(
+        domain("app_ui::pages::create_group"),
+        domain("app_store::sql::sql_group_handler")
+    );
+    assert_eq!(
+        domain("app_ui::pages::group_table"),
+        domain("app_store::sql::sql_group_handler")
+    );
+    assert_eq!(
+        domain("app_ui::pages::create_user"),
+        domain("app_store::sql::sql_user_handler")
+    );
+    assert_eq!(
+        domain("app_ui::pages::user_table"),
+        domain("app_store::sql::sql_user_handler")
+    );
+    assert_ne!(
+        domain("app_ui::pages::create_group"),
+        domain("app_ui::pages::create_user")
+    );
 }

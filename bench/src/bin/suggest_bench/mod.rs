@@ -47,8 +47,14 @@ pub fn subjects(args: &[String]) -> Result<(), String> {
     let modules: Vec<&str> = (analysis.codebase.modules.iter())
         .map(|m| m.path.as_str())
         .collect();
-    let subjects = fissure::suggest::subjects::module_subjects(modules.iter().copied());
-    let suggestion = fissure::suggest::suggest(&analysis, &SuggestOptions::default());
+    let options = SuggestOptions::default();
+    // The subjects the names layer links by: the module tree's, then the tables' nouns.
+    let tables = fissure::suggest::cluster(&analysis, &options).built.tables;
+    let subjects = fissure::suggest::subjects::with_table_nouns(
+        fissure::suggest::subjects::module_subjects(modules.iter().copied()),
+        tables.keys().map(String::as_str),
+    );
+    let suggestion = fissure::suggest::suggest(&analysis, &options);
     for module in modules {
         let subject = subjects.get(module).map_or("-", String::as_str);
         let domain = (suggestion.modules.get(module))

@@ -273,8 +273,10 @@ fn crate_segments<'a>(crates: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str
 }
 
 /// A module name compared across layers: lower case without `_` (`event_type` and
-/// `eventtype`). Plurals are not folded: measured, `users` = `user` tied conduit's accounts
-/// (`service::users`) to its sync state (`rooms::user`) and cost more than it gained.
+/// `eventtype`). Plurals are not folded here: measured, `users` = `user` tied conduit's
+/// accounts (`service::users`) to its sync state (`rooms::user`) and cost more than it gained.
+/// They are folded against the codebase's table names only ([`with_table_nouns`]), where a
+/// `users` table says that `users` and `user` are one thing.
 pub fn normalized(name: &str) -> String {
     name.chars()
         .filter(|&c| c != '_')

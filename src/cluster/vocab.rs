@@ -217,9 +217,16 @@ pub fn domain_words(identifiers: &[String]) -> Vec<String> {
 
 /// Builds the vocabulary layer named `vocabulary`: each node linked to its `k` most similar
 /// nodes by cosine of TF-IDF vectors (`tf = 1 + ln(count)`, `idf = ln(N / df)`), similarities
-/// below `min_similarity` dropped. An edge found from both ends appears once. Deterministic:
-/// ties are broken by node index.
+/// below `min_similarity` dropped. An edge found from both ends appears once.
+///
+/// Among equally similar candidates (identical vectors are common: every sea-orm entity's
+/// `Model`, every yew component's `Msg`), the node's nearest in the module tree wins (the
+/// longest common module path), then the lowest node index, so which of the tied nodes get
+/// linked follows the code's own grouping instead of the order items were read in.
 pub fn vocabulary_layer(nodes: &[NodeInfo], weight: f64, config: &VocabConfig) -> Layer {
+    let segments: Vec<Vec<&str>> = (nodes.iter())
+        .map(|n| n.module.split("::").collect())
+        .collect();
     let vectors = tfidf_vectors(nodes, config);
     let term_count = vectors
         .iter()
@@ -258,9 +265,15 @@ pub fn vocabulary_layer(nodes: &[NodeInfo], weight: f64, config: &VocabConfig) -
                     scores[o as usize] = 0.0;
                 }
                 touched.clear();
-                // A total order (score, then index), so the selection is deterministic.
-                let order =
-                    |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+                // A total order (score, then nearness in the module tree, then index), so the
+                // selection is deterministic. Scores are compared rounded, so that cosines
+                // equal but for floating-point noise count as ties.
+                let near = |other: u32| common_prefix(&segments[node], &segments[other as usize]);
+                let order = |a: &(u32, f64), b: &(u32, f64)| {
+                    (rounded(b.1).cmp(&rounded(a.1)))
+                        .then_with(|| near(b.0).cmp(&near(a.0)))
+                        .then(a.0.cmp(&b.0))
+                };
                 if best.len() > config.k && config.k > 0 {
                     best.select_nth_unstable_by(config.k - 1, order);
                 }
@@ -281,6 +294,16 @@ pub fn vocabulary_layer(nodes: &[NodeInfo], weight: f64, config: &VocabConfig) -
     edges.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(x.2.total_cmp(&y.2)));
     edges.dedup_by(|later, earlier| later.0 == earlier.0 && later.1 == earlier.1);
     Layer::undirected("vocabulary", weight, edges)
+}
+
+/// A cosine rounded to 9 decimals, the precision at which two similarities are told apart.
+fn rounded(score: f64) -> i64 {
+    (score * 1e9).round() as i64
+}
+
+/// How many leading path segments two modules share (`a::b::c`, `a::b::d` → 2).
+fn common_prefix(a: &[&str], b: &[&str]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
 /// L2-normalised TF-IDF vectors over interned terms, each sorted by term id. Terms are

@@ -103,3 +103,39 @@ fn vocabulary_layer_is_deterministic() {
     let second = vocabulary_layer(&nodes(), 1.0, &VocabConfig::default());
     assert_eq!(first, second);
 }
+
+#[test]
+fn ties_prefer_the_nearest_module() {
+    // Nine `Model`s (identical vectors, cosine 1 with each other): six in `booking`, listed
+    // first, and three in `billing`. Ten `Guest`s elsewhere keep `model` below the df cap.
+    let mut nodes: Vec<NodeInfo> = (0..6)
+        .map(|i| NodeInfo {
+            id: format!("app::booking::b{i}::Model"),
+            module: format!("app::booking::b{i}"),
+            words: vec!["Model".into()],
+        })
+        .collect();
+    for i in 0..3 {
+        nodes.push(NodeInfo {
+            id: format!("app::billing::p{i}::Model"),
+            module: format!("app::billing::p{i}"),
+            words: vec!["Model".into()],
+        });
+    }
+    for i in 0..10 {
+        nodes.push(node(100 + i, &["Guest"]));
+    }
+    let config = VocabConfig {
+        max_df_fraction: 1.0,
+        ..VocabConfig::default()
+    };
+    let layer = vocabulary_layer(&nodes, 1.0, &config);
+    let linked = |a: u32, b: u32| layer.edges.iter().any(|e| (e.0, e.1) == (a, b));
+    // By index alone every `Model` would take the first five booking ones; the billing ones
+    // take each other first.
+    assert!(
+        linked(6, 7) && linked(6, 8) && linked(7, 8),
+        "{:?}",
+        layer.edges
+    );
+}

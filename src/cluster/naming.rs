@@ -16,7 +16,12 @@
 //! (`person_content_combined`, `person_liked_combined` → `person`), and a domain whose
 //! preferred single word another domain already bears is named as a second part of that
 //! subject (`community_language`) rather than after its next best term.
+//!
+//! Where a domain lives says what it is, too: a domain mostly inside a folder the module tree
+//! repeats under several parents is named as a member of that subject (`rooms_spaces`, see
+//! [`family`]).
 
+mod family;
 mod parts;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -168,6 +173,8 @@ pub fn domain_names_with(
     let mut module_terms: BTreeSet<String> = BTreeSet::new();
     // term -> per-domain count of items whose module path or crate carries it
     let mut places: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
+    // folder -> per-domain count of items inside it (see `family`)
+    let mut folders: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
     let subjects = crate_subjects(&input.nodes);
     for (node, domain) in input.nodes.iter().zip(&suggestion.domain) {
         let Some(d) = *domain else { continue };
@@ -187,6 +194,16 @@ pub fn domain_names_with(
             })
             .collect();
         module_terms.extend(segments.iter().cloned());
+        let path: Vec<&str> = node.module.split("::").collect();
+        let in_folders: BTreeSet<&str> = (path.iter().skip(1))
+            .take(path.len().saturating_sub(2))
+            .copied()
+            .collect();
+        for folder in in_folders {
+            *(folders.entry(folder.to_owned()).or_default())
+                .entry(d)
+                .or_default() += 1;
+        }
         let place_terms: BTreeSet<&String> = segments.iter().collect();
         for term in place_terms {
             *places
@@ -258,5 +275,8 @@ pub fn domain_names_with(
             name
         })
         .collect();
-    parts::qualified(&names, &places, &sizes, &hints.layers)
+    let as_parts = parts::qualified(&names, &places, &sizes, &hints.layers);
+    let changed: Vec<bool> = names.iter().zip(&as_parts).map(|(a, b)| a != b).collect();
+    let subject_folders = family::subject_folders(&input.nodes);
+    family::qualified(&as_parts, &changed, &folders, &subject_folders, &sizes)
 }

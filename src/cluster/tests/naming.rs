@@ -278,3 +278,28 @@ fn a_domain_is_named_after_the_subject_its_tables_share() {
         "combined"
     );
 }
+
+#[test]
+fn a_domain_in_a_folder_the_code_base_repeats_is_named_as_its_member() {
+    // `rooms` is a folder of the service and of the database: a subject both have a slice
+    // of. `tools` is a folder in one place only: an organisation folder.
+    let input = ClusterInput {
+        nodes: vec![
+            node("c::service::rooms::spaces", &["Hierarchy"]),
+            node("c::service::rooms::spaces", &["Summary"]),
+            node("c::database::rooms::timeline", &["Pdu"]),
+            node("c::database::rooms::timeline", &["Pdu"]),
+            node("c::tools::history", &["Entry"]),
+            node("c::tools::history", &["Entry"]),
+            node("c::billing", &["Invoice"]),
+        ],
+        layers: vec![],
+    };
+    assert_eq!(
+        named(&input, &[0, 0, 1, 1, 2, 2, 3], &[]),
+        vec!["rooms_spaces", "rooms_timeline", "history", "billing"]
+    );
+    // Half of a domain's items in the folder is enough; fewer (two of five) are not.
+    let names = named(&input, &[0, 0, 1, 1, 1, 1, 1], &[]);
+    assert!(!names[1].starts_with("rooms_"), "{names:?}");
+}

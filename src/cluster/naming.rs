@@ -19,7 +19,8 @@
 //!
 //! Where a domain lives says what it is, too: a domain mostly inside a folder the module tree
 //! repeats under several parents is named as a member of that subject (`rooms_spaces`, see
-//! [`family`]).
+//! [`family`]); and a best word that only ends module names (`table` of `object_table`,
+//! `bucket_table`) gives way to the module name that dominates.
 
 mod family;
 mod parts;
@@ -266,8 +267,31 @@ pub fn domain_names_with(
                 .filter(|_| !is_table(best.1) && best_share < OWNED_SHARE)
                 .map(|&(_, t)| t)
                 .collect();
+            // A best word ending two or more of the domain's compound module names is the kind
+            // of those modules (`table` of `object_table`, `bucket_table`, `version_table`).
+            // When one of them dominates, carried by at least twice the items of any other,
+            // and scores at least half the best, it says what the domain keeps; of sibling
+            // kinds (`sqlite_adapter`, `lmdb_adapter`) the kind is the subject.
+            let suffix = format!("_{}", best.1);
+            let mut kinds: Vec<(usize, &str)> = (places.iter())
+                .filter(|(t, _)| t.ends_with(&suffix) && t.len() > suffix.len())
+                .filter_map(|(t, per)| Some((*per.get(&(d as u32))?, t.as_str())))
+                .collect();
+            kinds.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+            let kind = match kinds[..] {
+                [(first, name), (second, _), ..]
+                    if !best.1.contains('_')
+                        && first >= 2 * second
+                        && (terms.iter()).any(|&(s, t)| t == name && s >= best.0 * OWNED_SHARE) =>
+                {
+                    Some(name)
+                }
+                _ => None,
+            };
             let taken = |t: &str| used.iter().any(|u| u == t);
-            let preferred = (owns.iter().copied()).chain(terms.iter().map(|&(_, t)| t));
+            let preferred = (owns.iter().copied())
+                .chain(kind)
+                .chain(terms.iter().map(|&(_, t)| t));
             let name = qualified_when_taken(preferred.clone(), &taken)
                 .or_else(|| preferred.clone().find(|t| !taken(t)).map(str::to_owned))
                 .unwrap_or_else(|| format!("domain-{d}"));

@@ -303,3 +303,28 @@ fn a_domain_in_a_folder_the_code_base_repeats_is_named_as_its_member() {
     let names = named(&input, &[0, 0, 1, 1, 1, 1, 1], &[]);
     assert!(!names[1].starts_with("rooms_"), "{names:?}");
 }
+
+#[test]
+fn a_word_ending_several_module_names_is_their_kind_not_the_domains_name() {
+    // `table` ends `object_table`, `version_table` and `bucket_table`; `object_table` holds
+    // most of the domain, so it says what the domain keeps.
+    let input = ClusterInput {
+        nodes: vec![
+            node("g::s3::object_table", &["Object"]),
+            node("g::s3::object_table", &["ObjectVersion"]),
+            node("g::s3::object_table", &["ObjectState"]),
+            node("g::s3::version_table", &["Version"]),
+            node("g::bucket_table", &["Bucket"]),
+            node("g::block::manager", &["BlockManager"]),
+            node("g::db::sqlite_adapter", &["Tx"]),
+            node("g::db::sqlite_adapter", &["Sqlite"]),
+            node("g::db::lmdb_adapter", &["Tx"]),
+            node("g::db::lmdb_adapter", &["Lmdb"]),
+        ],
+        layers: vec![],
+    };
+    let names = named(&input, &[0, 0, 0, 0, 0, 1, 2, 2, 2, 2], &[]);
+    assert_eq!(names[0], "object_table");
+    // Sibling kinds of equal standing: the kind is what the domain is about.
+    assert_eq!(names[2], "adapter");
+}

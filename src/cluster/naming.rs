@@ -19,8 +19,10 @@
 //!
 //! Where a domain lives says what it is, too: a domain mostly inside a folder the module tree
 //! repeats under several parents is named as a member of that subject (`rooms_spaces`, see
-//! [`family`]); and a best word that only ends module names (`table` of `object_table`,
-//! `bucket_table`) gives way to the module name that dominates.
+//! [`family`]); a best word that only ends module names (`table` of `object_table`,
+//! `bucket_table`) gives way to the module name that dominates; and a best word no module
+//! spells (`public`, from `get_public_rooms`) to a module name scoring at least half as well
+//! (`directory`).
 
 mod family;
 mod parts;
@@ -288,9 +290,24 @@ pub fn domain_names_with(
                 }
                 _ => None,
             };
+            // A best word that no module path or crate of the domain spells (`public`, from
+            // conduit's `get_public_rooms`) qualifies what the domain owns; the best word its
+            // developers chose as a module name (`directory`) says what it is, when it scores
+            // at least half as well. A module spelling the best word inflected (`articles` for
+            // `article`) spells it.
+            let placed = |t: &str| (places.get(t)).is_some_and(|p| p.contains_key(&(d as u32)));
+            let spelled = (terms.iter()).any(|&(_, t)| placed(t) && same_stem(best.1, t));
+            let module_word = (!spelled)
+                .then(|| {
+                    (terms.iter())
+                        .find(|&&(s, t)| placed(t) && s >= best.0 * OWNED_SHARE)
+                        .map(|&(_, t)| t)
+                })
+                .flatten();
             let taken = |t: &str| used.iter().any(|u| u == t);
             let preferred = (owns.iter().copied())
                 .chain(kind)
+                .chain(module_word)
                 .chain(terms.iter().map(|&(_, t)| t));
             let name = qualified_when_taken(preferred.clone(), &taken)
                 .or_else(|| preferred.clone().find(|t| !taken(t)).map(str::to_owned))

@@ -95,7 +95,8 @@ fn a_compound_module_name_is_a_candidate_name() {
     let names = domain_names(&input, &suggestion);
     assert_eq!(names[1], "account_data");
     assert_eq!(names[2], "typing", "`client_server` is a layer, not a name");
-    assert_eq!(names[0], "password");
+    // `password` (identifiers only) scores best, but the modules say `account`.
+    assert_eq!(names[0], "account");
 }
 
 fn named(input: &ClusterInput, domains: &[u32], layers: &[&str]) -> Vec<String> {
@@ -327,4 +328,25 @@ fn a_word_ending_several_module_names_is_their_kind_not_the_domains_name() {
     assert_eq!(names[0], "object_table");
     // Sibling kinds of equal standing: the kind is what the domain is about.
     assert_eq!(names[2], "adapter");
+}
+
+#[test]
+fn a_module_name_wins_over_a_word_no_module_spells() {
+    // `public` comes from function names (`get_public_rooms`); the items live in `directory`.
+    let input = ClusterInput {
+        nodes: vec![
+            node("c::directory", &["get_public_rooms"]),
+            node("c::directory", &["set_public_flag"]),
+            node("c::federation", &["public_keys"]),
+            node("c::billing", &["Invoice"]),
+            node("c::articles", &["Article", "ArticleSlug"]),
+            node("c::articles", &["ArticleBody"]),
+            node("c::feed", &["article_feed"]),
+        ],
+        layers: vec![],
+    };
+    let names = named(&input, &[0, 0, 0, 1, 2, 2, 2], &[]);
+    assert_eq!(names[0], "directory");
+    // A module spelling the word inflected spells it: `article` stays.
+    assert_eq!(names[2], "article");
 }

@@ -16,7 +16,15 @@
 //! (`person_content_combined`, `person_liked_combined` → `person`), and a domain whose
 //! preferred single word another domain already bears is named as a second part of that
 //! subject (`community_language`) rather than after its next best term.
+//!
+//! Where a domain lives says what it is, too: a domain mostly inside a folder the module tree
+//! repeats under several parents is named as a member of that subject (`rooms_spaces`, see
+//! [`family`]); a best word that only ends module names (`table` of `object_table`,
+//! `bucket_table`) gives way to the module name that dominates; and a best word no module
+//! spells (`public`, from `get_public_rooms`) to a module name scoring at least half as well
+//! (`directory`).
 
+mod family;
 mod parts;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -168,6 +176,8 @@ pub fn domain_names_with(
     let mut module_terms: BTreeSet<String> = BTreeSet::new();
     // term -> per-domain count of items whose module path or crate carries it
     let mut places: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
+    // folder -> per-domain count of items inside it (see `family`)
+    let mut folders: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
     let subjects = crate_subjects(&input.nodes);
     for (node, domain) in input.nodes.iter().zip(&suggestion.domain) {
         let Some(d) = *domain else { continue };
@@ -187,6 +197,16 @@ pub fn domain_names_with(
             })
             .collect();
         module_terms.extend(segments.iter().cloned());
+        let path: Vec<&str> = node.module.split("::").collect();
+        let in_folders: BTreeSet<&str> = (path.iter().skip(1))
+            .take(path.len().saturating_sub(2))
+            .copied()
+            .collect();
+        for folder in in_folders {
+            *(folders.entry(folder.to_owned()).or_default())
+                .entry(d)
+                .or_default() += 1;
+        }
         let place_terms: BTreeSet<&String> = segments.iter().collect();
         for term in place_terms {
             *places
@@ -249,8 +269,46 @@ pub fn domain_names_with(
                 .filter(|_| !is_table(best.1) && best_share < OWNED_SHARE)
                 .map(|&(_, t)| t)
                 .collect();
+            // A best word ending two or more of the domain's compound module names is the kind
+            // of those modules (`table` of `object_table`, `bucket_table`, `version_table`).
+            // When one of them dominates, carried by at least twice the items of any other,
+            // and scores at least half the best, it says what the domain keeps; of sibling
+            // kinds (`sqlite_adapter`, `lmdb_adapter`) the kind is the subject.
+            let suffix = format!("_{}", best.1);
+            let mut kinds: Vec<(usize, &str)> = (places.iter())
+                .filter(|(t, _)| t.ends_with(&suffix) && t.len() > suffix.len())
+                .filter_map(|(t, per)| Some((*per.get(&(d as u32))?, t.as_str())))
+                .collect();
+            kinds.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+            let kind = match kinds[..] {
+                [(first, name), (second, _), ..]
+                    if !best.1.contains('_')
+                        && first >= 2 * second
+                        && (terms.iter()).any(|&(s, t)| t == name && s >= best.0 * OWNED_SHARE) =>
+                {
+                    Some(name)
+                }
+                _ => None,
+            };
+            // A best word that no module path or crate of the domain spells (`public`, from
+            // conduit's `get_public_rooms`) qualifies what the domain owns; the best word its
+            // developers chose as a module name (`directory`) says what it is, when it scores
+            // at least half as well. A module spelling the best word inflected (`articles` for
+            // `article`) spells it.
+            let placed = |t: &str| (places.get(t)).is_some_and(|p| p.contains_key(&(d as u32)));
+            let spelled = (terms.iter()).any(|&(_, t)| placed(t) && same_stem(best.1, t));
+            let module_word = (!spelled)
+                .then(|| {
+                    (terms.iter())
+                        .find(|&&(s, t)| placed(t) && s >= best.0 * OWNED_SHARE)
+                        .map(|&(_, t)| t)
+                })
+                .flatten();
             let taken = |t: &str| used.iter().any(|u| u == t);
-            let preferred = (owns.iter().copied()).chain(terms.iter().map(|&(_, t)| t));
+            let preferred = (owns.iter().copied())
+                .chain(kind)
+                .chain(module_word)
+                .chain(terms.iter().map(|&(_, t)| t));
             let name = qualified_when_taken(preferred.clone(), &taken)
                 .or_else(|| preferred.clone().find(|t| !taken(t)).map(str::to_owned))
                 .unwrap_or_else(|| format!("domain-{d}"));
@@ -258,5 +316,8 @@ pub fn domain_names_with(
             name
         })
         .collect();
-    parts::qualified(&names, &places, &sizes, &hints.layers)
+    let as_parts = parts::qualified(&names, &places, &sizes, &hints.layers);
+    let changed: Vec<bool> = names.iter().zip(&as_parts).map(|(a, b)| a != b).collect();
+    let subject_folders = family::subject_folders(&input.nodes);
+    family::qualified(&as_parts, &changed, &folders, &subject_folders, &sizes)
 }

@@ -95,7 +95,8 @@ fn a_compound_module_name_is_a_candidate_name() {
     let names = domain_names(&input, &suggestion);
     assert_eq!(names[1], "account_data");
     assert_eq!(names[2], "typing", "`client_server` is a layer, not a name");
-    assert_eq!(names[0], "password");
+    // `password` (identifiers only) scores best, but the modules say `account`.
+    assert_eq!(names[0], "account");
 }
 
 fn named(input: &ClusterInput, domains: &[u32], layers: &[&str]) -> Vec<String> {
@@ -277,4 +278,75 @@ fn a_domain_is_named_after_the_subject_its_tables_share() {
         domain_names_with(&input, &suggestion, &hints(&mixed))[0],
         "combined"
     );
+}
+
+#[test]
+fn a_domain_in_a_folder_the_code_base_repeats_is_named_as_its_member() {
+    // `rooms` is a folder of the service and of the database: a subject both have a slice
+    // of. `tools` is a folder in one place only: an organisation folder.
+    let input = ClusterInput {
+        nodes: vec![
+            node("c::service::rooms::spaces", &["Hierarchy"]),
+            node("c::service::rooms::spaces", &["Summary"]),
+            node("c::database::rooms::timeline", &["Pdu"]),
+            node("c::database::rooms::timeline", &["Pdu"]),
+            node("c::tools::history", &["Entry"]),
+            node("c::tools::history", &["Entry"]),
+            node("c::billing", &["Invoice"]),
+        ],
+        layers: vec![],
+    };
+    assert_eq!(
+        named(&input, &[0, 0, 1, 1, 2, 2, 3], &[]),
+        vec!["rooms_spaces", "rooms_timeline", "history", "billing"]
+    );
+    // Half of a domain's items in the folder is enough; fewer (two of five) are not.
+    let names = named(&input, &[0, 0, 1, 1, 1, 1, 1], &[]);
+    assert!(!names[1].starts_with("rooms_"), "{names:?}");
+}
+
+#[test]
+fn a_word_ending_several_module_names_is_their_kind_not_the_domains_name() {
+    // `table` ends `object_table`, `version_table` and `bucket_table`; `object_table` holds
+    // most of the domain, so it says what the domain keeps.
+    let input = ClusterInput {
+        nodes: vec![
+            node("g::s3::object_table", &["Object"]),
+            node("g::s3::object_table", &["ObjectVersion"]),
+            node("g::s3::object_table", &["ObjectState"]),
+            node("g::s3::version_table", &["Version"]),
+            node("g::bucket_table", &["Bucket"]),
+            node("g::block::manager", &["BlockManager"]),
+            node("g::db::sqlite_adapter", &["Tx"]),
+            node("g::db::sqlite_adapter", &["Sqlite"]),
+            node("g::db::lmdb_adapter", &["Tx"]),
+            node("g::db::lmdb_adapter", &["Lmdb"]),
+        ],
+        layers: vec![],
+    };
+    let names = named(&input, &[0, 0, 0, 0, 0, 1, 2, 2, 2, 2], &[]);
+    assert_eq!(names[0], "object_table");
+    // Sibling kinds of equal standing: the kind is what the domain is about.
+    assert_eq!(names[2], "adapter");
+}
+
+#[test]
+fn a_module_name_wins_over_a_word_no_module_spells() {
+    // `public` comes from function names (`get_public_rooms`); the items live in `directory`.
+    let input = ClusterInput {
+        nodes: vec![
+            node("c::directory", &["get_public_rooms"]),
+            node("c::directory", &["set_public_flag"]),
+            node("c::federation", &["public_keys"]),
+            node("c::billing", &["Invoice"]),
+            node("c::articles", &["Article", "ArticleSlug"]),
+            node("c::articles", &["ArticleBody"]),
+            node("c::feed", &["article_feed"]),
+        ],
+        layers: vec![],
+    };
+    let names = named(&input, &[0, 0, 0, 1, 2, 2, 2], &[]);
+    assert_eq!(names[0], "directory");
+    // A module spelling the word inflected spells it: `article` stays.
+    assert_eq!(names[2], "article");
 }

@@ -379,9 +379,40 @@ impl<B: Backend> Service<B> {
       //^^^^^^^ bound typed_bounds::Backend
                //^^^^^^^ impl typed_bounds::api::Service
     pub fn run(&self, other: &B) {
-        other.save()
+        other.save();
             //^^^^ call typed_bounds::Save
+        self.backend.save()
+                   //^^^^ call typed_bounds::Save
     }
+}
+
+pub struct Lister<'a, H> {
+    handler: &'a H,
+}
+
+impl<H> Lister<'_, H>
+      //^^^^^^ impl typed_bounds::api::Lister
+where
+    H: Backend,
+     //^^^^^^^ bound typed_bounds::Backend
+{
+    pub fn first(&self) -> u32 {
+        self.handler.load()
+                   //^^^^ call typed_bounds::Load
+    }
+}
+
+pub struct Timer<C: Clock> {
+                  //^^^^^ bound typed_bounds::Clock
+    pub clock: C,
+}
+
+pub fn elapsed<C: Clock>(t: &Timer<C>) -> u64 {
+                //^^^^^ bound typed_bounds::Clock
+                             //^^^^^ type typed_bounds::api::Timer
+    t.clock.now()
+    //^^^^^ type typed_bounds::api::Timer
+          //^^^ call typed_bounds::Clock
 }
 //- /src/store.rs
 use crate::{Backend, Load, Save};
@@ -430,8 +461,10 @@ fn values_of_a_generic_type_are_typed_by_its_bounds() {
     let a = check(TYPED_BOUNDS);
     let stats = a.resolution.stats;
     // `inline`, `in_where` (through the supertrait), `impl_arg` (the second bound), `run`
-    // (the impl's bound), the blanket impl's qualified call; `t.clone()`, bounded by std's
-    // trait only, stays untyped.
-    assert_eq!(stats.method_typed, 5, "{stats:?}");
+    // (the impl's bound) twice, the blanket impl's qualified call, the fields of generic
+    // type (`first`, bounded by its impl block's `where` under another name than the
+    // struct's; `elapsed`, bounded by the struct); `t.clone()`, bounded by std's trait
+    // only, stays untyped.
+    assert_eq!(stats.method_typed, 8, "{stats:?}");
     assert_eq!(stats.unresolved, 0);
 }

@@ -14,11 +14,15 @@ use super::{Item, ItemId, Method};
 
 /// Methods that hand back (a view of) their receiver: `x.lock().unwrap().m()` is typed as
 /// `x.m()`, matching [`TypePaths`], which leaves the std wrappers out. A workspace method of
-/// the same name wins. The `Option`/`Result` adapters (`map_err`, `ok_or`, `unwrap_or`..)
-/// were tried and left out: on shop they typed a dozen more values, and the extra edges
-/// moved `catalog::pricing` into the kernel's clock and money (MoJoFM 100 -> 96.2).
+/// the same name wins. `ok_or`/`ok_or_else` turn an `Option<T>` into a `Result<T, _>`,
+/// unwrapped by the `?` that follows them (`ctx.admin().ok_or_else(..)?.update(..)`). The
+/// other `Option`/`Result` adapters (`map_err`, `unwrap_or`..) were tried and left out: on
+/// shop they typed a dozen more values, and the extra edges moved `catalog::pricing` into
+/// the kernel's clock and money (MoJoFM 100 -> 96.2).
 const TRANSPARENT: &[&str] = &[
     "unwrap",
+    "ok_or",
+    "ok_or_else",
     "expect",
     "clone",
     "as_ref",

@@ -72,6 +72,14 @@ pub fn through_option(name: &str) -> usize {
                                        //^^^^ type typed_calls::users::User
 }
 
+pub fn through_ok_or(name: &str) -> Result<usize, String> {
+    Ok(services().users.find(name).ok_or("no user")?.name.len())
+     //^^^^^^^^ call typed_calls::services::services
+                //^^^^^ type typed_calls::services::Services
+                      //^^^^ call typed_calls::users::Users
+                                                  //^^^^ type typed_calls::users::User
+}
+
 pub fn fresh() -> usize {
     Users::new().count()
   //^^^^^ call typed_calls::users::Users
@@ -270,6 +278,16 @@ fn method_calls_and_fields_are_typed_through_declared_types() {
             "typed_calls::api::through_option -> typed_calls::users::Users (call)",
         ],
     );
+    // `find(..) -> Option<User>`, `.ok_or(..)?` is the same `User`, then the field `name`.
+    assert_lines(
+        of("through_ok_or"),
+        &[
+            "typed_calls::api::through_ok_or -> typed_calls::services::Services (type)",
+            "typed_calls::api::through_ok_or -> typed_calls::services::services (call)",
+            "typed_calls::api::through_ok_or -> typed_calls::users::User (type)",
+            "typed_calls::api::through_ok_or -> typed_calls::users::Users (call)",
+        ],
+    );
     // A `dyn Trait` value: the call names the trait's declaration.
     assert_lines(
         of("through_dyn"),
@@ -297,8 +315,8 @@ fn method_calls_and_fields_are_typed_through_declared_types() {
         ]
     );
     let stats = a.resolution.stats;
-    assert_eq!(stats.method_typed, 9, "{stats:?}");
-    assert_eq!(stats.field_typed, 8, "{stats:?}");
+    assert_eq!(stats.method_typed, 10, "{stats:?}");
+    assert_eq!(stats.field_typed, 10, "{stats:?}");
     assert_eq!(stats.method_guess, 1, "{stats:?}");
     assert_eq!(stats.unresolved, 0);
 }

@@ -427,7 +427,7 @@ pub struct Timer<C: Clock> {
 
 pub fn elapsed<C: Clock>(t: &Timer<C>) -> u64 {
                 //^^^^^ bound typed_bounds::Clock
-                             //^^^^^ type typed_bounds::api::Timer
+                           //^^^^^ type typed_bounds::api::Timer
     t.clock.now()
     //^^^^^ type typed_bounds::api::Timer
           //^^^ call typed_bounds::Clock

@@ -38,6 +38,8 @@ pub struct Item {
     pub fields: Vec<(String, TypePaths)>,
     /// A trait's methods and their return types, for the typer.
     pub trait_fns: Vec<(String, TypePaths)>,
+    /// A struct's generic type and const parameters, in order.
+    pub generics: Vec<String>,
 }
 
 /// What a reference points at.
@@ -284,6 +286,7 @@ fn collect_items(cb: &Codebase) -> Vec<Item> {
                 sig: def.sig.clone(),
                 fields: def.fields.clone(),
                 trait_fns: def.trait_fns.clone(),
+                generics: def.generics.clone(),
             });
         }
     }

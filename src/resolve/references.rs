@@ -226,6 +226,10 @@ impl<'a> ModuleResolver<'a> {
             },
             local_uses: self.local_uses(owner),
             locals: self.locals.get(&owner),
+            self_bounds: match owner {
+                Owner::Impl(i) => &self.module.facts.impls[i as usize].self_bounds,
+                _ => &[],
+            },
         }
     }
 

@@ -14,11 +14,15 @@ use super::{Item, ItemId, Method};
 
 /// Methods that hand back (a view of) their receiver: `x.lock().unwrap().m()` is typed as
 /// `x.m()`, matching [`TypePaths`], which leaves the std wrappers out. A workspace method of
-/// the same name wins. The `Option`/`Result` adapters (`map_err`, `ok_or`, `unwrap_or`..)
-/// were tried and left out: on shop they typed a dozen more values, and the extra edges
-/// moved `catalog::pricing` into the kernel's clock and money (MoJoFM 100 -> 96.2).
+/// the same name wins. `ok_or`/`ok_or_else` turn an `Option<T>` into a `Result<T, _>`,
+/// unwrapped by the `?` that follows them (`ctx.admin().ok_or_else(..)?.update(..)`). The
+/// other `Option`/`Result` adapters (`map_err`, `unwrap_or`..) were tried and left out: on
+/// shop they typed a dozen more values, and the extra edges moved `catalog::pricing` into
+/// the kernel's clock and money (MoJoFM 100 -> 96.2).
 const TRANSPARENT: &[&str] = &[
     "unwrap",
+    "ok_or",
+    "ok_or_else",
     "expect",
     "clone",
     "as_ref",
@@ -42,6 +46,9 @@ pub(super) struct Site<'a> {
     /// Names the body binds itself (generic parameters, local items): a parameter typed
     /// `T` is no workspace type `T`.
     pub locals: Option<&'a HashSet<&'a str>>,
+    /// The trait bounds the impl block puts on each type argument of its self type
+    /// (`impl<H: Tr> S<H>`): the type of a field of `self` declared as the struct's `H`.
+    pub self_bounds: &'a [Vec<PathText>],
 }
 
 /// Traits searched for a method through supertraits (`trait A: B + C`): a bound on the
@@ -143,15 +150,25 @@ impl<'r> Typer<'r> {
                     None => called,
                 };
                 match next {
-                    Some(name) => self.bound_with(scopes, ty, paths, name, site),
+                    Some(name) => {
+                        self.bound_with(scopes, ty, paths, name, site.module, site.local_uses)
+                    }
                     None => ty,
                 }
             }
             ChainBase::Call(path) => self.call_type(scopes, path, site)?,
         };
-        for hop in &chain.hops {
+        for (i, hop) in chain.hops.iter().enumerate() {
             ty = match hop {
-                Hop::Field(name) => self.field_type(scopes, ty, name)?,
+                Hop::Field(name) => {
+                    // The method called on the field's value picks among its bounds.
+                    let next = match chain.hops.get(i + 1) {
+                        Some(Hop::Method(m)) => Some(m.as_str()),
+                        Some(Hop::Field(_)) => None,
+                        None => called,
+                    };
+                    self.field_type(scopes, ty, name, next, site)?
+                }
                 Hop::Method(name) if self.has_method(ty, name) => {
                     self.method_type(scopes, ty, name)?
                 }
@@ -170,13 +187,14 @@ impl<'r> Typer<'r> {
         ty: ItemId,
         paths: &TypePaths,
         method: &str,
-        site: &Site,
+        module: ModuleId,
+        local_uses: &[UseDecl],
     ) -> ItemId {
         if self.items[ty.0 as usize].kind != ItemKind::Trait || self.has_method(ty, method) {
             return ty;
         }
         for p in paths {
-            let found = scopes.resolve_in(site.module, p, Namespace::Type, site.local_uses);
+            let found = scopes.resolve_in(module, p, Namespace::Type, local_uses);
             if let Some(Binding::Item(id)) = found
                 && self.items[id.0 as usize].kind == ItemKind::Trait
                 && self.has_method(id, method)
@@ -257,9 +275,34 @@ impl<'r> Typer<'r> {
             .find_map(|m| self.resolve_type(scopes, m.module, &m.sig.ret, Some(m.self_item), &[]))
     }
 
-    fn field_type(&self, scopes: &mut Scopes, ty: ItemId, name: &str) -> Option<ItemId> {
+    /// The type of field `name` of a `ty` value; `next` is the method called on it, if any
+    /// (it picks among trait bounds). A field declared as one of the struct's generic
+    /// parameters, read in an impl block of the struct that bounds it (`impl<H: Tr> S<H>`,
+    /// `self.handler` where `handler: H`), is a value of those bounds.
+    fn field_type(
+        &self,
+        scopes: &mut Scopes,
+        ty: ItemId,
+        name: &str,
+        next: Option<&str>,
+        site: &Site,
+    ) -> Option<ItemId> {
         let item = &self.items[ty.0 as usize];
         let (_, paths) = item.fields.iter().find(|(f, _)| f == name)?;
-        self.resolve_type(scopes, item.module, paths, Some(ty), &[])
+        let param = match paths.as_slice() {
+            [p] if site.self_ty == Some(ty) && !p.leading_colon && p.segments.len() == 1 => {
+                item.generics.iter().position(|g| *g == p.segments[0])
+            }
+            _ => None,
+        };
+        let (paths, module, local_uses) = match param {
+            Some(k) => (site.self_bounds.get(k)?, site.module, site.local_uses),
+            None => (paths, item.module, &[][..]),
+        };
+        let found = self.resolve_type(scopes, module, paths, Some(ty), local_uses)?;
+        Some(match next {
+            Some(m) => self.bound_with(scopes, found, paths, m, module, local_uses),
+            None => found,
+        })
     }
 }

@@ -10,7 +10,7 @@ use super::paths::{flatten_use, path_text, pos, type_text};
 use super::refs::collect;
 use super::sea_orm::entity_table;
 use super::tokens::{diesel_tables, item_headers};
-use super::types::{return_paths, trait_bounds, type_paths};
+use super::types::{bounded_type_paths, generic_bounds, return_paths, trait_bounds};
 
 fn fn_sig(sig: &syn::Signature) -> FnSig {
     let mut receiver = None;
@@ -158,6 +158,7 @@ fn define(
         fields: Vec::new(),
         trait_fns: Vec::new(),
         supertraits: Vec::new(),
+        generics: Vec::new(),
     });
     Owner::Item(facts.items.len() as u32 - 1)
 }
@@ -195,12 +196,24 @@ fn struct_facts(s: &syn::ItemStruct, facts: &mut ModuleFacts, options: ExtractOp
     }
     // Tuple fields (`.0`) are left out: counted as edges, the `.0` of the kernel's
     // newtypes (dates, money) helped pull shop's pricing into the kernel.
+    // A field whose type is a bounded parameter (`struct S<H: Tr> { h: H }`) is a value of
+    // its bounds, like a parameter `h: &H` in a fn.
+    let bounds = generic_bounds(&s.generics);
+    if let Some(last) = facts.items.last_mut() {
+        last.generics = (s.generics.params.iter())
+            .filter_map(|p| match p {
+                syn::GenericParam::Type(t) => Some(t.ident.to_string()),
+                syn::GenericParam::Const(c) => Some(c.ident.to_string()),
+                syn::GenericParam::Lifetime(_) => None,
+            })
+            .collect();
+    }
     if let (Some(last), syn::Fields::Named(named)) = (facts.items.last_mut(), &s.fields) {
         last.fields = named
             .named
             .iter()
             .filter_map(|f| {
-                let paths = type_paths(&f.ty);
+                let paths = bounded_type_paths(&f.ty, &bounds);
                 let name = f.ident.as_ref()?.to_string();
                 (!paths.is_empty()).then_some((name, paths))
             })
@@ -295,6 +308,33 @@ fn wrapped_items(tokens: &TokenStream, facts: &mut ModuleFacts, options: Extract
     }
 }
 
+/// The bounds `impl<H: Tr> S<'a, H, u32>` puts on each type argument of its self type:
+/// `[[Tr], []]`.
+fn self_bounds(i: &syn::ItemImpl) -> Vec<Vec<PathText>> {
+    let syn::Type::Path(tp) = &*i.self_ty else {
+        return Vec::new();
+    };
+    let Some(syn::PathArguments::AngleBracketed(args)) =
+        tp.path.segments.last().map(|s| &s.arguments)
+    else {
+        return Vec::new();
+    };
+    let bounds = generic_bounds(&i.generics);
+    (args.args.iter())
+        .filter_map(|a| match a {
+            syn::GenericArgument::Type(syn::Type::Path(p)) if p.qself.is_none() => Some(
+                (p.path.get_ident())
+                    .and_then(|id| bounds.get(&id.to_string()))
+                    .cloned()
+                    .unwrap_or_default(),
+            ),
+            // Positions follow the struct's type and const parameters.
+            syn::GenericArgument::Type(_) | syn::GenericArgument::Const(_) => Some(Vec::new()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn impl_facts(i: &syn::ItemImpl, facts: &mut ModuleFacts, options: ExtractOptions) {
     let self_ty = match &*i.self_ty {
         syn::Type::Path(tp) if tp.qself.is_none() => Some(path_text(&tp.path)),
@@ -322,6 +362,7 @@ fn impl_facts(i: &syn::ItemImpl, facts: &mut ModuleFacts, options: ExtractOption
             && (i.generics.type_params()).any(|t| t.ident == p.segments[0])
     });
     facts.impls.push(ImplDef {
+        self_bounds: self_bounds(i),
         blanket,
         self_ty,
         trait_: i.trait_.as_ref().map(|(p, _)| path_text(p)),

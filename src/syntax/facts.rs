@@ -150,6 +150,9 @@ pub struct ItemDef {
     pub trait_fns: Vec<(String, TypePaths)>,
     /// A trait's supertraits (`trait A: B + C`): their methods are called on an `A` too.
     pub supertraits: Vec<PathText>,
+    /// A struct's generic type and const parameters, in order (lifetimes left out): a field
+    /// of type `H` is typed by the bounds an impl block puts on its `H`.
+    pub generics: Vec<String>,
 }
 
 /// Who, inside a module, wrote a reference: an item, an impl block, or the module itself
@@ -247,6 +250,10 @@ pub struct ImplDef {
     /// `impl<H: Bound> Trait for H`: the self type is one of the impl's own generic
     /// parameters, so the block belongs to the trait.
     pub blanket: bool,
+    /// For each type argument of the self type (`S<'a, H, u32>`: `H`, `u32`), the trait
+    /// bounds the impl puts on it when it is one of the impl's generic parameters
+    /// (`impl<H: Tr> S<H>`, `where H: Tr`); empty otherwise.
+    pub self_bounds: Vec<Vec<PathText>>,
 }
 
 /// How a path is used; becomes the kind of the edge it produces.

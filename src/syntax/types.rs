@@ -107,6 +107,28 @@ pub(super) fn trait_bounds(
 /// and `where` clauses together).
 pub(super) type Bounds = HashMap<String, Vec<PathText>>;
 
+/// The trait bounds `generics` puts on its type parameters, inline and in the `where`
+/// clause (`where T: A` on a single-name type only).
+pub(super) fn generic_bounds(generics: &syn::Generics) -> Bounds {
+    let mut out = Bounds::new();
+    for t in generics.type_params() {
+        out.entry(t.ident.to_string())
+            .or_default()
+            .extend(trait_bounds(&t.bounds));
+    }
+    for p in generics.where_clause.iter().flat_map(|w| &w.predicates) {
+        if let syn::WherePredicate::Type(t) = p
+            && let syn::Type::Path(tp) = &t.bounded_ty
+            && tp.qself.is_none()
+            && let Some(id) = tp.path.get_ident()
+            && let Some(b) = out.get_mut(&id.to_string())
+        {
+            b.extend(trait_bounds(&t.bounds));
+        }
+    }
+    out
+}
+
 /// [`type_paths`] with a generic parameter replaced by its trait bounds: `&Handler` where
 /// `Handler: BackendHandler` is a value of the trait, like `&dyn BackendHandler`. A
 /// parameter without bounds is left as written (the typer refuses it).

@@ -72,6 +72,14 @@ pub fn through_option(name: &str) -> usize {
                                        //^^^^ type typed_calls::users::User
 }
 
+pub fn through_ok_or(name: &str) -> Result<usize, String> {
+    Ok(services().users.find(name).ok_or("no user")?.name.len())
+     //^^^^^^^^ call typed_calls::services::services
+                //^^^^^ type typed_calls::services::Services
+                      //^^^^ call typed_calls::users::Users
+                                                  //^^^^ type typed_calls::users::User
+}
+
 pub fn fresh() -> usize {
     Users::new().count()
   //^^^^^ call typed_calls::users::Users
@@ -270,6 +278,16 @@ fn method_calls_and_fields_are_typed_through_declared_types() {
             "typed_calls::api::through_option -> typed_calls::users::Users (call)",
         ],
     );
+    // `find(..) -> Option<User>`, `.ok_or(..)?` is the same `User`, then the field `name`.
+    assert_lines(
+        of("through_ok_or"),
+        &[
+            "typed_calls::api::through_ok_or -> typed_calls::services::Services (type)",
+            "typed_calls::api::through_ok_or -> typed_calls::services::services (call)",
+            "typed_calls::api::through_ok_or -> typed_calls::users::User (type)",
+            "typed_calls::api::through_ok_or -> typed_calls::users::Users (call)",
+        ],
+    );
     // A `dyn Trait` value: the call names the trait's declaration.
     assert_lines(
         of("through_dyn"),
@@ -297,8 +315,8 @@ fn method_calls_and_fields_are_typed_through_declared_types() {
         ]
     );
     let stats = a.resolution.stats;
-    assert_eq!(stats.method_typed, 9, "{stats:?}");
-    assert_eq!(stats.field_typed, 8, "{stats:?}");
+    assert_eq!(stats.method_typed, 10, "{stats:?}");
+    assert_eq!(stats.field_typed, 10, "{stats:?}");
     assert_eq!(stats.method_guess, 1, "{stats:?}");
     assert_eq!(stats.unresolved, 0);
 }
@@ -379,9 +397,40 @@ impl<B: Backend> Service<B> {
       //^^^^^^^ bound typed_bounds::Backend
                //^^^^^^^ impl typed_bounds::api::Service
     pub fn run(&self, other: &B) {
-        other.save()
+        other.save();
             //^^^^ call typed_bounds::Save
+        self.backend.save()
+                   //^^^^ call typed_bounds::Save
     }
+}
+
+pub struct Lister<'a, H> {
+    handler: &'a H,
+}
+
+impl<H> Lister<'_, H>
+      //^^^^^^ impl typed_bounds::api::Lister
+where
+    H: Backend,
+     //^^^^^^^ bound typed_bounds::Backend
+{
+    pub fn first(&self) -> u32 {
+        self.handler.load()
+                   //^^^^ call typed_bounds::Load
+    }
+}
+
+pub struct Timer<C: Clock> {
+                  //^^^^^ bound typed_bounds::Clock
+    pub clock: C,
+}
+
+pub fn elapsed<C: Clock>(t: &Timer<C>) -> u64 {
+                //^^^^^ bound typed_bounds::Clock
+                           //^^^^^ type typed_bounds::api::Timer
+    t.clock.now()
+    //^^^^^ type typed_bounds::api::Timer
+          //^^^ call typed_bounds::Clock
 }
 //- /src/store.rs
 use crate::{Backend, Load, Save};
@@ -430,8 +479,10 @@ fn values_of_a_generic_type_are_typed_by_its_bounds() {
     let a = check(TYPED_BOUNDS);
     let stats = a.resolution.stats;
     // `inline`, `in_where` (through the supertrait), `impl_arg` (the second bound), `run`
-    // (the impl's bound), the blanket impl's qualified call; `t.clone()`, bounded by std's
-    // trait only, stays untyped.
-    assert_eq!(stats.method_typed, 5, "{stats:?}");
+    // (the impl's bound) twice, the blanket impl's qualified call, the fields of generic
+    // type (`first`, bounded by its impl block's `where` under another name than the
+    // struct's; `elapsed`, bounded by the struct); `t.clone()`, bounded by std's trait
+    // only, stays untyped.
+    assert_eq!(stats.method_typed, 8, "{stats:?}");
     assert_eq!(stats.unresolved, 0);
 }

@@ -11,6 +11,20 @@ fn subjects(modules: &[&str]) -> BTreeMap<String, String> {
     module_subjects(modules.iter().copied())
 }
 
+/// The suggested domain of each module of `fixture`, at the shipped options; a module in the
+/// kernel fails the test.
+fn suggested_domains(fixture: &str) -> impl Fn(&str) -> usize {
+    let suggestion = suggest(
+        &analyze_fixture(fixture, AnalyzeOptions::default()),
+        &SuggestOptions::default(),
+    );
+    move |module| {
+        suggestion.modules[module]
+            .domain
+            .unwrap_or_else(|| panic!("{module} is in a domain: {:#?}", suggestion.modules))
+    }
+}
+
 fn subject<'a>(found: &'a BTreeMap<String, String>, module: &str) -> Option<&'a str> {
     found.get(module).map(String::as_str)
 }
@@ -209,13 +223,7 @@ pub fn trimmed(text: &str) -> &str { text.trim() }
 
 #[test]
 fn modules_of_one_subject_in_different_layers_end_up_in_one_domain() {
-    let analysis = analyze_fixture(LAYERED, AnalyzeOptions::default());
-    let suggestion = suggest(&analysis, &SuggestOptions::default());
-    let domain = |module: &str| {
-        suggestion.modules[module]
-            .domain
-            .unwrap_or_else(|| panic!("{module} is in a domain: {:#?}", suggestion.modules))
-    };
+    let domain = suggested_domains(LAYERED);
     assert_eq!(domain("blog_api::post"), domain("blog_views_post"));
     assert_eq!(domain("blog_api::comment"), domain("blog_views_comment"));
     assert_ne!(domain("blog_api::post"), domain("blog_api::comment"));
@@ -348,13 +356,7 @@ pub fn arrange(depth: &str) -> usize { depth.len() }
 
 #[test]
 fn pages_named_after_a_table_join_the_code_that_writes_it() {
-    let analysis = analyze_fixture(LAYERED_BY_TABLE, AnalyzeOptions::default());
-    let suggestion = suggest(&analysis, &SuggestOptions::default());
-    let domain = |module: &str| {
-        suggestion.modules[module]
-            .domain
-            .unwrap_or_else(|| panic!("{module} is in a domain: {:#?}", suggestion.modules))
-    };
+    let domain = suggested_domains(LAYERED_BY_TABLE);
     assert_eq!(
         domain("app_ui::pages::create_group"),
         domain("app_store::sql::sql_group_handler")

@@ -10,7 +10,7 @@ use super::tables::table_uses;
 use crate::analysis::Analysis;
 use crate::cluster::{ClusterInput, FileOf, Layer, NodeInfo, VocabConfig, vocabulary_layer};
 use crate::codebase::ModuleId;
-use crate::resolve::ItemId;
+use crate::resolve::{ItemId, Resolution};
 use crate::syntax::ItemKind;
 
 /// Weights of the evidence layers.
@@ -110,6 +110,8 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
             words[node as usize].push(method.name.clone());
         }
     }
+    let tables = table_uses(cb, res, &node_of);
+    entity_words(res, &items, &tables, &mut words);
     let nodes: Vec<NodeInfo> = items
         .iter()
         .zip(words)
@@ -137,7 +139,6 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
         }
     }
 
-    let tables = table_uses(cb, res, &node_of);
     let mut table_edges = Vec::new();
     for usage in tables.values() {
         let users: BTreeSet<u32> = usage
@@ -195,6 +196,48 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
         items,
         node_of,
         tables,
+    }
+}
+
+/// An item name defined in at least this many modules is a framework's convention (sea-orm's
+/// `Model`, `Relation`, `ActiveModel`), not a subject of the code.
+const CONVENTION_MODULES: usize = 3;
+
+/// In a module that defines a table (a sea-orm entity), an item whose name is a convention
+/// ([`CONVENTION_MODULES`]) carries the table's name as its word in place of its own. Every
+/// entity's `Model` otherwise has the one-word vector (`model`), cosine 1 with every other
+/// entity's, and the vocabulary glued a crate of entities into one domain whatever their
+/// tables (kellnr's `relation`: 27 modules of seven labels); the table is what the row is
+/// about. `words[node][0]` is the item's own name.
+fn entity_words(
+    res: &Resolution,
+    items: &[ItemId],
+    tables: &BTreeMap<String, TableUse>,
+    words: &mut [Vec<String>],
+) {
+    let mut table_of_module: BTreeMap<ModuleId, &str> = BTreeMap::new();
+    for (table, usage) in tables {
+        for &node in usage.definers.keys() {
+            let module = res.item(items[node as usize]).module;
+            table_of_module.entry(module).or_insert(table.as_str());
+        }
+    }
+    if table_of_module.is_empty() {
+        return;
+    }
+    let mut modules_of_name: BTreeMap<&str, BTreeSet<ModuleId>> = BTreeMap::new();
+    for &id in items {
+        let item = res.item(id);
+        (modules_of_name.entry(item.name.as_str()).or_default()).insert(item.module);
+    }
+    for (node, &id) in items.iter().enumerate() {
+        let item = res.item(id);
+        if let Some(table) = table_of_module.get(&item.module)
+            && modules_of_name[item.name.as_str()].len() >= CONVENTION_MODULES
+            && let Some(word) = words[node].first_mut()
+        {
+            *word = (*table).to_owned();
+        }
     }
 }
 
@@ -350,8 +393,55 @@ pub fn files_of(analysis: &Analysis, items: &[ItemId]) -> Vec<FileOf> {
 
 #[cfg(test)]
 mod tests {
-    use super::{NodeInfo, same_subject_edges};
+    use super::{LayerWeights, NodeInfo, build, same_subject_edges};
     use crate::suggest::subjects::subject_name;
+    use crate::test_support::AnalyzeOptions;
+    use crate::test_support::annotations::analyze_fixture;
+
+    /// Three sea-orm entities, each a `Model` and a `Relation`, and one `Model` outside them.
+    const ENTITIES: &str = r#"
+//- /src/lib.rs crate:store
+pub mod users;
+pub mod groups;
+pub mod tokens;
+pub mod views;
+//- /src/users.rs
+#[derive(Clone, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model { pub id: i32 }
+pub enum Relation {}
+//- /src/groups.rs
+#[derive(Clone, DeriveEntityModel)]
+#[sea_orm(table_name = "groups")]
+pub struct Model { pub id: i32 }
+pub enum Relation {}
+//- /src/tokens.rs
+#[derive(Clone, DeriveEntityModel)]
+#[sea_orm(table_name = "jwt_tokens")]
+pub struct Model { pub id: i32 }
+pub enum Relation {}
+//- /src/views.rs
+pub struct Model { pub title: String }
+"#;
+
+    #[test]
+    fn a_convention_named_entity_item_carries_its_table_name() {
+        let analysis = analyze_fixture(ENTITIES, AnalyzeOptions::default());
+        let built = build(&analysis, &LayerWeights::default(), None);
+        let first_word = |id: &str| {
+            let node = (built.input.nodes.iter()).find(|n| n.id == id);
+            node.unwrap_or_else(|| panic!("{id} is a node")).words[0].clone()
+        };
+        assert_eq!(first_word("store::users::Model"), "users");
+        assert_eq!(first_word("store::users::Relation"), "users");
+        assert_eq!(first_word("store::groups::Model"), "groups");
+        assert_eq!(first_word("store::tokens::Relation"), "jwt_tokens");
+        assert_eq!(
+            first_word("store::views::Model"),
+            "Model",
+            "no table in its module: the name stays"
+        );
+    }
 
     fn node(module: &str, name: &str) -> NodeInfo {
         NodeInfo {

@@ -170,13 +170,144 @@ pub fn domain_names_with(
     hints: &NamingHints,
 ) -> Vec<String> {
     let domains = suggestion.domain_count;
+    let Tally {
+        sizes,
+        counts,
+        module_terms,
+        places,
+        folders,
+    } = tally(input, suggestion);
+    let mut ranked: Vec<Vec<(f64, &str)>> = vec![Vec::new(); domains];
+    for (term, per_domain) in &counts {
+        let idf = (1.0 + domains as f64 / per_domain.len() as f64).ln();
+        for (&d, &count) in per_domain {
+            let share = count as f64 / sizes[d as usize].max(1) as f64;
+            ranked[d as usize].push((share * idf, term.as_str()));
+        }
+    }
+    let mut used: Vec<String> = Vec::new();
+    let names: Vec<String> = ranked
+        .into_iter()
+        .enumerate()
+        .map(|(d, mut terms)| {
+            // Ties go to words developers also chose as module names, then alphabetically.
+            let in_modules = |t: &str| module_terms.contains(t);
+            terms.sort_by(|a, b| {
+                b.0.total_cmp(&a.0)
+                    .then(in_modules(b.1).cmp(&in_modules(a.1)))
+                    .then(a.1.cmp(b.1))
+            });
+            // A term naming a table the domain owns, scoring at least half the best, first.
+            let is_table = |t: &str| {
+                (hints.tables.iter()).any(|ts| ts.contains(t) || ts.contains(&format!("{t}s")))
+            };
+            let head = (hints.tables.get(d)).and_then(|ts| common_head(ts));
+            let owned = |t: &str| {
+                head.is_some_and(|h| h == t)
+                    || (hints.tables.get(d))
+                        .is_some_and(|ts| ts.contains(t) || ts.contains(&format!("{t}s")))
+            };
+            // Only over a best term that names no table (`person` stays `person` when another
+            // domain writes the `person` table most and this one `instance`) and that most of
+            // the domain's items do not carry (the shop's `shipping` module stays `shipping`,
+            // though it writes `shipments`; lemmy's `feeds` folder is a corner of its domain).
+            let best = terms.first().copied().unwrap_or((0.0, ""));
+            let best_share = (counts.get(best.1))
+                .and_then(|c| c.get(&(d as u32)))
+                .map_or(0.0, |&n| n as f64 / sizes[d].max(1) as f64);
+            let owns: Vec<&str> = (terms.iter())
+                .filter(|&&(s, t)| owned(t) && s >= best.0 * OWNED_SHARE)
+                .filter(|_| !is_table(best.1) && best_share < OWNED_SHARE)
+                .map(|&(_, t)| t)
+                .collect();
+            let kind = kind_name(&places, &terms, best, d as u32);
+            let module_word = module_word(&places, &terms, best, d as u32);
+            let taken = |t: &str| used.iter().any(|u| u == t);
+            let preferred = (owns.iter().copied())
+                .chain(kind)
+                .chain(module_word)
+                .chain(terms.iter().map(|&(_, t)| t));
+            let name = qualified_when_taken(preferred.clone(), &taken)
+                .or_else(|| preferred.clone().find(|t| !taken(t)).map(str::to_owned))
+                .unwrap_or_else(|| format!("domain-{d}"));
+            used.push(name.clone());
+            name
+        })
+        .collect();
+    let as_parts = parts::qualified(&names, &places, &sizes, &hints.layers);
+    let changed: Vec<bool> = names.iter().zip(&as_parts).map(|(a, b)| a != b).collect();
+    let subject_folders = family::subject_folders(&input.nodes);
+    family::qualified(&as_parts, &changed, &folders, &subject_folders, &sizes)
+}
+
+/// A best word ending two or more of the domain's compound module names is the kind of those
+/// modules (`table` of `object_table`, `bucket_table`, `version_table`). When one of them
+/// dominates, carried by at least twice the items of any other, and scores at least half the
+/// best, it says what the domain keeps; of sibling kinds (`sqlite_adapter`, `lmdb_adapter`)
+/// the kind is the subject. `terms` are the domain's, ranked, `best` the first.
+fn kind_name<'t>(
+    places: &'t BTreeMap<String, BTreeMap<u32, usize>>,
+    terms: &[(f64, &str)],
+    best: (f64, &str),
+    d: u32,
+) -> Option<&'t str> {
+    let suffix = format!("_{}", best.1);
+    let mut kinds: Vec<(usize, &str)> = (places.iter())
+        .filter(|(t, _)| t.ends_with(&suffix) && t.len() > suffix.len())
+        .filter_map(|(t, per)| Some((*per.get(&d)?, t.as_str())))
+        .collect();
+    kinds.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    match kinds[..] {
+        [(first, name), (second, _), ..]
+            if !best.1.contains('_')
+                && first >= 2 * second
+                && (terms.iter()).any(|&(s, t)| t == name && s >= best.0 * OWNED_SHARE) =>
+        {
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
+/// A best word that no module path or crate of the domain spells (`public`, from conduit's
+/// `get_public_rooms`) qualifies what the domain owns; the best word its developers chose as
+/// a module name (`directory`) says what it is, when it scores at least half as well. A
+/// module spelling the best word inflected (`articles` for `article`) spells it.
+fn module_word<'t>(
+    places: &BTreeMap<String, BTreeMap<u32, usize>>,
+    terms: &[(f64, &'t str)],
+    best: (f64, &str),
+    d: u32,
+) -> Option<&'t str> {
+    let placed = |t: &str| (places.get(t)).is_some_and(|p| p.contains_key(&d));
+    if (terms.iter()).any(|&(_, t)| placed(t) && same_stem(best.1, t)) {
+        return None;
+    }
+    (terms.iter())
+        .find(|&&(s, t)| placed(t) && s >= best.0 * OWNED_SHARE)
+        .map(|&(_, t)| t)
+}
+
+/// What the naming reads off the nodes of each domain.
+struct Tally {
+    /// Items per domain.
+    sizes: Vec<usize>,
+    /// Term -> per-domain count of items carrying it.
+    counts: BTreeMap<String, BTreeMap<u32, usize>>,
+    /// Every word of a module path or crate subject.
+    module_terms: BTreeSet<String>,
+    /// Term -> per-domain count of items whose module path or crate carries it.
+    places: BTreeMap<String, BTreeMap<u32, usize>>,
+    /// Folder -> per-domain count of items inside it (see `family`).
+    folders: BTreeMap<String, BTreeMap<u32, usize>>,
+}
+
+fn tally(input: &ClusterInput, suggestion: &Suggestion) -> Tally {
+    let domains = suggestion.domain_count;
     let mut sizes = vec![0usize; domains];
-    // term -> per-domain count of items carrying it
     let mut counts: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
     let mut module_terms: BTreeSet<String> = BTreeSet::new();
-    // term -> per-domain count of items whose module path or crate carries it
     let mut places: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
-    // folder -> per-domain count of items inside it (see `family`)
     let mut folders: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
     let subjects = crate_subjects(&input.nodes);
     for (node, domain) in input.nodes.iter().zip(&suggestion.domain) {
@@ -226,98 +357,11 @@ pub fn domain_names_with(
             *counts.entry(term).or_default().entry(d).or_default() += 1;
         }
     }
-    let mut ranked: Vec<Vec<(f64, &str)>> = vec![Vec::new(); domains];
-    for (term, per_domain) in &counts {
-        let idf = (1.0 + domains as f64 / per_domain.len() as f64).ln();
-        for (&d, &count) in per_domain {
-            let share = count as f64 / sizes[d as usize].max(1) as f64;
-            ranked[d as usize].push((share * idf, term.as_str()));
-        }
+    Tally {
+        sizes,
+        counts,
+        module_terms,
+        places,
+        folders,
     }
-    let mut used: Vec<String> = Vec::new();
-    let names: Vec<String> = ranked
-        .into_iter()
-        .enumerate()
-        .map(|(d, mut terms)| {
-            // Ties go to words developers also chose as module names, then alphabetically.
-            let in_modules = |t: &str| module_terms.contains(t);
-            terms.sort_by(|a, b| {
-                b.0.total_cmp(&a.0)
-                    .then(in_modules(b.1).cmp(&in_modules(a.1)))
-                    .then(a.1.cmp(b.1))
-            });
-            // A term naming a table the domain owns, scoring at least half the best, first.
-            let is_table = |t: &str| {
-                (hints.tables.iter()).any(|ts| ts.contains(t) || ts.contains(&format!("{t}s")))
-            };
-            let head = (hints.tables.get(d)).and_then(|ts| common_head(ts));
-            let owned = |t: &str| {
-                head.is_some_and(|h| h == t)
-                    || (hints.tables.get(d))
-                        .is_some_and(|ts| ts.contains(t) || ts.contains(&format!("{t}s")))
-            };
-            // Only over a best term that names no table (`person` stays `person` when another
-            // domain writes the `person` table most and this one `instance`) and that most of
-            // the domain's items do not carry (the shop's `shipping` module stays `shipping`,
-            // though it writes `shipments`; lemmy's `feeds` folder is a corner of its domain).
-            let best = terms.first().copied().unwrap_or((0.0, ""));
-            let best_share = (counts.get(best.1))
-                .and_then(|c| c.get(&(d as u32)))
-                .map_or(0.0, |&n| n as f64 / sizes[d].max(1) as f64);
-            let owns: Vec<&str> = (terms.iter())
-                .filter(|&&(s, t)| owned(t) && s >= best.0 * OWNED_SHARE)
-                .filter(|_| !is_table(best.1) && best_share < OWNED_SHARE)
-                .map(|&(_, t)| t)
-                .collect();
-            // A best word ending two or more of the domain's compound module names is the kind
-            // of those modules (`table` of `object_table`, `bucket_table`, `version_table`).
-            // When one of them dominates, carried by at least twice the items of any other,
-            // and scores at least half the best, it says what the domain keeps; of sibling
-            // kinds (`sqlite_adapter`, `lmdb_adapter`) the kind is the subject.
-            let suffix = format!("_{}", best.1);
-            let mut kinds: Vec<(usize, &str)> = (places.iter())
-                .filter(|(t, _)| t.ends_with(&suffix) && t.len() > suffix.len())
-                .filter_map(|(t, per)| Some((*per.get(&(d as u32))?, t.as_str())))
-                .collect();
-            kinds.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-            let kind = match kinds[..] {
-                [(first, name), (second, _), ..]
-                    if !best.1.contains('_')
-                        && first >= 2 * second
-                        && (terms.iter()).any(|&(s, t)| t == name && s >= best.0 * OWNED_SHARE) =>
-                {
-                    Some(name)
-                }
-                _ => None,
-            };
-            // A best word that no module path or crate of the domain spells (`public`, from
-            // conduit's `get_public_rooms`) qualifies what the domain owns; the best word its
-            // developers chose as a module name (`directory`) says what it is, when it scores
-            // at least half as well. A module spelling the best word inflected (`articles` for
-            // `article`) spells it.
-            let placed = |t: &str| (places.get(t)).is_some_and(|p| p.contains_key(&(d as u32)));
-            let spelled = (terms.iter()).any(|&(_, t)| placed(t) && same_stem(best.1, t));
-            let module_word = (!spelled)
-                .then(|| {
-                    (terms.iter())
-                        .find(|&&(s, t)| placed(t) && s >= best.0 * OWNED_SHARE)
-                        .map(|&(_, t)| t)
-                })
-                .flatten();
-            let taken = |t: &str| used.iter().any(|u| u == t);
-            let preferred = (owns.iter().copied())
-                .chain(kind)
-                .chain(module_word)
-                .chain(terms.iter().map(|&(_, t)| t));
-            let name = qualified_when_taken(preferred.clone(), &taken)
-                .or_else(|| preferred.clone().find(|t| !taken(t)).map(str::to_owned))
-                .unwrap_or_else(|| format!("domain-{d}"));
-            used.push(name.clone());
-            name
-        })
-        .collect();
-    let as_parts = parts::qualified(&names, &places, &sizes, &hints.layers);
-    let changed: Vec<bool> = names.iter().zip(&as_parts).map(|(a, b)| a != b).collect();
-    let subject_folders = family::subject_folders(&input.nodes);
-    family::qualified(&as_parts, &changed, &folders, &subject_folders, &sizes)
 }

@@ -4,7 +4,8 @@
 //! Pipeline of [`suggest`], a pure function of its input:
 //!
 //! 1. combine the evidence layers into one weighted undirected graph;
-//! 2. set apart nodes with infrastructure names (kernel rule 1, see [`kernel`]);
+//! 2. set apart nodes with infrastructure names (kernel rule 1, see [`kernel`]), but in a
+//!    workspace not those only their own subject crate refers to ([`crate_infrastructure`]);
 //! 3. cluster `hub_runs` times (21) without the hub candidates (high fan-in or fan-out), then
 //!    set apart those whose neighbours span several of the communities found in at least half
 //!    of the runs (kernel rules 2 and 3), and the nodes linked only to the kernel (rule 4);
@@ -18,6 +19,7 @@ use rayon::prelude::*;
 
 pub mod algo;
 pub mod consensus;
+pub mod crate_infrastructure;
 pub mod crates;
 pub mod files;
 pub mod input;
@@ -57,7 +59,8 @@ pub struct SuggestConfig {
     /// Clusterings whose spreads decide the hubs (kernel rules 2 and 3): a node is a hub when
     /// at least half of them say so.
     pub hub_runs: usize,
-    /// Join the domains lying within one workspace crate (see [`crates`]).
+    /// Join the domains lying within one workspace crate (see [`crates`]), and keep a subject
+    /// crate's own infrastructure with it (see [`crate_infrastructure`]).
     pub join_within_crates: bool,
 }
 
@@ -119,9 +122,17 @@ pub fn suggest<C: Clusterer + ?Sized>(
 ) -> Suggestion {
     let n = input.nodes.len();
     let graph = input.combine();
-    let mut reasons = kernel::infrastructure_by_name(&input.nodes, &config.kernel);
-    let named: Vec<bool> = reasons.iter().map(Option::is_some).collect();
     let pairs = input.directed_pairs();
+    let mut reasons = kernel::infrastructure_by_name(&input.nodes, &config.kernel);
+    if config.join_within_crates {
+        reasons = crate_infrastructure::own_infrastructure(
+            &input.nodes,
+            &pairs,
+            &reasons,
+            &config.kernel,
+        );
+    }
+    let named: Vec<bool> = reasons.iter().map(Option::is_some).collect();
     let candidates = kernel::hub_candidates(&pairs, n, &named, &config.kernel);
     let set_apart: Vec<bool> = named
         .iter()

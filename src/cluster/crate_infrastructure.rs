@@ -1,35 +1,44 @@
 //! A subject crate's own infrastructure: in a workspace, the error type or the database handle
-//! of a member crate about one subject (`garage_web::error::Error`, `atuin_scripts::database`)
-//! is named like infrastructure, but when only that crate's code refers to it, it serves that
-//! one subject and belongs with it, not with what every domain shares.
+//! of a member crate about one subject (`garage_api_k2v::error::Error`,
+//! `atuin_scripts::database::Database`) is named like infrastructure, but when only that crate's
+//! code refers to it, and that code lies in one domain, it serves that domain and belongs with
+//! it, not with what every domain shares.
 //!
 //! Kernel rule 1 ([`super::kernel::infrastructure_by_name`]) reads names only, which is right
-//! in a single crate, where `error` and `database` are shared by every domain. In a workspace
-//! split by subject, each crate keeps such modules for itself, and sending them to the kernel
-//! leaves the crate's domain without them (and its root module, which follows its children,
-//! in the kernel too). The rule lifts the kernel reason of an item only when:
+//! in a single crate, where `error` and `database` serve every domain. In a workspace split by
+//! subject, each crate keeps such modules for itself, and sending them to the kernel leaves the
+//! crate's domain without them (and its root module, which follows its children, in the kernel
+//! too). After clustering, the rule moves an item set apart by its name into a domain when:
 //! - its crate is a member about a subject: it holds at most [`MAX_CRATE_SHARE`] of the
 //!   items and its name has a [`crate_subjects`] word, not an infrastructure word itself
 //!   (`garage_util`, `garage_api_common` stay whole in the kernel);
 //! - the name that made it infrastructure is one of its modules, not its crate's name;
-//! - something refers to it, and every referrer lies in its own crate: an item other crates
-//!   use is shared, whatever it is called.
+//! - something refers to it, every referrer lies in its own crate, and all those referrers are
+//!   in one domain, which it joins. An item other crates use is shared, whatever it is called;
+//!   and the error type of a crate whose code spans several domains (garage's admin API: its
+//!   bucket, key and cluster endpoints) serves all of them.
+//!
+//! It runs after the clustering, not before it: lifted before, the items changed the graph
+//! the consensus ran on, and the domains of unrelated code moved with them (measured: garage's
+//! object tables joined the metadata tables; docs/benchmarks.md).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::crates::{MAX_CRATE_SHARE, crate_of, crate_subjects};
 use super::input::NodeInfo;
 use super::kernel::{KernelReason, KernelRules, infrastructure_crate};
 
-/// `reasons` with the infrastructure-name reason lifted from the items only their own subject
-/// crate refers to (see the module docs). `pairs` are the directed "a refers to b" pairs.
-pub fn own_infrastructure(
+/// `reasons` and `labels` (each node's domain, ignored for kernel nodes) with the items only
+/// their own subject crate refers to, from one domain, moved from the kernel into that domain
+/// (see the module docs). `pairs` are the directed "a refers to b" pairs.
+pub fn follow_own_crate(
     nodes: &[NodeInfo],
     pairs: &[(u32, u32)],
     reasons: &[Option<KernelReason>],
+    labels: &[u32],
     rules: &KernelRules,
-) -> Vec<Option<KernelReason>> {
-    let mut out = reasons.to_vec();
+) -> (Vec<Option<KernelReason>>, Vec<u32>) {
+    let mut out = (reasons.to_vec(), labels.to_vec());
     let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
     for node in nodes {
         *sizes.entry(crate_of(node)).or_default() += 1;
@@ -46,26 +55,31 @@ pub fn own_infrastructure(
                 .next()
                 .is_some_and(|word| infrastructure_crate(word, rules))
     };
-    // item -> (referrers, referrers in its own crate)
-    let mut referrers: BTreeMap<u32, (usize, usize)> = BTreeMap::new();
+    // item -> the domain of each referrer, `None` for a referrer outside its crate or kernel
+    let mut referrers: BTreeMap<u32, BTreeSet<Option<u32>>> = BTreeMap::new();
     for &(from, to) in pairs {
         let (Some(a), Some(b)) = (nodes.get(from as usize), nodes.get(to as usize)) else {
             continue;
         };
-        let counts = referrers.entry(to).or_default();
-        counts.0 += 1;
-        counts.1 += usize::from(crate_of(a) == crate_of(b));
+        let own = crate_of(a) == crate_of(b) && reasons[from as usize].is_none();
+        let domain = own.then(|| labels[from as usize]);
+        referrers.entry(to).or_default().insert(domain);
     }
     for (i, node) in nodes.iter().enumerate() {
         let Some(KernelReason::InfrastructureName { segment }) = &reasons[i] else {
             continue;
         };
         let in_module = node.module.split("::").skip(1).any(|s| s == segment);
-        let only_own = referrers
-            .get(&(i as u32))
-            .is_some_and(|&(all, own)| all > 0 && own == all);
-        if in_module && only_own && member(crate_of(node)) {
-            out[i] = None;
+        let one_domain = match referrers.get(&(i as u32)) {
+            Some(domains) if domains.len() == 1 => domains.first().copied().flatten(),
+            _ => None,
+        };
+        if let Some(domain) = one_domain
+            && in_module
+            && member(crate_of(node))
+        {
+            out.0[i] = None;
+            out.1[i] = domain;
         }
     }
     out
@@ -113,21 +127,40 @@ mod tests {
         (nodes, reasons)
     }
 
+    fn run(
+        nodes: &[NodeInfo],
+        pairs: &[(u32, u32)],
+        reasons: &[Option<KernelReason>],
+        labels: &[u32],
+    ) -> (Vec<Option<KernelReason>>, Vec<u32>) {
+        follow_own_crate(nodes, pairs, reasons, labels, &KernelRules::default())
+    }
+
+    // Domains: 0 = search (1, 2), 1 = billing (4, 5), 2 = orders (8, 9).
+    const LABELS: [u32; 10] = [9, 0, 0, 9, 1, 1, 9, 9, 2, 2];
+
     #[test]
-    fn an_error_type_only_its_subject_crate_uses_is_not_kernel() {
+    fn an_error_type_only_its_subject_crate_uses_joins_its_domain() {
         let (nodes, reasons) = workspace();
         assert_eq!(reasons[0], named("error"));
         let pairs = [(1, 0), (2, 0), (2, 1)];
-        let out = own_infrastructure(&nodes, &pairs, &reasons, &KernelRules::default());
-        assert_eq!(out[0], None, "shop_search's own error follows shop_search");
+        let (kernel, labels) = run(&nodes, &pairs, &reasons, &LABELS);
+        assert_eq!(
+            kernel[0], None,
+            "shop_search's own error follows shop_search"
+        );
+        assert_eq!(labels[0], 0);
     }
 
     #[test]
-    fn an_error_type_other_crates_use_stays_kernel() {
+    fn an_error_type_other_crates_or_several_domains_use_stays_kernel() {
         let (nodes, reasons) = workspace();
-        let pairs = [(5, 3), (2, 3)];
-        let out = own_infrastructure(&nodes, &pairs, &reasons, &KernelRules::default());
-        assert_eq!(out[3], named("error"), "shop_search refers to it too");
+        let (kernel, _) = run(&nodes, &[(5, 3), (2, 3)], &reasons, &LABELS);
+        assert_eq!(kernel[3], named("error"), "shop_search refers to it too");
+        // shop_billing's code in two domains: its error serves both.
+        let split = [9, 0, 0, 9, 1, 2, 9, 9, 2, 2];
+        let (kernel, _) = run(&nodes, &[(4, 3), (5, 3)], &reasons, &split);
+        assert_eq!(kernel[3], named("error"));
     }
 
     #[test]
@@ -138,15 +171,14 @@ mod tests {
             named("util"),
             "the crate's name makes it kernel"
         );
-        let pairs = [(7, 6)];
-        let out = own_infrastructure(&nodes, &pairs, &reasons, &KernelRules::default());
+        let (kernel, _) = run(&nodes, &[(7, 6)], &reasons, &LABELS);
         assert_eq!(
-            out[6],
+            kernel[6],
             named("error"),
             "shop_util is infrastructure as a whole"
         );
-        assert_eq!(out[7], named("util"));
-        assert_eq!(out[0], named("error"), "nothing refers to it");
+        assert_eq!(kernel[7], named("util"));
+        assert_eq!(kernel[0], named("error"), "nothing refers to it");
     }
 
     #[test]
@@ -156,7 +188,7 @@ mod tests {
             .map(node)
             .collect();
         let reasons = vec![named("error"), None];
-        let out = own_infrastructure(&nodes, &[(1, 0)], &reasons, &KernelRules::default());
-        assert_eq!(out, reasons);
+        let (kernel, _) = run(&nodes, &[(1, 0)], &reasons, &[9, 0]);
+        assert_eq!(kernel, reasons);
     }
 }

@@ -4,8 +4,7 @@
 //! Pipeline of [`suggest`], a pure function of its input:
 //!
 //! 1. combine the evidence layers into one weighted undirected graph;
-//! 2. set apart nodes with infrastructure names (kernel rule 1, see [`kernel`]), but in a
-//!    workspace not those only their own subject crate refers to ([`crate_infrastructure`]);
+//! 2. set apart nodes with infrastructure names (kernel rule 1, see [`kernel`]);
 //! 3. cluster `hub_runs` times (21) without the hub candidates (high fan-in or fan-out), then
 //!    set apart those whose neighbours span several of the communities found in at least half
 //!    of the runs (kernel rules 2 and 3), and the nodes linked only to the kernel (rule 4);
@@ -13,7 +12,9 @@
 //! 5. consensus clustering of the remaining graph (100 runs, then up to 5 rounds on the
 //!    consensus graph until its runs agree), with a confidence per node;
 //! 6. in a workspace, the domains lying within one member crate about a subject joined, and
-//!    that crate's stragglers moved to the domain holding most of it (see [`crates`]).
+//!    that crate's stragglers moved to the domain holding most of it (see [`crates`]), and
+//!    the items set apart by name that only one domain of their own subject crate refers to
+//!    moved into it ([`crate_infrastructure`]).
 
 use rayon::prelude::*;
 
@@ -124,14 +125,6 @@ pub fn suggest<C: Clusterer + ?Sized>(
     let graph = input.combine();
     let pairs = input.directed_pairs();
     let mut reasons = kernel::infrastructure_by_name(&input.nodes, &config.kernel);
-    if config.join_within_crates {
-        reasons = crate_infrastructure::own_infrastructure(
-            &input.nodes,
-            &pairs,
-            &reasons,
-            &config.kernel,
-        );
-    }
     let named: Vec<bool> = reasons.iter().map(Option::is_some).collect();
     let candidates = kernel::hub_candidates(&pairs, n, &named, &config.kernel);
     let set_apart: Vec<bool> = named
@@ -159,12 +152,20 @@ pub fn suggest<C: Clusterer + ?Sized>(
     };
     let budgeted = config.consensus.within_budget(n);
     let result = consensus(clusterer, &core, resolution, config.seed, &budgeted);
-    let labels = if config.join_within_crates {
+    let (reasons, labels) = if config.join_within_crates {
         let joined = crates::join_within_crates(&input.nodes, &result.labels, &is_kernel);
-        crates::follow_crate_majority(&input.nodes, &joined, &is_kernel)
+        let labels = crates::follow_crate_majority(&input.nodes, &joined, &is_kernel);
+        crate_infrastructure::follow_own_crate(
+            &input.nodes,
+            &pairs,
+            &reasons,
+            &labels,
+            &config.kernel,
+        )
     } else {
-        result.labels.clone()
+        (reasons, result.labels.clone())
     };
+    let is_kernel: Vec<bool> = reasons.iter().map(Option::is_some).collect();
     let kept: Vec<u32> = (0..n)
         .filter(|&i| !is_kernel[i])
         .map(|i| labels[i])

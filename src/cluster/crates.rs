@@ -11,7 +11,7 @@
 //! technology (`api`, `db_schema`, `db_views_post`), a domain's slices in every layer are what
 //! ties it together, and no crate holds it.
 //!
-//! Then the stragglers of a subject crate follow the domain holding half of its
+//! Then the stragglers of a subject crate follow the domain holding two thirds of its
 //! clustered items ([`follow_crate_majority`]): a crate about one subject is rarely split.
 //!
 //! A node's confidence stays its confidence in the part it came from: the runs did not join
@@ -109,7 +109,7 @@ pub fn join_within_crates(nodes: &[NodeInfo], labels: &[u32], is_kernel: &[bool]
 
 /// Share of a subject crate's clustered items one domain must hold for the crate's other
 /// items to follow them.
-pub const CRATE_MAJORITY_SHARE: f64 = 0.5;
+pub const CRATE_MAJORITY_SHARE: f64 = 2.0 / 3.0;
 
 /// Moves the stragglers of a subject crate (a member with a [`crate_subjects`] word) into the
 /// domain holding at least [`CRATE_MAJORITY_SHARE`] of its clustered items: a crate about one

@@ -181,7 +181,7 @@ fn is_entry_point(node: &NodeInfo) -> bool {
 /// Whether the last word of a crate's name (`shop_kernel`, `kellnr_settings`) says the whole
 /// crate is infrastructure: a container or segment name, except the storage words, since a
 /// storage crate keeps per-domain code (`kellnr_db::user`).
-pub(super) fn infrastructure_crate(word: &str, rules: &KernelRules) -> bool {
+fn infrastructure_crate(word: &str, rules: &KernelRules) -> bool {
     let named = |list: &[String]| list.iter().any(|s| s == word);
     named(&rules.infra_containers)
         || (named(&rules.infra_segments) && !matches!(word, "db" | "database" | "pool"))

@@ -12,15 +12,12 @@
 //! 5. consensus clustering of the remaining graph (100 runs, then up to 5 rounds on the
 //!    consensus graph until its runs agree), with a confidence per node;
 //! 6. in a workspace, the domains lying within one member crate about a subject joined, and
-//!    that crate's stragglers moved to the domain holding most of it (see [`crates`]), and
-//!    the items set apart by name that only one domain of their own subject crate refers to
-//!    moved into it ([`crate_infrastructure`]).
+//!    that crate's stragglers moved to the domain holding most of it (see [`crates`]).
 
 use rayon::prelude::*;
 
 pub mod algo;
 pub mod consensus;
-pub mod crate_infrastructure;
 pub mod crates;
 pub mod files;
 pub mod input;
@@ -60,8 +57,7 @@ pub struct SuggestConfig {
     /// Clusterings whose spreads decide the hubs (kernel rules 2 and 3): a node is a hub when
     /// at least half of them say so.
     pub hub_runs: usize,
-    /// Join the domains lying within one workspace crate (see [`crates`]), and keep a subject
-    /// crate's own infrastructure with it (see [`crate_infrastructure`]).
+    /// Join the domains lying within one workspace crate (see [`crates`]).
     pub join_within_crates: bool,
 }
 
@@ -123,9 +119,9 @@ pub fn suggest<C: Clusterer + ?Sized>(
 ) -> Suggestion {
     let n = input.nodes.len();
     let graph = input.combine();
-    let pairs = input.directed_pairs();
     let mut reasons = kernel::infrastructure_by_name(&input.nodes, &config.kernel);
     let named: Vec<bool> = reasons.iter().map(Option::is_some).collect();
+    let pairs = input.directed_pairs();
     let candidates = kernel::hub_candidates(&pairs, n, &named, &config.kernel);
     let set_apart: Vec<bool> = named
         .iter()
@@ -152,20 +148,12 @@ pub fn suggest<C: Clusterer + ?Sized>(
     };
     let budgeted = config.consensus.within_budget(n);
     let result = consensus(clusterer, &core, resolution, config.seed, &budgeted);
-    let (reasons, labels) = if config.join_within_crates {
+    let labels = if config.join_within_crates {
         let joined = crates::join_within_crates(&input.nodes, &result.labels, &is_kernel);
-        let labels = crates::follow_crate_majority(&input.nodes, &joined, &is_kernel);
-        crate_infrastructure::follow_own_crate(
-            &input.nodes,
-            &pairs,
-            &reasons,
-            &labels,
-            &config.kernel,
-        )
+        crates::follow_crate_majority(&input.nodes, &joined, &is_kernel)
     } else {
-        (reasons, result.labels.clone())
+        result.labels.clone()
     };
-    let is_kernel: Vec<bool> = reasons.iter().map(Option::is_some).collect();
     let kept: Vec<u32> = (0..n)
         .filter(|&i| !is_kernel[i])
         .map(|i| labels[i])

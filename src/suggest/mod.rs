@@ -158,10 +158,7 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         layers: subjects::layer_names(analysis.codebase.modules.iter().map(|m| m.path.as_str())),
         tables: owned_tables(&built, &suggestion),
     };
-    let names = domain_names_with(&built.input, &suggestion, &hints)
-        .into_iter()
-        .map(|n| spec_name(&n))
-        .collect();
+    let names = spec_names(domain_names_with(&built.input, &suggestion, &hints));
     Clustered {
         built,
         suggestion,
@@ -188,6 +185,24 @@ const RUST_KEYWORDS: &[&str] = &[
     "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
     "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
+
+/// Names usable as spec domains, one per domain and distinct: a domain becomes a crate, so
+/// two domains one name would be one crate. The naming keeps its names apart, but folding
+/// them to snake_case can join two (`Order`, `order`); the later one takes a number.
+fn spec_names(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        let base = spec_name(&name);
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while out.contains(&candidate) {
+            candidate = format!("{base}_{n}");
+            n += 1;
+        }
+        out.push(candidate);
+    }
+    out
+}
 
 /// A name usable as a spec domain: snake_case, not a keyword.
 fn spec_name(name: &str) -> String {
@@ -347,6 +362,15 @@ fn drop_empty_domains(s: &mut DomainSuggestion) {
 mod tests {
     use super::*;
     use crate::cluster::NodeInfo;
+
+    #[test]
+    fn spec_names_are_snake_case_distinct_and_not_keywords() {
+        let names = ["Order", "order", "type", "order", "3d"].map(String::from);
+        assert_eq!(
+            spec_names(names.to_vec()),
+            ["order", "order_2", "type_domain", "order_3", "d_3d"]
+        );
+    }
 
     #[test]
     fn hubs_do_not_vote_for_their_module_but_answer_for_its_domain() {

@@ -43,11 +43,14 @@ pub fn run(
         .iter()
         .map(|options| projects.iter().map(|p| score(p, options)).collect())
         .collect();
+    let mojo: Vec<Vec<f64>> = (scores.iter())
+        .map(|row| row.iter().map(|s| s.mojo_fm).collect())
+        .collect();
     projects
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let chosen = choose(&scores, i);
+            let chosen = choose(&mojo, i);
             ProjectResult {
                 name: p.name.clone(),
                 in_sample: evaluate::evaluate(
@@ -67,13 +70,15 @@ fn score(p: &Project, options: &SuggestOptions) -> Score {
     evaluate::evaluate(&p.analysis, &suggest(&p.analysis, options), &p.truth).suggestion
 }
 
-/// The grid point with the best median MoJoFM over every project but `held_out`.
-fn choose(scores: &[Vec<Score>], held_out: usize) -> usize {
+/// The grid point with the best median score over every project but `held_out`, the first on
+/// ties; `scores[g][p]` is project `p`'s score at grid point `g` (one seed's MoJoFM in
+/// [`run`], a mean over seeds in `suggest-bench seeds`).
+pub fn choose(scores: &[Vec<f64>], held_out: usize) -> usize {
     let mut best: Option<(usize, f64)> = None;
     for (g, row) in scores.iter().enumerate() {
         let others: Vec<f64> = (row.iter().enumerate())
             .filter(|(i, _)| *i != held_out)
-            .map(|(_, s)| s.mojo_fm)
+            .map(|(_, &s)| s)
             .collect();
         let m = median(&others);
         if best.is_none_or(|(_, b)| m > b) {

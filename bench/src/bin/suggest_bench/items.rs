@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use fissure::app::{AnalyzeOptions, Quiet, analyze_workspace};
+use fissure::suggest::leave_one_out::{self, Project};
 use fissure::suggest::{SuggestOptions, cluster};
 
 pub fn items(args: &[String]) -> Result<(), String> {
@@ -69,6 +70,7 @@ pub fn seeds(args: &[String]) -> Result<(), String> {
     let projects = super::load(&args)?;
     let shipped = SuggestOptions::default();
     let grid = super::grid(&shipped, &args.grid)?;
+    let mut means_by_point: Vec<Vec<f64>> = Vec::new();
     for point in &grid {
         println!("{}", super::describe(point, &args.grid));
         let mut means = Vec::new();
@@ -99,6 +101,41 @@ pub fn seeds(args: &[String]) -> Result<(), String> {
             "(of the means)",
             super::median(&means)
         );
+        means_by_point.push(means);
+    }
+    if grid.len() > 1 {
+        leave_one_out_over_seeds(&projects, &grid, &args.grid, &means_by_point);
     }
     Ok(())
+}
+
+/// Leave-one-project-out with the grid point chosen by the other projects' means over the
+/// seeds, not one seed's scores: a rule that moves two modules can otherwise flip a held-out
+/// project's choice between points a tenth of a point apart (docs/benchmarks.md, sixth round).
+/// Each project's figure is its own mean over the seeds at the point chosen without it.
+fn leave_one_out_over_seeds(
+    projects: &[Project],
+    grid: &[SuggestOptions],
+    keys: &[(String, Vec<f64>)],
+    means_by_point: &[Vec<f64>],
+) {
+    println!("leave-one-out over seeds (each project at the point the others' means choose)");
+    let held: Vec<f64> = (0..projects.len())
+        .map(|i| {
+            let chosen = leave_one_out::choose(means_by_point, i);
+            let mean = means_by_point[chosen][i];
+            println!(
+                "  {:<24} mean {mean:5.1}  chosen {}",
+                projects[i].name,
+                super::describe(&grid[chosen], keys)
+            );
+            mean
+        })
+        .collect();
+    let min = held.iter().copied().fold(f64::INFINITY, f64::min);
+    println!(
+        "  {:<24} median {:5.1}  min {min:5.1}",
+        "(held out)",
+        super::median(&held)
+    );
 }

@@ -29,7 +29,9 @@
 //!
 //! A fifth reason, [`KernelReason::SharedDomain`], is given after clustering, where the
 //! domains are known: `suggest::shared_domains` sends to the kernel a whole domain that
-//! several domains use and that uses none, without table data of its own.
+//! several domains use and that uses none, without table data of its own; and a sixth,
+//! [`KernelReason::Aggregator`], by `suggest::aggregators` to the own items of a module with
+//! no subject whose submodules sit in several domains.
 
 use super::input::{NodeInfo, WeightedGraph};
 
@@ -70,6 +72,13 @@ pub enum KernelReason {
     SharedDomain {
         /// Distinct domains referring to its domain.
         users: usize,
+    },
+    /// After clustering (`suggest::aggregators`): its module has no subject of its own (a
+    /// crate root, a top-level module, a layer folder) and the modules below it sit in several
+    /// domains, so its items are what those domains share or the wiring between them.
+    Aggregator {
+        /// Distinct domains of the modules below its module.
+        domains: usize,
     },
 }
 

@@ -8,6 +8,7 @@
 //!
 //! Everything here is a pure function of the analysis and the options.
 
+mod aggregators;
 mod children;
 pub mod cochange;
 pub mod draft_spec;
@@ -154,6 +155,7 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
     children::join_children_without_data(&built, &mut suggestion);
     shared_domains::kernel_shared_domains(&built, &mut suggestion);
     cluster::keep_files_whole(&mut suggestion, &input::files_of(analysis, &built.items));
+    aggregators::kernel_aggregators(&built, &mut suggestion);
     let hints = NamingHints {
         layers: subjects::layer_names(analysis.codebase.modules.iter().map(|m| m.path.as_str())),
         tables: owned_tables(&built, &suggestion),

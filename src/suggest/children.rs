@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::cluster::Suggestion;
+use crate::cluster::{NodeInfo, Suggestion};
 
 use super::input::Built;
 
@@ -54,7 +54,11 @@ pub fn join_children_without_data(built: &Built, s: &mut Suggestion) {
             if !parent.contains("::") || !modules.iter().all(below) {
                 return None;
             }
-            majority(parent).filter(|&p| p != d && writes[p as usize] > 0)
+            let home = match own.contains_key(parent) {
+                true => majority(parent),
+                false => folder_domain(nodes, s, parent, d),
+            };
+            home.filter(|&p| p != d && writes[p as usize] > 0)
         })
         .collect();
     if target.iter().all(Option::is_none) {
@@ -66,6 +70,33 @@ pub fn join_children_without_data(built: &Built, s: &mut Suggestion) {
         }
     }
     s.renumber();
+}
+
+/// The domain whose folder `parent` is, when `parent` has no items of its own (a `mod.rs`
+/// holding only `mod` and `use`): the domain holding at least two thirds of the items below
+/// it, outside the child domain `child`, kernel items counted as not that domain's.
+///
+/// A folder is a domain's folder when that domain is what it holds: the rest put together
+/// is at most half of it. Below that, the folder gathers several domains (svix's
+/// `v1::endpoints` holds a module for each), and which holds most is arbitrary there, so
+/// the child's own domain stands.
+fn folder_domain(nodes: &[NodeInfo], s: &Suggestion, parent: &str, child: u32) -> Option<u32> {
+    let below = |m: &str| m.strip_prefix(parent).is_some_and(|r| r.starts_with("::"));
+    let mut count: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut total = 0;
+    for (i, node) in nodes.iter().enumerate() {
+        if s.domain[i] == Some(child) || !below(&node.module) {
+            continue;
+        }
+        total += 1;
+        if let Some(d) = s.domain[i] {
+            *count.entry(d).or_default() += 1;
+        }
+    }
+    let (&d, &n) = count
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
+    (3 * n >= 2 * total).then_some(d)
 }
 
 /// Table writes made by each domain's items.
@@ -113,6 +144,81 @@ mod tests {
             "listing joins articles; comments, with its own table, stays"
         );
         assert_eq!(s.domain_count, 3);
+    }
+
+    #[test]
+    fn a_data_less_child_of_an_item_less_domain_folder_joins_the_folders_domain() {
+        // `c::resv` is a `mod.rs` with only `mod` lines: no items of its own.
+        let b = built(
+            &[
+                "c::resv::booking",      // 0: writes `reservation`
+                "c::resv::booking",      // 1
+                "c::resv::rooms",        // 2
+                "c::resv::rooms",        // 3
+                "c::resv::cancellation", // 4: reads only
+                "c::resv::cancellation", // 5
+                "c::billing",            // 6: writes `invoice`
+            ],
+            &[("reservation", &[0]), ("invoice", &[6])],
+        );
+        let mut s = suggestion(vec![
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(1),
+            Some(1),
+            Some(2),
+        ]);
+        join_children_without_data(&b, &mut s);
+        assert_eq!(
+            s.domain,
+            vec![
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(1)
+            ],
+            "everything else below `c::resv` is the reservations domain: cancellation is part of it"
+        );
+    }
+
+    #[test]
+    fn a_data_less_child_of_an_item_less_aggregator_stays() {
+        // `c::v1` gathers several domains' modules; the one with most items has 3 of 5.
+        let b = built(
+            &[
+                "c::v1::app",   // 0: writes `app`
+                "c::v1::app",   // 1
+                "c::v1::app",   // 2
+                "c::v1::msg",   // 3: writes `msg`
+                "c::v1::msg",   // 4
+                "c::v1::stats", // 5: reads only
+                "c::v1::stats", // 6
+            ],
+            &[("app", &[0]), ("msg", &[3])],
+        );
+        let domains = vec![
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(1),
+            Some(1),
+            Some(2),
+            Some(2),
+        ];
+        let mut s = suggestion(domains.clone());
+        join_children_without_data(&b, &mut s);
+        assert_eq!(s.domain, domains, "no domain holds two thirds of `c::v1`");
+
+        // Kernel items below the folder are not its domain's either.
+        let domains = vec![Some(0), Some(0), Some(0), None, None, Some(1), Some(1)];
+        let mut s = suggestion(domains.clone());
+        join_children_without_data(&b, &mut s);
+        assert_eq!(s.domain, domains, "3 of 5 items is not two thirds");
     }
 
     #[test]

@@ -378,3 +378,54 @@ fn pages_named_after_a_table_join_the_code_that_writes_it() {
         domain("app_ui::pages::create_user")
     );
 }
+
+#[test]
+fn a_folder_of_a_subject_home_crate_is_that_subject_part_not_a_layer() {
+    let found = subjects(&[
+        "app::command::dotfiles",
+        "app_client::import::bash",
+        "app_client::import::fish",
+        "app_client::import::zsh",
+        "app_client::settings::dotfiles",
+        "app_dotfiles::shell::bash",
+        "app_dotfiles::shell::fish",
+        "app_dotfiles::shell::zsh",
+        "app_objects::objects::bash",
+        "app_objects::objects::fish",
+        "app_objects::objects::zsh",
+    ]);
+    // Other crates name a folder `dotfiles`: the crate is that subject's home.
+    assert_eq!(
+        subject(&found, "app_dotfiles::shell::bash"),
+        Some("dotfiles_bash")
+    );
+    assert_eq!(subject(&found, "app_client::import::bash"), Some("bash"));
+    assert_eq!(
+        subject(&found, "app_client::settings::dotfiles"),
+        Some("dotfiles")
+    );
+    // No other crate names a folder `objects`: a technology's slice keeps its subjects.
+    assert_eq!(subject(&found, "app_objects::objects::bash"), Some("bash"));
+}
+
+#[test]
+fn a_table_still_ties_a_home_crate_folder_to_its_rows_elsewhere() {
+    let found = with_table_nouns(
+        subjects(&[
+            "app::command::dotfiles",
+            "app_client::import::user",
+            "app_client::import::fish",
+            "app_client::import::zsh",
+            "app_dotfiles::store::user",
+            "app_dotfiles::store::fish",
+            "app_dotfiles::store::zsh",
+            "app_other::x::y",
+        ]),
+        ["users"],
+    );
+    assert_eq!(subject(&found, "app_dotfiles::store::user"), Some("user"));
+    assert_eq!(
+        subject(&found, "app_dotfiles::store::fish"),
+        Some("dotfiles_fish")
+    );
+}

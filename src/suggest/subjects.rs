@@ -191,9 +191,15 @@ fn home_crates<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a s
 /// crate's subject word before the module's own (`dotfiles_bash`), so a folder name other
 /// crates repeat ties the module to nothing outside its crate. A table noun still does
 /// ([`with_table_nouns`] reads the subject's words): a table says two crates' rows are one.
+///
+/// Only below a folder of the crate (`shell::bash`, not `api_server`): a crate's top-level
+/// modules repeat under sibling crates when the crate is itself one layer of several
+/// (`garage_api_admin`, `garage_api_k2v` and `garage_api_s3` each hold `api_server`, `router`
+/// and `error`), and there the names are the technology's, shared on purpose.
 fn within_home(homes: &BTreeMap<&str, String>, module: &str, subject: String) -> String {
+    let in_folder = module.split("::").count() > 2;
     match homes.get(crate_of(module)) {
-        Some(word) if normalized(&subject) != *word => format!("{word}_{subject}"),
+        Some(word) if in_folder && normalized(&subject) != *word => format!("{word}_{subject}"),
         _ => subject,
     }
 }

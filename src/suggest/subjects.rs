@@ -22,6 +22,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::event_candidates::singular;
+use crate::cluster::kernel::INFRA_SEGMENTS;
 
 /// Module names that say which layer or role code has, not which subject it is about. Where
 /// the tree has layers these only keep role folders repeated under every subject
@@ -150,7 +151,8 @@ pub fn module_subjects<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeM
 /// `atuin_dotfiles::shell::bash` is the dotfiles' bash, not one more layer of a `bash` subject
 /// with history import's `import::bash`. A crate whose words name no folder elsewhere
 /// (`lemmy_apub_objects`: `apub`, `objects`) is a technology's slice of every subject and
-/// keeps its cross-layer subjects.
+/// keeps its cross-layer subjects. Nor is an infrastructure word (`lemmy_utils`,
+/// `garage_util`: the kernel rules' segments) a subject with a home: every crate has a `utils`.
 fn home_crates<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a str, String> {
     let modules: Vec<&str> = modules.into_iter().collect();
     let crates: BTreeSet<&str> = modules.iter().map(|m| crate_of(m)).collect();
@@ -178,6 +180,7 @@ fn home_crates<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a s
                 !w.is_empty()
                     && 2 * spread[w] <= crates.len()
                     && !naming_layer_word(w)
+                    && !INFRA_SEGMENTS.contains(w)
                     && named_in
                         .get(&normalized(w))
                         .is_some_and(|named| named.iter().any(|&c| c != krate))

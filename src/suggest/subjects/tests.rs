@@ -429,3 +429,24 @@ fn a_table_still_ties_a_home_crate_folder_to_its_rows_elsewhere() {
         Some("dotfiles_fish")
     );
 }
+
+#[test]
+fn a_top_level_module_or_an_infrastructure_crate_keeps_its_subjects() {
+    let found = subjects(&[
+        "app::command::dotfiles",
+        "app::command::utils",
+        "app_client::import::bash",
+        "app_client::import::fish",
+        "app_client::import::zsh",
+        "app_dotfiles::bash",
+        "app_dotfiles::fish",
+        "app_dotfiles::zsh",
+        "app_utils::shell::bash",
+        "app_utils::shell::fish",
+        "app_utils::shell::zsh",
+    ]);
+    // A crate's top-level modules mirror sibling crates when the crate is one layer of many.
+    assert_eq!(subject(&found, "app_dotfiles::bash"), Some("bash"));
+    // `utils` names infrastructure, not a subject living in its crate.
+    assert_eq!(subject(&found, "app_utils::shell::bash"), Some("bash"));
+}

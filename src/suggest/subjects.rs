@@ -22,7 +22,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::event_candidates::singular;
-use crate::cluster::kernel::INFRA_SEGMENTS;
 
 /// Module names that say which layer or role code has, not which subject it is about. Where
 /// the tree has layers these only keep role folders repeated under every subject
@@ -115,7 +114,6 @@ const MIN_CRATE_BRANCHES: usize = 3;
 /// svix and conduit more, so descendants keep the word-list rule.
 pub fn module_subjects<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
     let paths = crate_paths(modules);
-    let homes = home_crates(paths.keys().copied());
     let tree = Tree::new(paths.values());
     let layers = tree.layers();
     // Normalized name → the layers it sits directly under.
@@ -137,79 +135,9 @@ pub fn module_subjects<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeM
                 .filter(|(_, parent)| layers.contains(*parent))
                 .and_then(|(last, _)| candidates(last).find(|n| is_subject(n)));
             let subject = across_layers.or_else(|| subject_name(module).map(str::to_owned))?;
-            Some((module.to_owned(), within_home(&homes, module, subject)))
+            Some((module.to_owned(), subject))
         })
         .collect()
-}
-
-/// The subject crates that are a subject's home: each crate of a workspace whose name has a
-/// subject word (the crate prior's test, `cluster::crates::crate_subjects`: a word at most half
-/// of the crates share, not a layer word) that other crates name a module after
-/// (`atuin_dotfiles`, with `atuin_client::settings::dotfiles` and
-/// `atuin::command::client::dotfiles`), mapped to that word. The project names that subject in
-/// other crates' trees, so the crate is where it lives, and its folders are its parts:
-/// `atuin_dotfiles::shell::bash` is the dotfiles' bash, not one more layer of a `bash` subject
-/// with history import's `import::bash`. A crate whose words name no folder elsewhere
-/// (`lemmy_apub_objects`: `apub`, `objects`) is a technology's slice of every subject and
-/// keeps its cross-layer subjects. Nor is an infrastructure word (`lemmy_utils`,
-/// `garage_util`: the kernel rules' segments) a subject with a home: every crate has a `utils`.
-fn home_crates<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a str, String> {
-    let modules: Vec<&str> = modules.into_iter().collect();
-    let crates: BTreeSet<&str> = modules.iter().map(|m| crate_of(m)).collect();
-    let mut spread: BTreeMap<&str, usize> = BTreeMap::new();
-    for krate in &crates {
-        let words: BTreeSet<&str> = krate.split('_').filter(|w| !w.is_empty()).collect();
-        for word in words {
-            *spread.entry(word).or_default() += 1;
-        }
-    }
-    // Normalized module name (below a crate root) → the crates with a module of that name.
-    let mut named_in: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
-    for module in &modules {
-        for segment in module.split("::").skip(1) {
-            named_in
-                .entry(normalized(segment))
-                .or_default()
-                .insert(crate_of(module));
-        }
-    }
-    crates
-        .iter()
-        .filter_map(|&krate| {
-            let word = krate.split('_').find(|w| {
-                !w.is_empty()
-                    && 2 * spread[w] <= crates.len()
-                    && !naming_layer_word(w)
-                    && !INFRA_SEGMENTS.contains(w)
-                    && named_in
-                        .get(&normalized(w))
-                        .is_some_and(|named| named.iter().any(|&c| c != krate))
-            })?;
-            Some((krate, normalized(word)))
-        })
-        .collect()
-}
-
-/// A module's subject inside its crate: in a subject's home crate ([`home_crates`]), the
-/// crate's subject word before the module's own (`dotfiles_bash`), so a folder name other
-/// crates repeat ties the module to nothing outside its crate. A table noun still does
-/// ([`with_table_nouns`] reads the subject's words): a table says two crates' rows are one.
-///
-/// Only below a folder of the crate (`shell::bash`, not `api_server`): a crate's top-level
-/// modules repeat under sibling crates when the crate is itself one layer of several
-/// (`garage_api_admin`, `garage_api_k2v` and `garage_api_s3` each hold `api_server`, `router`
-/// and `error`), and there the names are the technology's, shared on purpose.
-fn within_home(homes: &BTreeMap<&str, String>, module: &str, subject: String) -> String {
-    let in_folder = module.split("::").count() > 2;
-    match homes.get(crate_of(module)) {
-        Some(word) if in_folder && normalized(&subject) != *word => format!("{word}_{subject}"),
-        _ => subject,
-    }
-}
-
-/// Whether a crate-name word is a layer word as the crate prior reads it.
-fn naming_layer_word(word: &str) -> bool {
-    crate::cluster::naming::is_layer_word(word)
 }
 
 /// The [`normalized`] names of the layers of the module tree (see the module docs): folders

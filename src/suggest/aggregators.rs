@@ -79,7 +79,7 @@ pub fn kernel_aggregators(built: &Built, s: &mut Suggestion) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::suggest::test_support::{built, suggestion};
+    use crate::suggest::test_support::{built, in_domains, suggestion};
 
     #[test]
     fn a_crate_root_over_several_domains_goes_to_the_kernel() {
@@ -96,15 +96,7 @@ mod tests {
             &[],
             &[],
         );
-        let mut s = suggestion(vec![
-            Some(0),
-            Some(0),
-            Some(0),
-            Some(1),
-            Some(1),
-            Some(2),
-            Some(2),
-        ]);
+        let mut s = suggestion(in_domains(&[0, 0, 0, 1, 1, 2, 2]));
         kernel_aggregators(&b, &mut s);
         assert_eq!(
             s.domain,
@@ -128,7 +120,7 @@ mod tests {
             &[],
             &[],
         );
-        let domains = vec![Some(0), Some(1), Some(2), Some(2)];
+        let domains = in_domains(&[0, 1, 2, 2]);
         let mut s = suggestion(domains.clone());
         kernel_aggregators(&b, &mut s);
         assert_eq!(s.domain, domains, "a subject's module");
@@ -139,7 +131,7 @@ mod tests {
             &[],
             &[],
         );
-        let domains = vec![Some(0), Some(0), Some(0), Some(1)];
+        let domains = in_domains(&[0, 0, 0, 1]);
         let mut s = suggestion(domains.clone());
         kernel_aggregators(&b, &mut s);
         assert_eq!(s.domain, domains, "the root of its domain");

@@ -115,7 +115,7 @@ fn writes_per_domain(built: &Built, s: &Suggestion) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::suggest::test_support::{self, suggestion};
+    use crate::suggest::test_support::{self, in_domains, suggestion};
 
     fn built(modules: &[&str], tables: &[(&str, &[u32])]) -> Built {
         let tables: Vec<(&str, &[u32], &[u32])> =
@@ -136,11 +136,11 @@ mod tests {
             ],
             &[("article", &[0]), ("comment", &[4]), ("user", &[5])],
         );
-        let mut s = suggestion(vec![Some(0), Some(0), Some(1), Some(1), Some(2), Some(3)]);
+        let mut s = suggestion(in_domains(&[0, 0, 1, 1, 2, 3]));
         join_children_without_data(&b, &mut s);
         assert_eq!(
             s.domain,
-            vec![Some(0), Some(0), Some(0), Some(0), Some(1), Some(2)],
+            in_domains(&[0, 0, 0, 0, 1, 2]),
             "listing joins articles; comments, with its own table, stays"
         );
         assert_eq!(s.domain_count, 3);
@@ -161,27 +161,11 @@ mod tests {
             ],
             &[("reservation", &[0]), ("invoice", &[6])],
         );
-        let mut s = suggestion(vec![
-            Some(0),
-            Some(0),
-            Some(0),
-            Some(0),
-            Some(1),
-            Some(1),
-            Some(2),
-        ]);
+        let mut s = suggestion(in_domains(&[0, 0, 0, 0, 1, 1, 2]));
         join_children_without_data(&b, &mut s);
         assert_eq!(
             s.domain,
-            vec![
-                Some(0),
-                Some(0),
-                Some(0),
-                Some(0),
-                Some(0),
-                Some(0),
-                Some(1)
-            ],
+            in_domains(&[0, 0, 0, 0, 0, 0, 1]),
             "everything else below `c::resv` is the reservations domain: cancellation is part of it"
         );
     }
@@ -201,15 +185,7 @@ mod tests {
             ],
             &[("app", &[0]), ("msg", &[3])],
         );
-        let domains = vec![
-            Some(0),
-            Some(0),
-            Some(0),
-            Some(1),
-            Some(1),
-            Some(2),
-            Some(2),
-        ];
+        let domains = in_domains(&[0, 0, 0, 1, 1, 2, 2]);
         let mut s = suggestion(domains.clone());
         join_children_without_data(&b, &mut s);
         assert_eq!(s.domain, domains, "no domain holds two thirds of `c::v1`");
@@ -225,17 +201,13 @@ mod tests {
     fn crate_roots_and_codebases_without_writes_are_left_alone() {
         // `c::logs` is below the crate root only, whose items are another domain's.
         let b = built(&["c", "c::logs"], &[("t", &[0])]);
-        let mut s = suggestion(vec![Some(0), Some(1)]);
+        let mut s = suggestion(in_domains(&[0, 1]));
         join_children_without_data(&b, &mut s);
-        assert_eq!(s.domain, vec![Some(0), Some(1)]);
+        assert_eq!(s.domain, in_domains(&[0, 1]));
 
         let b = built(&["c::a", "c::a::b"], &[]);
-        let mut s = suggestion(vec![Some(0), Some(1)]);
+        let mut s = suggestion(in_domains(&[0, 1]));
         join_children_without_data(&b, &mut s);
-        assert_eq!(
-            s.domain,
-            vec![Some(0), Some(1)],
-            "no table written anywhere"
-        );
+        assert_eq!(s.domain, in_domains(&[0, 1]), "no table written anywhere");
     }
 }

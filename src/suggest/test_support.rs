@@ -38,6 +38,11 @@ pub fn built(modules: &[&str], refs: &[(u32, u32)], tables: &[(&str, &[u32], &[u
 }
 
 /// A suggestion with these domains, confidence 0.8 and no kernel.
+/// Every node in a domain: `in_domains(&[0, 0, 1])` for `[Some(0), Some(0), Some(1)]`.
+pub fn in_domains(ids: &[u32]) -> Vec<Option<u32>> {
+    ids.iter().copied().map(Some).collect()
+}
+
 pub fn suggestion(domain: Vec<Option<u32>>) -> Suggestion {
     let n = domain.len();
     let domain_count = domain.iter().flatten().max().map_or(0, |&m| m as usize + 1);

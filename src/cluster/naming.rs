@@ -169,44 +169,16 @@ pub fn domain_names_with(
     suggestion: &Suggestion,
     hints: &NamingHints,
 ) -> Vec<String> {
-    let tally = tally(input, suggestion);
-    let names = single_names(&tally, suggestion.domain_count, hints);
-    let as_parts = parts::qualified(&names, &tally.places, &tally.sizes, &hints.layers);
-    let changed: Vec<bool> = names.iter().zip(&as_parts).map(|(a, b)| a != b).collect();
-    let subject_folders = family::subject_folders(&input.nodes);
-    family::qualified(
-        &as_parts,
-        &changed,
-        &tally.folders,
-        &subject_folders,
-        &tally.sizes,
-    )
-}
-
-/// Per domain, the domain it is a part of ([`parts::whole_of`]), judged on the names the
-/// domains would get on their own.
-pub fn wholes(
-    input: &ClusterInput,
-    suggestion: &Suggestion,
-    hints: &NamingHints,
-) -> Vec<Option<usize>> {
-    let tally = tally(input, suggestion);
-    let names = single_names(&tally, suggestion.domain_count, hints);
-    parts::whole_of(&names, &tally.places, &tally.sizes, &hints.layers)
-}
-
-/// Each domain's own name, before parts and families qualify it: its best term not taken by
-/// a domain with a lower id.
-fn single_names(tally: &Tally, domains: usize, hints: &NamingHints) -> Vec<String> {
+    let domains = suggestion.domain_count;
     let Tally {
         sizes,
         counts,
         module_terms,
         places,
-        ..
-    } = tally;
+        folders,
+    } = tally(input, suggestion);
     let mut ranked: Vec<Vec<(f64, &str)>> = vec![Vec::new(); domains];
-    for (term, per_domain) in counts {
+    for (term, per_domain) in &counts {
         let idf = (1.0 + domains as f64 / per_domain.len() as f64).ln();
         for (&d, &count) in per_domain {
             let share = count as f64 / sizes[d as usize].max(1) as f64;
@@ -248,8 +220,8 @@ fn single_names(tally: &Tally, domains: usize, hints: &NamingHints) -> Vec<Strin
                 .filter(|_| !is_table(best.1) && best_share < OWNED_SHARE)
                 .map(|&(_, t)| t)
                 .collect();
-            let kind = kind_name(places, &terms, best, d as u32);
-            let module_word = module_word(places, &terms, best, d as u32);
+            let kind = kind_name(&places, &terms, best, d as u32);
+            let module_word = module_word(&places, &terms, best, d as u32);
             let taken = |t: &str| used.iter().any(|u| u == t);
             let preferred = (owns.iter().copied())
                 .chain(kind)
@@ -262,7 +234,10 @@ fn single_names(tally: &Tally, domains: usize, hints: &NamingHints) -> Vec<Strin
             name
         })
         .collect();
-    names
+    let as_parts = parts::qualified(&names, &places, &sizes, &hints.layers);
+    let changed: Vec<bool> = names.iter().zip(&as_parts).map(|(a, b)| a != b).collect();
+    let subject_folders = family::subject_folders(&input.nodes);
+    family::qualified(&as_parts, &changed, &folders, &subject_folders, &sizes)
 }
 
 /// A best word ending two or more of the domain's compound module names is the kind of those

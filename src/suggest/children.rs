@@ -106,7 +106,7 @@ fn folder_domain(nodes: &[NodeInfo], s: &Suggestion, parent: &str, child: u32) -
 }
 
 /// Table writes made by each domain's items.
-pub(super) fn writes_per_domain(built: &Built, s: &Suggestion) -> Vec<u32> {
+fn writes_per_domain(built: &Built, s: &Suggestion) -> Vec<u32> {
     let mut writes = vec![0u32; s.domain_count];
     for usage in built.tables.values() {
         for (&node, &count) in &usage.writers {

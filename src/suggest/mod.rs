@@ -20,7 +20,6 @@ pub mod input;
 pub mod leave_one_out;
 #[cfg(test)]
 mod on_fixtures;
-mod parts;
 pub mod pin;
 mod shared_domains;
 pub mod subjects;
@@ -157,14 +156,8 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
     shared_domains::kernel_shared_domains(&built, &mut suggestion);
     cluster::keep_files_whole(&mut suggestion, &input::files_of(analysis, &built.items));
     aggregators::kernel_aggregators(&built, &mut suggestion);
-    let layers = subjects::layer_names(analysis.codebase.modules.iter().map(|m| m.path.as_str()));
     let hints = NamingHints {
-        layers: layers.clone(),
-        tables: owned_tables(&built, &suggestion),
-    };
-    parts::join_parts(&built, &mut suggestion, &hints);
-    let hints = NamingHints {
-        layers,
+        layers: subjects::layer_names(analysis.codebase.modules.iter().map(|m| m.path.as_str())),
         tables: owned_tables(&built, &suggestion),
     };
     let names = spec_names(domain_names_with(&built.input, &suggestion, &hints));

@@ -26,8 +26,37 @@ pub fn qualified(
     sizes: &[usize],
     layers: &BTreeSet<String>,
 ) -> Vec<String> {
-    let whole_of = whole_of(names, places, sizes, layers);
-    let share = |word: &str, d: usize| share(places, sizes, word, d);
+    let share = |word: &str, d: usize| -> f64 {
+        let count = places
+            .get(word)
+            .and_then(|c| c.get(&(d as u32)))
+            .copied()
+            .unwrap_or(0);
+        count as f64 / sizes[d].max(1) as f64
+    };
+    let named = |d: usize| sizes[d] > 0 && !names[d].starts_with("domain-");
+    let whole_of: Vec<Option<usize>> = (0..names.len())
+        .map(|d| {
+            if !named(d) {
+                return None;
+            }
+            let mut wholes: Vec<(f64, usize)> = (0..names.len())
+                .filter(|&e| e != d && named(e) && !shares_a_word(&names[d], &names[e]))
+                .map(|e| {
+                    let plural = format!("{}s", names[e]);
+                    let words = [names[e].as_str(), plural.as_str()];
+                    let under = (words.iter())
+                        .filter(|w| !layers.contains(&w.replace('_', "")))
+                        .map(|w| share(w, d))
+                        .fold(0.0, f64::max);
+                    (under, e)
+                })
+                .filter(|&(s, _)| s >= PART_SHARE)
+                .collect();
+            wholes.sort_by(|a, b| b.0.total_cmp(&a.0).then(names[a.1].cmp(&names[b.1])));
+            wholes.first().map(|&(_, e)| e)
+        })
+        .collect();
     let is_whole: BTreeSet<usize> = whole_of.iter().flatten().copied().collect();
     let mut out = names.to_vec();
     for (d, whole) in whole_of.iter().enumerate() {
@@ -50,56 +79,6 @@ pub fn qualified(
         }
     }
     out
-}
-
-/// Per domain, the domain it is a part of: at least [`PART_SHARE`] of its items carry the
-/// other's name (or its plural) in their module path or crate, outside layer folders, and
-/// the two names share no word. Of several, the one most of its items carry.
-pub fn whole_of(
-    names: &[String],
-    places: &BTreeMap<String, BTreeMap<u32, usize>>,
-    sizes: &[usize],
-    layers: &BTreeSet<String>,
-) -> Vec<Option<usize>> {
-    let share = |word: &str, d: usize| share(places, sizes, word, d);
-    let named = |d: usize| sizes[d] > 0 && !names[d].starts_with("domain-");
-    (0..names.len())
-        .map(|d| {
-            if !named(d) {
-                return None;
-            }
-            let mut wholes: Vec<(f64, usize)> = (0..names.len())
-                .filter(|&e| e != d && named(e) && !shares_a_word(&names[d], &names[e]))
-                .map(|e| {
-                    let plural = format!("{}s", names[e]);
-                    let words = [names[e].as_str(), plural.as_str()];
-                    let under = (words.iter())
-                        .filter(|w| !layers.contains(&w.replace('_', "")))
-                        .map(|w| share(w, d))
-                        .fold(0.0, f64::max);
-                    (under, e)
-                })
-                .filter(|&(s, _)| s >= PART_SHARE)
-                .collect();
-            wholes.sort_by(|a, b| b.0.total_cmp(&a.0).then(names[a.1].cmp(&names[b.1])));
-            wholes.first().map(|&(_, e)| e)
-        })
-        .collect()
-}
-
-/// Share of domain `d`'s items whose module path or crate carries `word`.
-fn share(
-    places: &BTreeMap<String, BTreeMap<u32, usize>>,
-    sizes: &[usize],
-    word: &str,
-    d: usize,
-) -> f64 {
-    let count = places
-        .get(word)
-        .and_then(|c| c.get(&(d as u32)))
-        .copied()
-        .unwrap_or(0);
-    count as f64 / sizes[d].max(1) as f64
 }
 
 /// Whether two names share a word, plurals folded (`migration`, `sql_migrations`).

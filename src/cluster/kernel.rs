@@ -29,7 +29,9 @@
 //!
 //! A fifth reason, [`KernelReason::SharedDomain`], is given after clustering, where the
 //! domains are known: `suggest::shared_domains` sends to the kernel a whole domain that
-//! several domains use and that uses none, without table data of its own; and a sixth,
+//! several domains use and that uses none, without table data of its own, or
+//! ([`KernelReason::IsolatedDomain`]) that no domain is linked to, without table data in a
+//! codebase where at least a quarter of the domains touch a table; and a sixth,
 //! [`KernelReason::Aggregator`], by `suggest::aggregators` to the own items of a module with
 //! no subject whose submodules sit in several domains.
 
@@ -73,6 +75,10 @@ pub enum KernelReason {
         /// Distinct domains referring to its domain.
         users: usize,
     },
+    /// After clustering (`suggest::shared_domains`): no other domain refers to its domain nor
+    /// is referred to by it, and its domain touches no table where at least a quarter of the
+    /// domains touch one, so it is self-contained plumbing.
+    IsolatedDomain,
     /// After clustering (`suggest::aggregators`): its module has no subject of its own (a
     /// crate root, a top-level module, a layer folder) and the modules below it sit in several
     /// domains, so its items are what those domains share or the wiring between them.

@@ -10,6 +10,9 @@
 //! its items refer to no item of another domain, and it is data-less when none of its items
 //! reads, writes or defines (a sea-orm entity) a table. Codebases whose domains touch no
 //! table are left alone: there, touching none says nothing.
+//!
+//! A second rule, [`kernel_isolated_domains`], takes a data-less domain that no domain is
+//! linked to at all (see its doc), where domains keep their data in tables.
 
 use std::collections::BTreeSet;
 
@@ -23,46 +26,106 @@ pub const MIN_USERS: usize = 3;
 /// Moves every data-less sink domain (see the module doc) to the kernel, renumbering the
 /// domains canonically.
 pub fn kernel_shared_domains(built: &Built, s: &mut Suggestion) {
-    let n = s.domain_count;
-    let mut data = vec![false; n];
-    for usage in built.tables.values() {
-        let nodes = (usage.writers.keys())
-            .chain(usage.readers.keys())
-            .chain(usage.definers.keys());
-        for &node in nodes {
-            if let Some(d) = s.domain[node as usize] {
-                data[d as usize] = true;
-            }
-        }
-    }
-    if !data.iter().any(|&d| d) {
+    let g = DomainGraph::of(built, s);
+    if !g.data.iter().any(|&d| d) {
         return;
     }
-    let mut users: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
-    let mut uses: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
-    for (from, to) in built.input.directed_pairs() {
-        if let (Some(a), Some(b)) = (s.domain[from as usize], s.domain[to as usize])
-            && a != b
-        {
-            users[b as usize].insert(a);
-            uses[a as usize].insert(b);
-        }
-    }
-    let shared: Vec<bool> = (0..n)
-        .map(|d| users[d].len() >= MIN_USERS && uses[d].is_empty() && !data[d])
+    let shared: Vec<Option<KernelReason>> = (0..s.domain_count)
+        .map(|d| {
+            let sink = g.users[d].len() >= MIN_USERS && g.uses[d].is_empty() && !g.data[d];
+            sink.then(|| KernelReason::SharedDomain {
+                users: g.users[d].len(),
+            })
+        })
         .collect();
-    if !shared.iter().any(|&x| x) {
+    to_kernel(s, &shared);
+}
+
+/// Moves every isolated data-less domain to the kernel, renumbering the domains canonically.
+///
+/// A domain no other domain refers to and that refers to none, touching no table, in a
+/// codebase where at least [`DATA_SHARE`] of the domains touch a table: a business capability
+/// keeps data or serves and calls other capabilities; code linked only to itself and to the
+/// kernel is a self-contained piece of plumbing (svix's idempotency middleware and development
+/// endpoints, kellnr's embedded UI files, lemmy's SQL type declarations, lldap's banner widget).
+/// Where few domains touch a table, the data lives elsewhere (garage's own table engine,
+/// conduit's key-value store, whose services reach each other through the kernel's service
+/// locator) and neither signal says anything: there, isolated domains are capabilities.
+///
+/// It runs last, after `aggregators::kernel_aggregators`: the crate roots and layer folders
+/// those send to the kernel no longer tie a domain to the others (svix's binary and derive
+/// macros were linked to the server's root only).
+pub fn kernel_isolated_domains(built: &Built, s: &mut Suggestion) {
+    let g = DomainGraph::of(built, s);
+    let n = s.domain_count;
+    let with_data = g.data.iter().filter(|&&d| d).count();
+    if n == 0 || (with_data as f64) < DATA_SHARE * n as f64 {
+        return;
+    }
+    let isolated: Vec<Option<KernelReason>> = (0..n)
+        .map(|d| {
+            let alone = g.users[d].is_empty() && g.uses[d].is_empty();
+            (alone && !g.data[d]).then_some(KernelReason::IsolatedDomain)
+        })
+        .collect();
+    to_kernel(s, &isolated);
+}
+
+/// Share of the domains that must touch a table before an isolated domain touching none is
+/// infrastructure. Measured: 0 (conduit) and 2 of 12 (garage) where the data is not in SQL
+/// tables, 8 of 21 (atuin) and 6 of 17 (lldap) at the lowest where it is.
+pub const DATA_SHARE: f64 = 0.25;
+
+/// The suggested domains as a graph: which touch a table, which refer to which.
+struct DomainGraph {
+    /// Some item of the domain reads, writes or defines a table.
+    data: Vec<bool>,
+    /// Other domains whose items refer to the domain's items.
+    users: Vec<BTreeSet<u32>>,
+    /// Other domains the domain's items refer to.
+    uses: Vec<BTreeSet<u32>>,
+}
+
+impl DomainGraph {
+    fn of(built: &Built, s: &Suggestion) -> DomainGraph {
+        let n = s.domain_count;
+        let mut data = vec![false; n];
+        for usage in built.tables.values() {
+            let nodes = (usage.writers.keys())
+                .chain(usage.readers.keys())
+                .chain(usage.definers.keys());
+            for &node in nodes {
+                if let Some(d) = s.domain[node as usize] {
+                    data[d as usize] = true;
+                }
+            }
+        }
+        let mut users: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
+        let mut uses: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
+        for (from, to) in built.input.directed_pairs() {
+            if let (Some(a), Some(b)) = (s.domain[from as usize], s.domain[to as usize])
+                && a != b
+            {
+                users[b as usize].insert(a);
+                uses[a as usize].insert(b);
+            }
+        }
+        DomainGraph { data, users, uses }
+    }
+}
+
+/// Sends the items of every domain with a reason to the kernel, for that reason.
+fn to_kernel(s: &mut Suggestion, reasons: &[Option<KernelReason>]) {
+    if reasons.iter().all(Option::is_none) {
         return;
     }
     for i in 0..s.domain.len() {
         if let Some(d) = s.domain[i]
-            && shared[d as usize]
+            && let Some(reason) = &reasons[d as usize]
         {
             s.domain[i] = None;
             s.confidence[i] = 1.0;
-            s.kernel[i] = Some(KernelReason::SharedDomain {
-                users: users[d as usize].len(),
-            });
+            s.kernel[i] = Some(reason.clone());
         }
     }
     s.renumber();
@@ -143,5 +206,78 @@ mod tests {
         kernel_shared_domains(&b, &mut s);
         assert_eq!(s.domain, domains());
         assert!(s.kernel.iter().all(Option::is_none));
+    }
+
+    // Orders (0) and billing (1) write tables and call each other; the health endpoint (2, 3)
+    // and the users screens (4) are linked to no other domain; a kernel item (5) is called
+    // by all.
+    const ISOLATED: &[&str] = &[
+        "app::orders",
+        "app::billing",
+        "app::health",
+        "app::health::probe",
+        "app::users",
+        "app::config",
+    ];
+    const ISOLATED_REFS: &[(u32, u32)] = &[(0, 1), (2, 3), (0, 5), (1, 5), (2, 5), (4, 5)];
+
+    fn isolated_domains() -> Vec<Option<u32>> {
+        vec![Some(0), Some(1), Some(2), Some(2), Some(3), None]
+    }
+
+    #[test]
+    fn a_domain_linked_to_no_domain_and_without_data_goes_to_the_kernel() {
+        let tables: &[(&str, &[u32], &[u32])] = &[
+            ("orders", &[0], &[]),
+            ("invoices", &[1], &[]),
+            ("users", &[4], &[]),
+        ];
+        let b = built(ISOLATED, ISOLATED_REFS, tables);
+        let mut s = suggestion(isolated_domains());
+        kernel_isolated_domains(&b, &mut s);
+        assert_eq!(
+            s.domain,
+            vec![Some(0), Some(1), None, None, Some(2), None],
+            "health, linked only to the kernel, goes; users keeps its table"
+        );
+        assert_eq!(s.domain_count, 3);
+        assert_eq!(s.kernel[2], Some(KernelReason::IsolatedDomain));
+        assert_eq!(s.kernel[3], Some(KernelReason::IsolatedDomain));
+        assert_eq!(s.confidence[2], 1.0);
+        assert_eq!(s.kernel[4], None);
+    }
+
+    #[test]
+    fn a_domain_using_or_used_by_another_stays() {
+        let tables: &[(&str, &[u32], &[u32])] = &[("orders", &[0], &[]), ("invoices", &[1], &[])];
+        // The health probe calls billing: a client of a capability, not isolated.
+        let mut refs = ISOLATED_REFS.to_vec();
+        refs.push((3, 1));
+        // The users screens are used by orders.
+        refs.push((0, 4));
+        let b = built(ISOLATED, &refs, tables);
+        let mut s = suggestion(isolated_domains());
+        kernel_isolated_domains(&b, &mut s);
+        assert_eq!(s.domain, isolated_domains());
+    }
+
+    #[test]
+    fn where_few_domains_touch_a_table_isolation_says_nothing() {
+        // One domain of five has data (under a quarter): the data lives elsewhere.
+        let modules = ["a::one", "a::two", "a::three", "a::four", "a::five"];
+        let b = built(&modules, &[(0, 1)], &[("ones", &[0], &[])]);
+        let mut s = suggestion(vec![Some(0), Some(1), Some(2), Some(3), Some(4)]);
+        kernel_isolated_domains(&b, &mut s);
+        assert_eq!(s.domain_count, 5);
+        assert!(s.kernel.iter().all(Option::is_none));
+        // Two of five (over a quarter): the three isolated ones go.
+        let b = built(
+            &modules,
+            &[(0, 1)],
+            &[("ones", &[0], &[]), ("twos", &[1], &[])],
+        );
+        let mut s = suggestion(vec![Some(0), Some(1), Some(2), Some(3), Some(4)]);
+        kernel_isolated_domains(&b, &mut s);
+        assert_eq!(s.domain, vec![Some(0), Some(1), None, None, None]);
     }
 }

@@ -18,6 +18,8 @@
 //!   domain, to review that signal.
 //! * `suggest-bench items PATH [MODULE_PREFIX]` prints every clustered item with its domain
 //!   (or kernel reason) and its strongest links per evidence layer: why an item landed there.
+//! * `suggest-bench domains --truths DIR --sources DIR` prints every suggested domain of every
+//!   labelled project with its place in the domain graph, its tables and its majority label.
 //! * `suggest-bench seeds --truths DIR --sources DIR [--seeds 1-10] [--grid ..]` prints each
 //!   project's MoJoFM mean, minimum and maximum over the seeds, per grid point: the
 //!   protocol scores one seed, and a change is told from that seed's noise here.
@@ -38,6 +40,7 @@ fn main() -> std::process::ExitCode {
         Some("subjects") => Some(suggest_bench::subjects),
         Some("items") => Some(suggest_bench::items::items),
         Some("seeds") => Some(suggest_bench::items::seeds),
+        Some("domains") => Some(suggest_bench::census::domains),
         _ => None,
     };
     if let Some(sub) = sub {

@@ -1,6 +1,7 @@
 //! `suggest-bench eval`: reads the truth files and the projects' code, runs
 //! `fissure::suggest::leave_one_out` and prints one line per project and a summary.
 
+pub mod census;
 pub mod items;
 pub mod wide;
 

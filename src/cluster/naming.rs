@@ -17,6 +17,11 @@
 //! preferred single word another domain already bears is named as a second part of that
 //! subject (`community_language`) rather than after its next best term.
 //!
+//! A folder that organises code rather than a subject names none of the domains it holds
+//! ([`organisation_folder`]: a layer of the module tree, or a folder holding most of three or
+//! more domains, such as lldap's `app::components`): the domain takes its best other term when
+//! that scores at least half as well (`user`).
+//!
 //! Where a domain lives says what it is, too: a domain mostly inside a folder the module tree
 //! repeats under several parents is named as a member of that subject (`rooms_spaces`, see
 //! [`family`]); a best word that only ends module names (`table` of `object_table`,
@@ -185,6 +190,9 @@ pub fn domain_names_with(
             ranked[d as usize].push((share * idf, term.as_str()));
         }
     }
+    let subject_folders = family::subject_folders(&input.nodes);
+    let is_folder =
+        |t: &str| organisation_folder(t, &places, &sizes, &hints.layers, &subject_folders);
     let mut used: Vec<String> = Vec::new();
     let names: Vec<String> = ranked
         .into_iter()
@@ -197,6 +205,14 @@ pub fn domain_names_with(
                     .then(in_modules(b.1).cmp(&in_modules(a.1)))
                     .then(a.1.cmp(b.1))
             });
+            // An organisation folder names none of the domains it holds, when another term
+            // scores at least half as well.
+            let top = terms.first().map_or(0.0, |t| t.0);
+            if terms.first().is_some_and(|&(_, t)| is_folder(t))
+                && (terms.iter()).any(|&(s, t)| !is_folder(t) && s >= top * OWNED_SHARE)
+            {
+                terms.retain(|&(_, t)| !is_folder(t));
+            }
             // A term naming a table the domain owns, scoring at least half the best, first.
             let is_table = |t: &str| {
                 (hints.tables.iter()).any(|ts| ts.contains(t) || ts.contains(&format!("{t}s")))
@@ -236,8 +252,37 @@ pub fn domain_names_with(
         .collect();
     let as_parts = parts::qualified(&names, &places, &sizes, &hints.layers);
     let changed: Vec<bool> = names.iter().zip(&as_parts).map(|(a, b)| a != b).collect();
-    let subject_folders = family::subject_folders(&input.nodes);
     family::qualified(&as_parts, &changed, &folders, &subject_folders, &sizes)
+}
+
+/// Domains a folder must hold at least half the items of before it counts as an organisation
+/// folder (see [`organisation_folder`]).
+pub const ORGANISATION_SPAN: usize = 3;
+
+/// Whether `term` names a folder that organises code rather than a subject: a layer of the
+/// module tree (`layers`, [normalized](crate::suggest::subjects::normalized): garage's
+/// `api::admin` holds the admin API of buckets and keys alike), or a folder holding at least
+/// [`PART_SHARE`](parts::PART_SHARE) of the items of [`ORGANISATION_SPAN`] or more domains
+/// (lldap's `app::components` holds the user, group, attribute and form pages; lemmy's
+/// `apub_*` crates the federation of posts, communities and activities). A subject folder the
+/// tree repeats under several parents (`subjects`, see [`family::subject_folders`]: atuin's
+/// `search`, conduit's `rooms`) names a subject, not a way of organising code.
+fn organisation_folder(
+    term: &str,
+    places: &BTreeMap<String, BTreeMap<u32, usize>>,
+    sizes: &[usize],
+    layers: &BTreeSet<String>,
+    subjects: &BTreeSet<String>,
+) -> bool {
+    if subjects.contains(term) {
+        return false;
+    }
+    let span = (places.get(term)).map_or(0, |per| {
+        (per.iter())
+            .filter(|&(&d, &n)| n as f64 >= parts::PART_SHARE * sizes[d as usize] as f64)
+            .count()
+    });
+    span >= ORGANISATION_SPAN || layers.contains(&term.replace('_', ""))
 }
 
 /// A best word ending two or more of the domain's compound module names is the kind of those

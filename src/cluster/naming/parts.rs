@@ -20,6 +20,9 @@ pub const PART_SHARE: f64 = 0.5;
 /// another keeps its name, so two domains in one crate (`lab` and `share` in
 /// `atuin_lab_share`) stay as they are, and so does a name whose prefixed form is taken. When
 /// the domain's items carry the two words as one compound (`multi_community`), that is the name.
+/// A part named by two words keeps its head, the last one, under the whole's name: lemmy's
+/// `actor_language` domain, most of whose items sit under `community`, is `community_language`
+/// (its tables are `community_language`, `site_language`...); names stay one or two words.
 pub fn qualified(
     names: &[String],
     places: &BTreeMap<String, BTreeMap<u32, usize>>,
@@ -61,13 +64,22 @@ pub fn qualified(
     let mut out = names.to_vec();
     for (d, whole) in whole_of.iter().enumerate() {
         let Some(e) = *whole else { continue };
-        // One or two words: a compound name is already specific.
-        if is_whole.contains(&d) || names[d].contains('_') || names[e].contains('_') {
+        // One or two words: a compound part keeps its head, the last word, under the whole's
+        // name (`actor_language` under `community` is `community_language`).
+        if is_whole.contains(&d) || names[e].contains('_') {
             continue;
         }
-        // A part is smaller than its whole, unless its modules spell the pair as one name.
+        let words: Vec<&str> = names[d].split('_').collect();
         let compound = format!("{}_{}", names[d], names[e]);
-        let name = if share(&compound, d) > 0.0 {
+        let name = if let [_, head] = words[..] {
+            if sizes[d] >= sizes[e] {
+                continue;
+            }
+            format!("{}_{head}", names[e])
+        } else if words.len() > 2 {
+            continue;
+        } else if share(&compound, d) > 0.0 {
+            // A part is smaller than its whole, unless its modules spell the pair as one name.
             compound
         } else if sizes[d] < sizes[e] {
             format!("{}_{}", names[e], names[d])
@@ -90,4 +102,39 @@ fn shares_a_word(a: &str, b: &str) -> bool {
     };
     let right = words(b);
     words(a).iter().any(|w| right.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::qualified;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|n| (*n).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_compound_part_keeps_its_head_under_the_wholes_name() {
+        // Three of the four items of `actor_language` carry `community`, the whole's name.
+        let places: BTreeMap<String, BTreeMap<u32, usize>> = [(
+            "community".to_owned(),
+            [(0, 10), (1, 3)].into_iter().collect(),
+        )]
+        .into_iter()
+        .collect();
+        let layers = BTreeSet::new();
+        let before = names(&["community", "actor_language", "billing"]);
+        assert_eq!(
+            qualified(&before, &places, &[10, 4, 5], &layers),
+            names(&["community", "community_language", "billing"])
+        );
+        // A compound part as big as its whole is no part of it.
+        assert_eq!(qualified(&before, &places, &[4, 4, 5], &layers), before);
+        // Three words stay as they are.
+        let long = names(&["community", "actor_language_tag", "billing"]);
+        assert_eq!(qualified(&long, &places, &[10, 4, 5], &layers), long);
+        // A taken name stays with its domain.
+        let taken = names(&["community", "actor_language", "community_language"]);
+        assert_eq!(qualified(&taken, &places, &[10, 4, 5], &layers), taken);
+    }
 }

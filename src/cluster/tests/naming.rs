@@ -350,3 +350,51 @@ fn a_module_name_wins_over_a_word_no_module_spells() {
     // A module spelling the word inflected spells it: `article` stays.
     assert_eq!(names[2], "article");
 }
+
+#[test]
+fn an_organisation_folder_names_none_of_the_domains_it_holds() {
+    // `components` holds half the items of three domains: the UI's way of organising code.
+    let items = |second: &str| ClusterInput {
+        nodes: vec![
+            node("app::components::user", &[]),
+            node(second, &[]),
+            node("app::components::group", &[]),
+            node(second, &[]),
+            node("app::components::attribute", &[]),
+            node(second, &[]),
+            node("app::billing", &[]),
+            node("app::billing", &[]),
+        ],
+        layers: vec![],
+    };
+    let domains = [0, 0, 1, 1, 2, 2, 3, 3];
+    assert_eq!(
+        named(&items("app::components"), &domains, &[]),
+        vec!["user", "group", "attribute", "billing"]
+    );
+    // A folder the tree repeats under two parents (`app::components`, `web::components`)
+    // is a subject each tree has a slice of, and names its domain.
+    assert_eq!(
+        named(&items("web::components::x"), &domains, &[]),
+        vec![
+            "components",
+            "components_group",
+            "components_attribute",
+            "billing"
+        ]
+    );
+    // A layer of the module tree is an organisation folder even in one domain.
+    let admin = ClusterInput {
+        nodes: vec![
+            node("app::admin::bucket", &[]),
+            node("app::admin", &[]),
+            node("app::billing", &[]),
+        ],
+        layers: vec![],
+    };
+    assert_eq!(named(&admin, &[0, 0, 1], &[]), vec!["admin", "billing"]);
+    assert_eq!(
+        named(&admin, &[0, 0, 1], &["admin"]),
+        vec!["bucket", "billing"]
+    );
+}

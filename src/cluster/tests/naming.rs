@@ -124,10 +124,11 @@ fn a_domain_living_under_another_domains_name_is_named_as_its_part() {
         named(&input, &domains, &[]),
         vec!["search", "search_keybindings", "billing"]
     );
-    // Under a layer folder (`v1::endpoints::*`), the folder's name makes no domain a part.
+    // Under a layer folder (`v1::endpoints::*`), the folder's name makes no domain a part,
+    // and names none either (an organisation folder): the first domain takes its next word.
     assert_eq!(
         named(&input, &domains, &["search"]),
-        vec!["search", "keybindings", "billing"]
+        vec!["query", "keybindings", "billing"]
     );
     // A part is smaller than its whole: a bigger domain under `search` keeps its own name.
     let bigger = ClusterInput {

@@ -75,6 +75,41 @@ fn fn_main_at_a_crate_root_is_the_entry_point() {
 }
 
 #[test]
+fn a_common_crates_module_named_after_a_subject_of_other_crates_is_clustered() {
+    let nodes = [
+        node("reg_common::crate_data::CrateData"), // `crate` names `reg_db::crate_meta`
+        node("reg_common::webhook::Event"),        // `webhook` names the `reg_webhooks` crate
+        node("reg_common::string::ellipsis::Cut"), // names nothing elsewhere: a helper
+        node("reg_common::util::Clock"),           // infrastructure by its own name
+        node("reg_common::Version"),               // the crate's root
+        node("reg_common::db_pool::Pool"),         // `db` and `pool` are no subjects
+        node("reg_db::crate_meta::Row"),
+        node("reg_webhooks::Queue"),
+        node("reg_settings::webhook::Options"), // a settings crate stays kernel whole
+    ];
+    let reasons = infrastructure_by_name(&nodes, &KernelRules::default());
+    let named = |segment: &str| {
+        Some(KernelReason::InfrastructureName {
+            segment: segment.into(),
+        })
+    };
+    assert_eq!(
+        reasons,
+        vec![
+            None,
+            None,
+            named("common"),
+            named("util"),
+            named("common"),
+            named("common"),
+            None,
+            None,
+            named("settings"),
+        ]
+    );
+}
+
+#[test]
 fn composition_root_refers_across_communities() {
     // Node 0 (a route table) refers to one node of each of four communities.
     let labels = [9, 0, 1, 2, 3, 0].map(Some);

@@ -36,7 +36,6 @@
 use std::collections::BTreeSet;
 
 use super::input::{NodeInfo, WeightedGraph};
-use super::naming::is_layer_word;
 
 /// Why a node is in the shared kernel.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -102,6 +101,9 @@ pub struct KernelRules {
     pub min_fan_in: usize,
     /// Whether rule 3 applies.
     pub composition_roots: bool,
+    /// The `_`-separated words of the codebase's table names, lowercase: what a top-level
+    /// module of a `common` crate must be named after to be clustered (rule 1).
+    pub table_words: BTreeSet<String>,
 }
 
 /// The default infrastructure segments, sorted.
@@ -152,6 +154,7 @@ impl Default for KernelRules {
             percentile: 0.95,
             min_fan_in: 4,
             composition_roots: true,
+            table_words: BTreeSet::new(),
         }
     }
 }
@@ -161,7 +164,6 @@ pub fn infrastructure_by_name(
     nodes: &[NodeInfo],
     rules: &KernelRules,
 ) -> Vec<Option<KernelReason>> {
-    let elsewhere = subject_words_outside_common_crates(nodes, rules);
     nodes
         .iter()
         .map(|node| {
@@ -174,7 +176,7 @@ pub fn infrastructure_by_name(
             let crate_word = crate_word.filter(|&word| {
                 word != COMMON
                     || !(segments.first())
-                        .is_some_and(|top| top.split('_').any(|w| elsewhere.contains(w)))
+                        .is_some_and(|top| top.split('_').any(|w| rules.table_words.contains(w)))
             });
             let last = segments.last().copied();
             (segments.iter().copied())
@@ -191,45 +193,17 @@ pub fn infrastructure_by_name(
 
 /// The last word of a crate that holds what several crates share (`kellnr_common`,
 /// `garage_api_common`).
-const COMMON: &str = "common";
-
-/// The `_`-separated words naming modules and crates outside the `common` crates
-/// (`kellnr_db::crate_meta` gives `crate`, `meta` and, from the crate, `kellnr`, `db`),
-/// without the infrastructure and layer words: the subjects the rest of the workspace is
-/// about.
 ///
-/// Rule 1 reads a crate whose name ends in `common` as infrastructure, and for a crate of
-/// helpers it is (`atuin_common::string`, `::time`, `::range`). But `common` names no
-/// concern, only that several crates use the code, and a workspace layered by technology
-/// also keeps its domains' shared vocabulary there: `kellnr_common::crate_data`,
-/// `::cratesio_downloader`, `::webhook` are the crates', the crates.io cache's and the
-/// webhooks' types, each named after a subject that other crates' modules name too
-/// (`kellnr_db::crate_meta`, `kellnr_registry::cratesio_api`, `kellnr_webhooks`). A
-/// top-level module of a `common` crate whose name shares a word with this set is
-/// clustered; the crate's root, its other modules and its infrastructure-named ones
-/// (`kellnr_common::util`) stay kernel.
-fn subject_words_outside_common_crates<'a>(
-    nodes: &'a [NodeInfo],
-    rules: &KernelRules,
-) -> BTreeSet<&'a str> {
-    let named = |list: &[String], w: &str| list.iter().any(|s| s == w);
-    let mut words = BTreeSet::new();
-    for node in nodes {
-        let mut path = node.module.split("::");
-        let krate = path.next().unwrap_or_default();
-        if krate.rsplit('_').next() == Some(COMMON) {
-            continue;
-        }
-        words.extend(krate.split('_').chain(path.flat_map(|s| s.split('_'))));
-    }
-    words.retain(|w| {
-        w.len() >= 3
-            && !named(&rules.infra_segments, w)
-            && !named(&rules.infra_containers, w)
-            && !is_layer_word(w)
-    });
-    words
-}
+/// Rule 1 reads such a crate as infrastructure, and for a crate of helpers it is
+/// (`atuin_common::string`, `::time`, `::range`). But `common` names no concern, only that
+/// several crates use the code, and a workspace layered by technology also keeps its
+/// domains' shared types there: `kellnr_common::crate_data`, `::cratesio_downloader`,
+/// `::webhook` are the crates', the crates.io cache's and the webhooks' types, named after
+/// the data they describe (tables `crate_meta`, `cratesio_crate`, `webhook`). A top-level
+/// module of a `common` crate (with its subtree) whose name shares a word with a table name
+/// ([`KernelRules::table_words`]) is clustered; the crate's root and its other modules stay
+/// kernel, and so does a `common` module inside a crate (a container).
+const COMMON: &str = "common";
 
 /// `fn main` at a crate root (a binary's entry point): its path is `<crate>::main`. Left
 /// in the clustering, `main` joined the domain of whatever it starts (zero-to-production's

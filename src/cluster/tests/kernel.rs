@@ -75,38 +75,42 @@ fn fn_main_at_a_crate_root_is_the_entry_point() {
 }
 
 #[test]
-fn a_common_crates_module_named_after_a_subject_of_other_crates_is_clustered() {
+fn a_common_crates_module_named_after_a_table_is_clustered() {
     let nodes = [
-        node("reg_common::crate_data::CrateData"), // `crate` names `reg_db::crate_meta`
-        node("reg_common::webhook::Event"),        // `webhook` names the `reg_webhooks` crate
-        node("reg_common::string::ellipsis::Cut"), // names nothing elsewhere: a helper
+        node("reg_common::crate_data::CrateData"), // `crate` is a word of `crate_meta`
+        node("reg_common::webhook::sent::Event"),  // below a module named after `webhook`
+        node("reg_common::string::Cut"),           // names no table: a helper
         node("reg_common::util::Clock"),           // infrastructure by its own name
         node("reg_common::Version"),               // the crate's root
-        node("reg_common::db_pool::Pool"),         // `db` and `pool` are no subjects
-        node("reg_db::crate_meta::Row"),
-        node("reg_webhooks::Queue"),
-        node("reg_settings::webhook::Options"), // a settings crate stays kernel whole
+        node("reg_settings::webhook::Options"),    // a settings crate stays kernel whole
+        node("reg::common::webhook::Hook"),        // a `common` module is a container
     ];
-    let reasons = infrastructure_by_name(&nodes, &KernelRules::default());
+    let rules = KernelRules {
+        table_words: ["crate", "meta", "webhook"].map(String::from).into(),
+        ..KernelRules::default()
+    };
     let named = |segment: &str| {
         Some(KernelReason::InfrastructureName {
             segment: segment.into(),
         })
     };
+    let expected = vec![
+        None,
+        None,
+        named("common"),
+        named("util"),
+        named("common"),
+        named("settings"),
+        named("common"),
+    ];
+    assert_eq!(infrastructure_by_name(&nodes, &rules), expected);
+    let without_tables = infrastructure_by_name(&nodes, &KernelRules::default());
     assert_eq!(
-        reasons,
-        vec![
-            None,
-            None,
-            named("common"),
-            named("util"),
-            named("common"),
-            named("common"),
-            None,
-            None,
-            named("settings"),
-        ]
+        without_tables[0],
+        named("common"),
+        "no tables, no exception"
     );
+    assert_eq!(without_tables[1], named("common"));
 }
 
 #[test]

@@ -35,6 +35,8 @@
 //! [`KernelReason::Aggregator`], by `suggest::aggregators` to the own items of a module with
 //! no subject whose submodules sit in several domains.
 
+use std::collections::BTreeSet;
+
 use super::input::{NodeInfo, WeightedGraph};
 
 /// Why a node is in the shared kernel.
@@ -105,6 +107,9 @@ pub struct KernelRules {
     pub min_fan_in: usize,
     /// Whether rule 3 applies.
     pub composition_roots: bool,
+    /// The `_`-separated words of the codebase's table names, lowercase: what a top-level
+    /// module of a `common` crate must be named after to be clustered (rule 1).
+    pub table_words: BTreeSet<String>,
 }
 
 /// The default infrastructure segments, sorted.
@@ -155,6 +160,7 @@ impl Default for KernelRules {
             percentile: 0.95,
             min_fan_in: 4,
             composition_roots: true,
+            table_words: BTreeSet::new(),
         }
     }
 }
@@ -172,6 +178,12 @@ pub fn infrastructure_by_name(
                 .and_then(|c| c.rsplit('_').next())
                 .filter(|word| infrastructure_crate(word, rules));
             let segments: Vec<&str> = path.collect();
+            // A subject's shared part in a `common` crate is that subject's code (below).
+            let crate_word = crate_word.filter(|&word| {
+                word != COMMON
+                    || !(segments.first())
+                        .is_some_and(|top| top.split('_').any(|w| rules.table_words.contains(w)))
+            });
             let last = segments.last().copied();
             (segments.iter().copied())
                 .find(|segment| rules.infra_containers.iter().any(|s| s == segment))
@@ -184,6 +196,20 @@ pub fn infrastructure_by_name(
         })
         .collect()
 }
+
+/// The last word of a crate that holds what several crates share (`kellnr_common`,
+/// `garage_api_common`).
+///
+/// Rule 1 reads such a crate as infrastructure, and for a crate of helpers it is
+/// (`atuin_common::string`, `::time`, `::range`). But `common` names no concern, only that
+/// several crates use the code, and a workspace layered by technology also keeps its
+/// domains' shared types there: `kellnr_common::crate_data`, `::cratesio_downloader`,
+/// `::webhook` are the crates', the crates.io cache's and the webhooks' types, named after
+/// the data they describe (tables `crate_meta`, `cratesio_crate`, `webhook`). A top-level
+/// module of a `common` crate (with its subtree) whose name shares a word with a table name
+/// ([`KernelRules::table_words`]) is clustered; the crate's root and its other modules stay
+/// kernel, and so does a `common` module inside a crate (a container).
+const COMMON: &str = "common";
 
 /// `fn main` at a crate root (a binary's entry point): its path is `<crate>::main`. Left
 /// in the clustering, `main` joined the domain of whatever it starts (zero-to-production's

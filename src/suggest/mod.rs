@@ -149,6 +149,10 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         resolution: options.resolution,
         seed: options.seed,
         target_domains: options.target_domains,
+        kernel: cluster::KernelRules {
+            table_words: table_words(built.tables.keys().map(String::as_str)),
+            ..cluster::KernelRules::default()
+        },
         ..SuggestConfig::default()
     };
     let mut suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
@@ -167,6 +171,16 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         suggestion,
         names,
     }
+}
+
+/// The lowercase `_`-separated words of the table names (`crate_meta` gives `crate` and
+/// `meta`; a schema prefix `public.` is dropped), three letters or more.
+fn table_words<'a>(tables: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    tables
+        .flat_map(|t| t.rsplit('.').next().unwrap_or(t).split('_'))
+        .filter(|w| w.len() >= 3)
+        .map(str::to_ascii_lowercase)
+        .collect()
 }
 
 /// Per domain, the tables its items write most (or, when nobody writes them, read most).
@@ -365,6 +379,15 @@ fn drop_empty_domains(s: &mut DomainSuggestion) {
 mod tests {
     use super::*;
     use crate::cluster::NodeInfo;
+
+    #[test]
+    fn table_words_are_the_lowercase_words_of_table_names_without_schema() {
+        let words = table_words(["crate_meta", "public.Auth_Token", "ab_webhook"].into_iter());
+        let expected: BTreeSet<String> = ["auth", "crate", "meta", "token", "webhook"]
+            .map(String::from)
+            .into();
+        assert_eq!(words, expected, "`ab` is too short to be a subject");
+    }
 
     #[test]
     fn spec_names_are_snake_case_distinct_and_not_keywords() {

@@ -75,6 +75,45 @@ fn fn_main_at_a_crate_root_is_the_entry_point() {
 }
 
 #[test]
+fn a_common_crates_module_named_after_a_table_is_clustered() {
+    let nodes = [
+        node("reg_common::crate_data::CrateData"), // `crate` is a word of `crate_meta`
+        node("reg_common::webhook::sent::Event"),  // below a module named after `webhook`
+        node("reg_common::string::Cut"),           // names no table: a helper
+        node("reg_common::util::Clock"),           // infrastructure by its own name
+        node("reg_common::Version"),               // the crate's root
+        node("reg_settings::webhook::Options"),    // a settings crate stays kernel whole
+        node("reg::common::webhook::Hook"),        // a `common` module is a container
+    ];
+    let rules = KernelRules {
+        table_words: ["crate", "meta", "webhook"].map(String::from).into(),
+        ..KernelRules::default()
+    };
+    let named = |segment: &str| {
+        Some(KernelReason::InfrastructureName {
+            segment: segment.into(),
+        })
+    };
+    let expected = vec![
+        None,
+        None,
+        named("common"),
+        named("util"),
+        named("common"),
+        named("settings"),
+        named("common"),
+    ];
+    assert_eq!(infrastructure_by_name(&nodes, &rules), expected);
+    let without_tables = infrastructure_by_name(&nodes, &KernelRules::default());
+    assert_eq!(
+        without_tables[0],
+        named("common"),
+        "no tables, no exception"
+    );
+    assert_eq!(without_tables[1], named("common"));
+}
+
+#[test]
 fn composition_root_refers_across_communities() {
     // Node 0 (a route table) refers to one node of each of four communities.
     let labels = [9, 0, 1, 2, 3, 0].map(Some);

@@ -191,8 +191,12 @@ pub fn domain_names_with(
         }
     }
     let subject_folders = family::subject_folders(&input.nodes);
-    let is_folder =
-        |t: &str| organisation_folder(t, &places, &sizes, &hints.layers, &subject_folders);
+    // Whether a term is an organisation folder does not depend on the domain: decided once.
+    let organisation: BTreeSet<&str> = (counts.keys())
+        .filter(|t| organisation_folder(t, &places, &sizes, &hints.layers, &subject_folders))
+        .map(String::as_str)
+        .collect();
+    let is_folder = |t: &str| organisation.contains(t);
     let mut used: Vec<String> = Vec::new();
     let names: Vec<String> = ranked
         .into_iter()

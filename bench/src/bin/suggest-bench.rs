@@ -55,7 +55,7 @@ fn main() -> std::process::ExitCode {
     let mut args = args.into_iter();
     let Some(path) = args.next() else {
         eprintln!(
-            "usage: suggest-bench PATH [runs] | suggest-bench eval --truths DIR --sources DIR | suggest-bench wide [N ...] | suggest-bench subjects PATH"
+            "usage: suggest-bench PATH [runs] | eval --truths DIR --sources DIR | seeds --truths DIR --sources DIR | domains --truths DIR --sources DIR | wide [N ...] | subjects PATH | items PATH [MODULE_PREFIX]"
         );
         return std::process::ExitCode::from(2);
     };

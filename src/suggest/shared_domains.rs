@@ -76,12 +76,6 @@ pub fn kernel_isolated_domains(built: &Built, s: &mut Suggestion) {
         .map(|d| {
             let linked: BTreeSet<u32> = g.users[d].union(&g.uses[d]).copied().collect();
             let no_data_near = linked.iter().all(|&o| !g.data[o as usize]);
-            let library = g.users[d].len() >= MIN_USERS && g.refs_out[d] <= 1;
-            if library && !g.data[d] {
-                return Some(KernelReason::SharedDomain {
-                    users: g.users[d].len(),
-                });
-            }
             (no_data_near && !g.data[d]).then(|| {
                 if linked.is_empty() {
                     KernelReason::IsolatedDomain
@@ -109,8 +103,6 @@ struct DomainGraph {
     users: Vec<BTreeSet<u32>>,
     /// Other domains the domain's items refer to.
     uses: Vec<BTreeSet<u32>>,
-    /// References (item pairs) from the domain's items to other domains' items.
-    refs_out: Vec<usize>,
 }
 
 impl DomainGraph {
@@ -129,22 +121,15 @@ impl DomainGraph {
         }
         let mut users: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
         let mut uses: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
-        let mut refs_out = vec![0; n];
         for (from, to) in built.input.directed_pairs() {
             if let (Some(a), Some(b)) = (s.domain[from as usize], s.domain[to as usize])
                 && a != b
             {
                 users[b as usize].insert(a);
                 uses[a as usize].insert(b);
-                refs_out[a as usize] += 1;
             }
         }
-        DomainGraph {
-            data,
-            users,
-            uses,
-            refs_out,
-        }
+        DomainGraph { data, users, uses }
     }
 }
 
@@ -231,32 +216,6 @@ mod tests {
         let mut s = suggestion(domains());
         kernel_shared_domains(&b, &mut s);
         assert_eq!(s.domain, domains(), "the entities are data");
-    }
-
-    #[test]
-    fn a_library_calling_back_once_goes_where_domains_keep_data_in_tables() {
-        let tables: &[(&str, &[u32], &[u32])] = &[
-            ("orders", &[0], &[]),
-            ("invoices", &[1], &[]),
-            ("users", &[2], &[]),
-        ];
-        // Three users; the library calls back into users once (a callback it is handed).
-        let b = built(MODULES, &[(0, 3), (1, 4), (2, 3), (3, 4), (4, 2)], tables);
-        let mut s = suggestion(domains());
-        kernel_isolated_domains(&b, &mut s);
-        assert_eq!(s.domain, vec![Some(0), Some(1), Some(2), None, None]);
-        assert_eq!(s.kernel[3], Some(KernelReason::SharedDomain { users: 3 }));
-        // Two references back: it needs the users domain, it stays.
-        let refs = [(0, 3), (1, 4), (2, 3), (3, 4), (4, 2), (3, 2)];
-        let b = built(MODULES, &refs, tables);
-        let mut s = suggestion(domains());
-        kernel_isolated_domains(&b, &mut s);
-        assert_eq!(s.domain, domains(), "two references back");
-        // No domain keeps a table: the data lives elsewhere, it stays.
-        let b = built(MODULES, &[(0, 3), (1, 4), (2, 3), (3, 4), (4, 2)], &[]);
-        let mut s = suggestion(domains());
-        kernel_isolated_domains(&b, &mut s);
-        assert_eq!(s.domain, domains(), "no domain with data");
     }
 
     #[test]

@@ -76,15 +76,14 @@ pub fn kernel_isolated_domains(built: &Built, s: &mut Suggestion) {
         .map(|d| {
             let linked: BTreeSet<u32> = g.users[d].union(&g.uses[d]).copied().collect();
             let no_data_near = linked.iter().all(|&o| !g.data[o as usize]);
-            (no_data_near && !g.data[d]).then(|| {
-                if linked.is_empty() {
-                    KernelReason::IsolatedDomain
-                } else {
-                    KernelReason::DatalessNeighbours {
-                        domains: linked.len(),
-                    }
+            let reason = if linked.is_empty() {
+                KernelReason::IsolatedDomain
+            } else {
+                KernelReason::DatalessNeighbours {
+                    domains: linked.len(),
                 }
-            })
+            };
+            (no_data_near && !g.data[d]).then_some(reason)
         })
         .collect();
     to_kernel(s, &isolated);

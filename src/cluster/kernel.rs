@@ -31,7 +31,9 @@
 //! domains are known: `suggest::shared_domains` sends to the kernel a whole domain that
 //! several domains use and that uses none, without table data of its own, or
 //! ([`KernelReason::IsolatedDomain`]) that no domain is linked to, without table data in a
-//! codebase where at least a quarter of the domains touch a table; and a sixth,
+//! codebase where at least a quarter of the domains touch a table, or
+//! ([`KernelReason::DatalessNeighbours`]) that is linked only to domains without table data
+//! either; and a sixth,
 //! [`KernelReason::Aggregator`], by `suggest::aggregators` to the own items of a module with
 //! no subject whose submodules sit in several domains.
 
@@ -81,6 +83,13 @@ pub enum KernelReason {
     /// is referred to by it, and its domain touches no table where at least a quarter of the
     /// domains touch one, so it is self-contained plumbing.
     IsolatedDomain,
+    /// After clustering (`suggest::shared_domains`): its domain touches no table and is
+    /// linked (refers or is referred to) only to domains that touch none either, where at
+    /// least a quarter of the domains touch one, so it is plumbing around the capabilities.
+    DatalessNeighbours {
+        /// Distinct other domains its domain is linked to.
+        domains: usize,
+    },
     /// After clustering (`suggest::aggregators`): its module has no subject of its own (a
     /// crate root, a top-level module, a layer folder) and the modules below it sit in several
     /// domains, so its items are what those domains share or the wiring between them.

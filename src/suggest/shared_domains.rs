@@ -11,8 +11,9 @@
 //! reads, writes or defines (a sea-orm entity) a table. Codebases whose domains touch no
 //! table are left alone: there, touching none says nothing.
 //!
-//! A second rule, [`kernel_isolated_domains`], takes a data-less domain that no domain is
-//! linked to at all (see its doc), where domains keep their data in tables.
+//! A second rule, [`kernel_isolated_domains`], takes a data-less domain that no domain with
+//! data is linked to (none at all, or only data-less ones; see its doc), where domains keep
+//! their data in tables.
 
 use std::collections::BTreeSet;
 
@@ -41,16 +42,25 @@ pub fn kernel_shared_domains(built: &Built, s: &mut Suggestion) {
     to_kernel(s, &shared);
 }
 
-/// Moves every isolated data-less domain to the kernel, renumbering the domains canonically.
+/// Moves every data-less domain linked to no domain with data to the kernel, renumbering the
+/// domains canonically.
 ///
-/// A domain no other domain refers to and that refers to none, touching no table, in a
-/// codebase where at least [`DATA_SHARE`] of the domains touch a table: a business capability
-/// keeps data or serves and calls other capabilities; code linked only to itself and to the
-/// kernel is a self-contained piece of plumbing (svix's idempotency middleware and development
-/// endpoints, kellnr's embedded UI files, lemmy's SQL type declarations, lldap's banner widget).
-/// Where few domains touch a table, the data lives elsewhere (garage's own table engine,
-/// conduit's key-value store, whose services reach each other through the kernel's service
-/// locator) and neither signal says anything: there, isolated domains are capabilities.
+/// A domain that touches no table and that no domain touching a table refers to nor is
+/// referred to by, in a codebase where at least [`DATA_SHARE`] of the domains touch a table:
+/// a business capability keeps data, or serves or calls a capability that does; code linked
+/// only to itself, to the kernel and to other data-less code is plumbing around the
+/// capabilities (svix's idempotency middleware and development endpoints, kellnr's embedded UI
+/// files, lemmy's SQL type declarations, lldap's banner widget, all linked to no domain; svix's
+/// health endpoint, which only pings the cache and queue domain; atuin's `doctor` command,
+/// which only asks the daemon; lldap's form widgets, used only by the user and group screens,
+/// themselves data-less). Where few domains touch a table, the data lives elsewhere (garage's
+/// own table engine, conduit's key-value store, whose services reach each other through the
+/// kernel's service locator) and neither signal says anything: there, such domains are
+/// capabilities.
+///
+/// The data-less neighbours of a domain sent here are often sent too; that does not matter:
+/// the test reads which domains touch a table, which the moves do not change, so one pass
+/// decides what any number of passes would.
 ///
 /// It runs last, after `aggregators::kernel_aggregators`: the crate roots and layer folders
 /// those send to the kernel no longer tie a domain to the others (svix's binary and derive
@@ -64,8 +74,16 @@ pub fn kernel_isolated_domains(built: &Built, s: &mut Suggestion) {
     }
     let isolated: Vec<Option<KernelReason>> = (0..n)
         .map(|d| {
-            let alone = g.users[d].is_empty() && g.uses[d].is_empty();
-            (alone && !g.data[d]).then_some(KernelReason::IsolatedDomain)
+            let linked: BTreeSet<u32> = g.users[d].union(&g.uses[d]).copied().collect();
+            let no_data_near = linked.iter().all(|&o| !g.data[o as usize]);
+            let reason = if linked.is_empty() {
+                KernelReason::IsolatedDomain
+            } else {
+                KernelReason::DatalessNeighbours {
+                    domains: linked.len(),
+                }
+            };
+            (no_data_near && !g.data[d]).then_some(reason)
         })
         .collect();
     to_kernel(s, &isolated);
@@ -259,6 +277,50 @@ mod tests {
         let mut s = suggestion(isolated_domains());
         kernel_isolated_domains(&b, &mut s);
         assert_eq!(s.domain, isolated_domains());
+    }
+
+    #[test]
+    fn a_data_less_domain_linked_only_to_data_less_domains_goes_to_the_kernel() {
+        let tables: &[(&str, &[u32], &[u32])] = &[
+            ("orders", &[0], &[]),
+            ("invoices", &[1], &[]),
+            ("users", &[4], &[]),
+        ];
+        // The health probe asks the users screens (module 4, domain 3) and nothing else;
+        // first with the screens data-less: plumbing around plumbing, both go.
+        let mut refs = ISOLATED_REFS.to_vec();
+        refs.push((3, 4));
+        let data_less_users: &[(&str, &[u32], &[u32])] =
+            &[("orders", &[0], &[]), ("invoices", &[1], &[])];
+        let b = built(ISOLATED, &refs, data_less_users);
+        let mut s = suggestion(isolated_domains());
+        kernel_isolated_domains(&b, &mut s);
+        assert_eq!(s.domain, vec![Some(0), Some(1), None, None, None, None]);
+        assert_eq!(s.domain_count, 2);
+        assert_eq!(
+            s.kernel[2],
+            Some(KernelReason::DatalessNeighbours { domains: 1 })
+        );
+        assert_eq!(
+            s.kernel[4],
+            Some(KernelReason::DatalessNeighbours { domains: 1 })
+        );
+        // The same probe while the users screens write their table: it serves a capability.
+        let b = built(ISOLATED, &refs, tables);
+        let mut s = suggestion(isolated_domains());
+        kernel_isolated_domains(&b, &mut s);
+        assert_eq!(s.domain, isolated_domains());
+        // Orders, with data, calls the probe: the probe serves a capability and stays; the
+        // data-less screens, linked only to the probe, still go.
+        let mut refs = refs.clone();
+        refs.push((0, 2));
+        let b = built(ISOLATED, &refs, data_less_users);
+        let mut s = suggestion(isolated_domains());
+        kernel_isolated_domains(&b, &mut s);
+        assert_eq!(
+            s.domain,
+            vec![Some(0), Some(1), Some(2), Some(2), None, None]
+        );
     }
 
     #[test]

@@ -399,3 +399,33 @@ fn an_organisation_folder_names_none_of_the_domains_it_holds() {
         vec!["bucket", "billing"]
     );
 }
+
+#[test]
+fn a_domain_is_named_as_its_aspect_of_a_broader_subject_it_carries() {
+    // Domain 0 keeps the attempts of messages: `attempt` is typical of it alone (3 of its 7
+    // items), `message` is carried by more of its items (5) and lives in its modules, but the
+    // message and billing domains carry it too, so it ranks lower.
+    let input = |fourth: &str| ClusterInput {
+        nodes: vec![
+            node("c::attempt", &["retry"]),
+            node("c::attempt", &["Attempt"]),
+            node("c::message", &["MessageAttempt"]),
+            node(&format!("c::{fourth}"), &["message"]),
+            node("c::message", &["message_payload"]),
+            node("c::message", &["message_body"]),
+            node("c::message", &["message_header"]),
+            node("c::messages", &["Message"]),
+            node("c::messages", &["send"]),
+            node("c::billing", &["Invoice", "message"]),
+            node("c::billing", &["Refund"]),
+        ],
+        layers: vec![],
+    };
+    let domains = [0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2];
+    let names = named(&input("message"), &domains, &[]);
+    assert_eq!(names[0], "message_attempt", "{names:?}");
+    assert_eq!(names[1], "messages");
+    // A word most of the domain's items carry (4 of 7) is its own subject: it stays.
+    let names = named(&input("attempt"), &domains, &[]);
+    assert_eq!(names[0], "attempt", "{names:?}");
+}

@@ -24,6 +24,7 @@ pub mod input;
 pub mod kernel;
 pub mod modules;
 pub mod naming;
+pub mod resplit;
 #[cfg(test)]
 mod tests;
 pub mod vocab;
@@ -59,6 +60,8 @@ pub struct SuggestConfig {
     pub hub_runs: usize,
     /// Join the domains lying within one workspace crate (see [`crates`]).
     pub join_within_crates: bool,
+    /// Cluster each large domain's subgraph again (see [`resplit`]).
+    pub split_large_domains: bool,
 }
 
 impl Default for SuggestConfig {
@@ -71,6 +74,7 @@ impl Default for SuggestConfig {
             kernel: KernelRules::default(),
             hub_runs: 21,
             join_within_crates: true,
+            split_large_domains: true,
         }
     }
 }
@@ -148,11 +152,24 @@ pub fn suggest<C: Clusterer + ?Sized>(
     };
     let budgeted = config.consensus.within_budget(n);
     let result = consensus(clusterer, &core, resolution, config.seed, &budgeted);
-    let labels = if config.join_within_crates {
-        let joined = crates::join_within_crates(&input.nodes, &result.labels, &is_kernel);
-        crates::follow_crate_majority(&input.nodes, &joined, &is_kernel)
+    let split = if config.split_large_domains {
+        resplit::split_large_domains(
+            clusterer,
+            &core,
+            &result.labels,
+            &is_kernel,
+            resolution,
+            config.seed,
+            &budgeted,
+        )
     } else {
         result.labels.clone()
+    };
+    let labels = if config.join_within_crates {
+        let joined = crates::join_within_crates(&input.nodes, &split, &is_kernel);
+        crates::follow_crate_majority(&input.nodes, &joined, &is_kernel)
+    } else {
+        split
     };
     let kept: Vec<u32> = (0..n)
         .filter(|&i| !is_kernel[i])

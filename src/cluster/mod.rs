@@ -60,8 +60,6 @@ pub struct SuggestConfig {
     pub hub_runs: usize,
     /// Join the domains lying within one workspace crate (see [`crates`]).
     pub join_within_crates: bool,
-    /// Cluster each large domain's subgraph again (see [`resplit`]).
-    pub split_large_domains: bool,
 }
 
 impl Default for SuggestConfig {
@@ -74,7 +72,6 @@ impl Default for SuggestConfig {
             kernel: KernelRules::default(),
             hub_runs: 21,
             join_within_crates: true,
-            split_large_domains: true,
         }
     }
 }
@@ -152,24 +149,11 @@ pub fn suggest<C: Clusterer + ?Sized>(
     };
     let budgeted = config.consensus.within_budget(n);
     let result = consensus(clusterer, &core, resolution, config.seed, &budgeted);
-    let split = if config.split_large_domains {
-        resplit::split_large_domains(
-            clusterer,
-            &core,
-            &result.labels,
-            &is_kernel,
-            resolution,
-            config.seed,
-            &budgeted,
-        )
-    } else {
-        result.labels.clone()
-    };
     let labels = if config.join_within_crates {
-        let joined = crates::join_within_crates(&input.nodes, &split, &is_kernel);
+        let joined = crates::join_within_crates(&input.nodes, &result.labels, &is_kernel);
         crates::follow_crate_majority(&input.nodes, &joined, &is_kernel)
     } else {
-        split
+        result.labels.clone()
     };
     let kept: Vec<u32> = (0..n)
         .filter(|&i| !is_kernel[i])

@@ -179,14 +179,15 @@ mod tests {
     }
 
     #[test]
-    fn modularity_of_two_cliques_split_is_near_a_half_and_whole_is_zero() {
+    fn modularity_of_two_cliques_split_is_their_internal_share_less_chance_and_whole_is_zero() {
         let mut edges = clique(0, 5, 1.0);
         edges.extend(clique(5, 5, 1.0));
         edges.push((0, 5, 1.0));
         let g = WeightedGraph::from_edges(10, edges);
         let split: Vec<u32> = (0..10).map(|i| u32::from(i >= 5)).collect();
         let q = modularity(&g, &split, 1.0);
-        assert!((q - 0.4762).abs() < 1e-3, "{q}");
+        // m = 21, e = 20/21, each side k = 21/42: Q = 20/21 − 1/2.
+        assert!((q - (20.0 / 21.0 - 0.5)).abs() < 1e-9, "{q}");
         assert!(modularity(&g, &[0; 10], 1.0).abs() < 1e-12);
     }
 

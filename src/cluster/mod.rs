@@ -24,7 +24,6 @@ pub mod input;
 pub mod kernel;
 pub mod modules;
 pub mod naming;
-pub mod resplit;
 #[cfg(test)]
 mod tests;
 pub mod vocab;

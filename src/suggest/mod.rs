@@ -18,7 +18,6 @@ pub mod event_candidates;
 mod explain;
 pub mod input;
 pub mod leave_one_out;
-mod mixed_domains;
 #[cfg(test)]
 mod on_fixtures;
 pub mod pin;
@@ -157,7 +156,6 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         ..SuggestConfig::default()
     };
     let mut suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
-    mixed_domains::split_mixed_domains(&built, &mut suggestion, options.seed);
     children::join_children_without_data(&built, &mut suggestion);
     shared_domains::kernel_shared_domains(&built, &mut suggestion);
     cluster::keep_files_whole(&mut suggestion, &input::files_of(analysis, &built.items));

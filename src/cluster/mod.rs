@@ -208,7 +208,7 @@ fn damped_hubs(input: &ClusterInput, reasons: &[Option<KernelReason>]) -> Weight
             if removed(a) || removed(b) || (spread(a).is_some() && spread(b).is_some()) {
                 continue;
             }
-            let factor = match spread(b).or(spread(a)) {
+            let factor = match spread(b) {
                 Some(s) if layer.directed => 1.0 / s,
                 _ => 1.0,
             };

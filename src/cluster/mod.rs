@@ -141,7 +141,7 @@ pub fn suggest<C: Clusterer + ?Sized>(
         }
     }
     let is_kernel: Vec<bool> = reasons.iter().map(Option::is_some).collect();
-    let core = damped_hubs(input, &reasons);
+    let core = damped_hubs(&graph, &reasons);
     let resolution = match config.target_domains {
         Some(target) => resolution_for_target(clusterer, &core, &is_kernel, target, config.seed),
         None => config.resolution,
@@ -183,39 +183,28 @@ pub fn suggest<C: Clusterer + ?Sized>(
 }
 
 /// The graph the domains are found on: without the kernel, except the hubs (kernel rule 2),
-/// which stay with the references made to them divided by their spread.
+/// which stay with every edge weighed down by their spread.
 ///
 /// A hub is a type many domains call, and in a layered codebase it is often one domain's
-/// facade: a `Service` struct that every other domain reaches through a service locator
-/// (conduit's `services().users`). Left out, the handlers that only call that facade lose
-/// their one link to its domain and drift to whatever sibling module they sit beside. Kept
-/// at full weight, it would glue the domains it serves. So a reference *to* a hub counts
-/// divided by the hub's spread (the number of communities its referrers sit in): small, but
-/// the strongest pull a handler that calls nothing else has. What the hub itself refers to
-/// (its storage trait), and what ties it to its module and subject (undirected layers), counts
-/// in full: that is where it lives. An edge between two hubs is dropped (a service locator's
-/// fields), since it would tie the facades of all domains together. The hub stays in the
-/// kernel in the result.
-fn damped_hubs(input: &ClusterInput, reasons: &[Option<KernelReason>]) -> WeightedGraph {
-    let spread = |v: u32| match reasons.get(v as usize) {
-        Some(Some(KernelReason::Hub { spread, .. })) => Some((*spread).max(1) as f64),
-        _ => None,
-    };
-    let removed = |v: u32| reasons.get(v as usize).is_some_and(Option::is_some) && spread(v).is_none();
-    let mut weighted: Vec<(u32, u32, f64)> = Vec::new();
-    for layer in &input.layers {
-        for &(a, b, w) in &layer.edges {
-            if removed(a) || removed(b) || (spread(a).is_some() && spread(b).is_some()) {
-                continue;
-            }
-            let factor = match spread(b) {
-                Some(s) if layer.directed => 1.0 / s,
-                _ => 1.0,
-            };
-            weighted.push((a, b, w * layer.weight * factor));
-        }
-    }
-    WeightedGraph::from_edges(input.nodes.len(), weighted)
+/// facade: a `Service` struct that every other domain reaches through a service locator.
+/// Left out, the handlers that only call that facade lose their one link to its domain and
+/// drift to whatever sibling module they sit beside. Kept at full weight, it would glue the
+/// domains it serves. Divided by its spread (the number of communities its referrers sit
+/// in), each referrer's pull is small, but it is the strongest pull a handler that calls
+/// nothing else has; the hub itself stays in the kernel in the result.
+fn damped_hubs(graph: &WeightedGraph, reasons: &[Option<KernelReason>]) -> WeightedGraph {
+    let removed: Vec<bool> = reasons
+        .iter()
+        .map(|r| r.is_some() && !matches!(r, Some(KernelReason::Hub { .. })))
+        .collect();
+    let factor: Vec<f64> = reasons
+        .iter()
+        .map(|r| match r {
+            Some(KernelReason::Hub { spread, .. }) => 1.0 / (*spread).max(1) as f64,
+            _ => 1.0,
+        })
+        .collect();
+    graph.without(&removed).scaled(&factor)
 }
 
 /// Rules 2 and 3 of the kernel: `config.hub_runs` clusterings of `graph` without the nodes

@@ -166,19 +166,6 @@ impl WeightedGraph {
         self.adjacency[node as usize].iter().map(|&(_, w)| w).sum()
     }
 
-    /// The same graph with the weight of every edge `(a, b)` multiplied by `factor[a] *
-    /// factor[b]` (a missing factor is 1). Factors must be finite and `> 0`.
-    pub fn scaled(&self, factor: &[f64]) -> WeightedGraph {
-        let f = |n: u32| factor.get(n as usize).copied().unwrap_or(1.0);
-        let adjacency = (self.adjacency.iter().enumerate())
-            .map(|(a, list)| {
-                let fa = f(a as u32);
-                list.iter().map(|&(b, w)| (b, w * fa * f(b))).collect()
-            })
-            .collect();
-        WeightedGraph { adjacency }
-    }
-
     /// The same graph with every edge touching a node where `removed[node]` dropped.
     /// Node indices are kept, so removed nodes become isolated.
     pub fn without(&self, removed: &[bool]) -> WeightedGraph {

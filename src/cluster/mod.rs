@@ -141,7 +141,7 @@ pub fn suggest<C: Clusterer + ?Sized>(
         }
     }
     let is_kernel: Vec<bool> = reasons.iter().map(Option::is_some).collect();
-    let core = damped_hubs(&graph, &reasons);
+    let core = graph.without(&is_kernel);
     let resolution = match config.target_domains {
         Some(target) => resolution_for_target(clusterer, &core, &is_kernel, target, config.seed),
         None => config.resolution,
@@ -180,31 +180,6 @@ pub fn suggest<C: Clusterer + ?Sized>(
         resolution,
         domain_count,
     }
-}
-
-/// The graph the domains are found on: without the kernel, except the hubs (kernel rule 2),
-/// which stay with every edge weighed down by their spread.
-///
-/// A hub is a type many domains call, and in a layered codebase it is often one domain's
-/// facade: a `Service` struct that every other domain reaches through a service locator.
-/// Left out, the handlers that only call that facade lose their one link to its domain and
-/// drift to whatever sibling module they sit beside. Kept at full weight, it would glue the
-/// domains it serves. Divided by its spread (the number of communities its referrers sit
-/// in), each referrer's pull is small, but it is the strongest pull a handler that calls
-/// nothing else has; the hub itself stays in the kernel in the result.
-fn damped_hubs(graph: &WeightedGraph, reasons: &[Option<KernelReason>]) -> WeightedGraph {
-    let removed: Vec<bool> = reasons
-        .iter()
-        .map(|r| r.is_some() && !matches!(r, Some(KernelReason::Hub { .. })))
-        .collect();
-    let factor: Vec<f64> = reasons
-        .iter()
-        .map(|r| match r {
-            Some(KernelReason::Hub { spread, .. }) => 1.0 / (*spread).max(1) as f64,
-            _ => 1.0,
-        })
-        .collect();
-    graph.without(&removed).scaled(&factor)
 }
 
 /// Rules 2 and 3 of the kernel: `config.hub_runs` clusterings of `graph` without the nodes

@@ -165,7 +165,7 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
     let parent_edges = same_module_edges(&nodes, |m: &str| match m.rsplit_once("::") {
         Some((parent, _)) if parent.contains("::") => parent.to_owned(),
         _ => format!("{m}\u{0}"),
-    }, |_| 0.0);
+    }, |k| 1.0 / (k - 1) as f64);
     let subjects = with_table_nouns(
         module_subjects(nodes.iter().map(|n| n.module.as_str())),
         tables.keys().map(String::as_str),
@@ -356,8 +356,7 @@ fn same_module_edges(
         if k < 2 {
             continue;
         }
-        let clique_limit = if ring_weight(k) == 0.0 { 200 } else { 30 };
-        if k <= clique_limit {
+        if k <= 30 {
             let w = 1.0 / (k - 1) as f64;
             for (i, &a) in members.iter().enumerate() {
                 for &b in &members[i + 1..] {

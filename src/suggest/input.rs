@@ -159,13 +159,13 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
         }
     }
 
-    let module_edges = same_module_edges(&nodes, |m: &str| m.to_owned(), |_| 1.0);
+    let module_edges = same_module_edges(&nodes, |m: &str| m.to_owned());
     // The parent of a module below the crate root (`c::a::b` → `c::a`); top-level modules and
     // the root have none, so they are not all tied together.
     let parent_edges = same_module_edges(&nodes, |m: &str| match m.rsplit_once("::") {
         Some((parent, _)) if parent.contains("::") => parent.to_owned(),
         _ => format!("{m}\u{0}"),
-    }, |k| 1.0 / (k - 1) as f64);
+    });
     let subjects = with_table_nouns(
         module_subjects(nodes.iter().map(|n| n.module.as_str())),
         tables.keys().map(String::as_str),
@@ -338,11 +338,7 @@ fn same_subject_edges(
 
 /// Each item linked to the other items of its module, total weight about 1 per item so large
 /// modules do not dominate; modules of more than 30 items are linked as a ring.
-fn same_module_edges(
-    nodes: &[NodeInfo],
-    group: impl Fn(&str) -> String,
-    ring_weight: impl Fn(usize) -> f64,
-) -> Vec<(u32, u32, f64)> {
+fn same_module_edges(nodes: &[NodeInfo], group: impl Fn(&str) -> String) -> Vec<(u32, u32, f64)> {
     let mut by_module: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (i, n) in nodes.iter().enumerate() {
         by_module
@@ -364,9 +360,8 @@ fn same_module_edges(
                 }
             }
         } else {
-            let w = ring_weight(k);
             for i in 0..k {
-                edges.push((members[i], members[(i + 1) % k], w));
+                edges.push((members[i], members[(i + 1) % k], 1.0));
             }
         }
     }

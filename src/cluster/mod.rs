@@ -163,7 +163,6 @@ pub fn suggest<C: Clusterer + ?Sized>(
         .iter()
         .map(|&k| if k { None } else { kept_labels.next() })
         .collect();
-    let domain = follow_facades(input, &reasons, domain);
     let confidence = (0..n)
         .map(|i| {
             if is_kernel[i] {
@@ -181,73 +180,6 @@ pub fn suggest<C: Clusterer + ?Sized>(
         resolution,
         domain_count,
     }
-}
-
-/// Share of a hub's references into clustered items that must lie in one domain for that
-/// domain to be the hub's home (a facade's storage trait); a locator's spread over many.
-const FACADE_HOME_SHARE: f64 = 2.0 / 3.0;
-
-/// A clustered item that refers to nothing in its own domain, and refers to hubs whose own
-/// references lie in one domain (their home: a `Service` facade and its storage trait),
-/// follows the home its references to such hubs weigh most.
-///
-/// Kernel rule 2 takes a domain's facade out of the clustering when many domains call it
-/// (conduit's `service::users::Service`, reached through the locator `services().users`).
-/// A request handler that only calls that facade then has no reference into any domain and
-/// is placed by its folder and names alone, beside whatever handler sits next to it. Its
-/// calls still say where it belongs: with the code the facade itself uses. A locator (a
-/// struct of every domain's facade) has no home, since its references spread over the
-/// domains, so it pulls nobody.
-fn follow_facades(
-    input: &ClusterInput,
-    reasons: &[Option<KernelReason>],
-    mut domain: Vec<Option<u32>>,
-) -> Vec<Option<u32>> {
-    let n = domain.len();
-    let is_hub = |v: usize| matches!(reasons.get(v), Some(Some(KernelReason::Hub { .. })));
-    let directed = || {
-        (input.layers.iter().filter(|l| l.directed))
-            .flat_map(|l| l.edges.iter().map(move |&(a, b, w)| (a as usize, b as usize, w * l.weight)))
-            .filter(move |&(a, b, w)| a != b && a < n && b < n && w > 0.0)
-    };
-    let mut home_tally: Vec<std::collections::BTreeMap<u32, f64>> = vec![Default::default(); n];
-    for (a, b, w) in directed() {
-        if let (true, Some(d)) = (is_hub(a), domain[b]) {
-            *home_tally[a].entry(d).or_default() += w;
-        }
-    }
-    let home: Vec<Option<u32>> = (home_tally.iter())
-        .map(|tally| {
-            let total: f64 = tally.values().sum();
-            let best = tally.iter().max_by(|x, y| x.1.total_cmp(y.1).then(y.0.cmp(x.0)))?;
-            (*best.1 >= FACADE_HOME_SHARE * total).then_some(*best.0)
-        })
-        .collect();
-    let mut own = vec![0.0f64; n];
-    let mut pull: Vec<std::collections::BTreeMap<u32, f64>> = vec![Default::default(); n];
-    for (a, b, w) in directed() {
-        let Some(from) = domain[a] else { continue };
-        if domain[b] == Some(from) {
-            own[a] += w;
-        } else if let Some(h) = home[b].filter(|_| is_hub(b)) {
-            *pull[a].entry(h).or_default() += w;
-        }
-    }
-    for v in 0..n {
-        let best = pull[v].iter().max_by(|x, y| x.1.total_cmp(y.1).then(y.0.cmp(x.0)));
-        if let (Some((&d, _)), Some(_)) = (best, domain[v]) {
-            if own[v] == 0.0 {
-                domain[v] = Some(d);
-            }
-        }
-    }
-    // A domain all of whose items followed facades is gone: number the rest again.
-    let kept: Vec<u32> = domain.iter().flatten().copied().collect();
-    let mut labels = canonical_labels(&kept).into_iter();
-    for slot in domain.iter_mut().filter(|d| d.is_some()) {
-        *slot = labels.next();
-    }
-    domain
 }
 
 /// Rules 2 and 3 of the kernel: `config.hub_runs` clusterings of `graph` without the nodes

@@ -109,17 +109,7 @@ impl DomainGraph {
         let n = s.domain_count;
         let mut data = vec![false; n];
         let domain_of = |node: &u32| s.domain[*node as usize];
-        // Where the codebase declares most of its tables (sea-orm entities), a table it only
-        // names in SQL text and never declares is not its data: a library's bookkeeping
-        // (a migration tool's version table) or the database's catalogue.
-        let declared = (built.tables.values())
-            .filter(|u| !u.definers.is_empty())
-            .count();
-        let declares = 2 * declared >= built.tables.len() && declared > 0;
         for usage in built.tables.values() {
-            if declares && usage.definers.is_empty() {
-                continue;
-            }
             let touching: BTreeSet<u32> = (usage.writers.keys())
                 .chain(usage.readers.keys())
                 .filter_map(domain_of)

@@ -108,19 +108,12 @@ impl DomainGraph {
     fn of(built: &Built, s: &Suggestion) -> DomainGraph {
         let n = s.domain_count;
         let mut data = vec![false; n];
-        let domain_of = |node: &u32| s.domain[*node as usize];
         for usage in built.tables.values() {
-            let touching: BTreeSet<u32> = (usage.writers.keys())
+            let nodes = (usage.writers.keys())
                 .chain(usage.readers.keys())
-                .filter_map(domain_of)
-                .collect();
-            for &d in &touching {
-                data[d as usize] = true;
-            }
-            // A definition is schema when another domain reads or writes the table: the rows
-            // are that domain's; it is data only when no other domain touches them.
-            for d in usage.definers.keys().filter_map(domain_of) {
-                if touching.iter().all(|&o| o == d) {
+                .chain(usage.definers.keys());
+            for &node in nodes {
+                if let Some(d) = s.domain[node as usize] {
                     data[d as usize] = true;
                 }
             }

@@ -7,6 +7,7 @@ use super::cochange::CoChange;
 use super::subjects::{module_subjects, with_table_nouns};
 pub use super::tables::TableUse;
 use super::tables::table_uses;
+use super::variants::variant_modules;
 use crate::analysis::Analysis;
 use crate::cluster::{ClusterInput, FileOf, Layer, NodeInfo, VocabConfig, vocabulary_layer};
 use crate::codebase::ModuleId;
@@ -170,7 +171,16 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
         module_subjects(nodes.iter().map(|n| n.module.as_str())),
         tables.keys().map(String::as_str),
     );
-    let name_edges = same_subject_edges(&nodes, |module| subjects.get(module).cloned());
+    let table_modules: BTreeSet<&str> = (tables.values())
+        .flat_map(|usage| usage.definers.keys())
+        .map(|&node| nodes[node as usize].module.as_str())
+        .collect();
+    let variants = variant_modules(&nodes, &table_modules);
+    let name_edges = same_subject_edges(&nodes, |module| {
+        (!variants.contains(module))
+            .then(|| subjects.get(module).cloned())
+            .flatten()
+    });
     let mut input = ClusterInput {
         nodes,
         layers: vec![

@@ -26,6 +26,7 @@ pub mod subjects;
 mod tables;
 #[cfg(test)]
 mod test_support;
+mod variants;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -62,42 +62,6 @@ pub fn crate_subjects(nodes: &[NodeInfo]) -> BTreeMap<&str, Vec<&str>> {
 /// node (values for kernel nodes are ignored), `is_kernel` marks the nodes set apart. Returns
 /// the new labels, not renumbered: a joined domain takes the smallest label among its parts.
 pub fn join_within_crates(nodes: &[NodeInfo], labels: &[u32], is_kernel: &[bool]) -> Vec<u32> {
-    join_within_crates_keeping(nodes, labels, is_kernel, &[])
-}
-
-/// The domains keeping the data of a table: per table in `keepers` (node → writes and
-/// definitions), the domain whose clustered nodes count most (ties: the lowest label).
-pub fn keeping_domains(
-    labels: &[u32],
-    is_kernel: &[bool],
-    keepers: &[BTreeMap<u32, u32>],
-) -> BTreeSet<u32> {
-    let mut out = BTreeSet::new();
-    for table in keepers {
-        let mut per: BTreeMap<u32, u32> = BTreeMap::new();
-        for (&node, &n) in table {
-            let i = node as usize;
-            if i < labels.len() && !is_kernel.get(i).copied().unwrap_or(false) {
-                *per.entry(labels[i]).or_default() += n;
-            }
-        }
-        if let Some((&d, _)) = per.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
-            out.insert(d);
-        }
-    }
-    out
-}
-
-/// [`join_within_crates`], but two domains of one crate that each keep the data of tables of
-/// their own ([`keeping_domains`]) stay apart: a part with its own data is a capability even
-/// inside one crate. The domains keeping no table join the crate's first domain.
-pub fn join_within_crates_keeping(
-    nodes: &[NodeInfo],
-    labels: &[u32],
-    is_kernel: &[bool],
-    keepers: &[BTreeMap<u32, u32>],
-) -> Vec<u32> {
-    let keeping = keeping_domains(labels, is_kernel, keepers);
     let clustered = |i: &usize| !is_kernel.get(*i).copied().unwrap_or(false);
     let mut crate_size: BTreeMap<&str, usize> = BTreeMap::new();
     // domain -> crate -> items
@@ -123,8 +87,6 @@ pub fn join_within_crates_keeping(
     };
     // crate -> the smallest label of the domains lying within it
     let mut joined: BTreeMap<&str, u32> = BTreeMap::new();
-    // crate -> whether the domain joined so far keeps a table
-    let mut joined_keeps: BTreeMap<&str, bool> = BTreeMap::new();
     let mut target: BTreeMap<u32, u32> = BTreeMap::new();
     for (&domain, crates) in &domain_crates {
         let size: usize = crates.values().sum();
@@ -133,13 +95,7 @@ pub fn join_within_crates_keeping(
             continue;
         };
         if inside as f64 >= CRATE_LOCAL_SHARE * size as f64 && member(krate) {
-            let keeps = keeping.contains(&domain);
             let first = *joined.entry(krate).or_insert(domain);
-            let first_keeps = joined_keeps.entry(krate).or_insert(keeps);
-            if first != domain && keeps && *first_keeps {
-                continue;
-            }
-            *first_keeps |= keeps;
             target.insert(domain, first);
         }
     }
@@ -159,18 +115,6 @@ pub const CRATE_MAJORITY_SHARE: f64 = 2.0 / 3.0;
 /// domain holding at least [`CRATE_MAJORITY_SHARE`] of its clustered items: a crate about one
 /// subject is rarely split across domains. Kernel nodes stay kernel.
 pub fn follow_crate_majority(nodes: &[NodeInfo], labels: &[u32], is_kernel: &[bool]) -> Vec<u32> {
-    follow_crate_majority_keeping(nodes, labels, is_kernel, &[])
-}
-
-/// [`follow_crate_majority`], but a straggler stays in its domain when both that domain and
-/// the majority keep the data of tables of their own ([`keeping_domains`]).
-pub fn follow_crate_majority_keeping(
-    nodes: &[NodeInfo],
-    labels: &[u32],
-    is_kernel: &[bool],
-    keepers: &[BTreeMap<u32, u32>],
-) -> Vec<u32> {
-    let keeping = keeping_domains(labels, is_kernel, keepers);
     let clustered = |i: &usize| !is_kernel.get(*i).copied().unwrap_or(false);
     let subjects = crate_subjects(nodes);
     let mut per_crate: BTreeMap<&str, BTreeMap<u32, usize>> = BTreeMap::new();
@@ -196,9 +140,7 @@ pub fn follow_crate_majority_keeping(
     }
     let mut out = labels.to_vec();
     for i in (0..nodes.len()).filter(clustered) {
-        if let Some(&d) = majority.get(crate_of(&nodes[i]))
-            && !(keeping.contains(&d) && keeping.contains(&labels[i]))
-        {
+        if let Some(&d) = majority.get(crate_of(&nodes[i])) {
             out[i] = d;
         }
     }

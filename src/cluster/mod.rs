@@ -59,9 +59,6 @@ pub struct SuggestConfig {
     pub hub_runs: usize,
     /// Join the domains lying within one workspace crate (see [`crates`]).
     pub join_within_crates: bool,
-    /// Per table, the nodes that keep its data (write it or define it) with their counts:
-    /// two domains of one crate that each keep tables stay apart (see [`crates`]).
-    pub table_keepers: Vec<std::collections::BTreeMap<u32, u32>>,
 }
 
 impl Default for SuggestConfig {
@@ -74,7 +71,6 @@ impl Default for SuggestConfig {
             kernel: KernelRules::default(),
             hub_runs: 21,
             join_within_crates: true,
-            table_keepers: Vec::new(),
         }
     }
 }
@@ -153,18 +149,8 @@ pub fn suggest<C: Clusterer + ?Sized>(
     let budgeted = config.consensus.within_budget(n);
     let result = consensus(clusterer, &core, resolution, config.seed, &budgeted);
     let labels = if config.join_within_crates {
-        let joined = crates::join_within_crates_keeping(
-            &input.nodes,
-            &result.labels,
-            &is_kernel,
-            &config.table_keepers,
-        );
-        crates::follow_crate_majority_keeping(
-            &input.nodes,
-            &joined,
-            &is_kernel,
-            &config.table_keepers,
-        )
+        let joined = crates::join_within_crates(&input.nodes, &result.labels, &is_kernel);
+        crates::follow_crate_majority(&input.nodes, &joined, &is_kernel)
     } else {
         result.labels.clone()
     };

@@ -143,20 +143,6 @@ pub struct Clustered {
     pub names: Vec<String>,
 }
 
-/// Per table, the items that keep its data: its writers and definers with their counts.
-fn table_keepers(built: &Built) -> Vec<BTreeMap<u32, u32>> {
-    (built.tables.values())
-        .map(|usage| {
-            let mut keepers = usage.writers.clone();
-            for (&node, &n) in &usage.definers {
-                *keepers.entry(node).or_default() += n;
-            }
-            keepers
-        })
-        .filter(|keepers| !keepers.is_empty())
-        .collect()
-}
-
 /// Clusters the items of `analysis`.
 pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
     let built = input::build(analysis, &options.weights, options.co_change.as_ref());
@@ -168,7 +154,6 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
             table_words: table_words(built.tables.keys().map(String::as_str)),
             ..cluster::KernelRules::default()
         },
-        table_keepers: table_keepers(&built),
         ..SuggestConfig::default()
     };
     let mut suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);

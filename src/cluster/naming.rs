@@ -328,7 +328,7 @@ fn umbrella_name(
             .copied()
             .unwrap_or(0)
     };
-    let placed = |t: &str| (places.get(t)).is_some_and(|p| p.contains_key(&d));
+    let placed = |t: &str| spelled_in(places, t, d);
     if best.1.is_empty() || best.1.contains('_') {
         return None;
     }
@@ -394,13 +394,18 @@ fn module_word<'t>(
     best: (f64, &str),
     d: u32,
 ) -> Option<&'t str> {
-    let placed = |t: &str| (places.get(t)).is_some_and(|p| p.contains_key(&d));
+    let placed = |t: &str| spelled_in(places, t, d);
     if (terms.iter()).any(|&(_, t)| placed(t) && same_stem(best.1, t)) {
         return None;
     }
     (terms.iter())
         .find(|&&(s, t)| placed(t) && s >= best.0 * OWNED_SHARE)
         .map(|&(_, t)| t)
+}
+
+/// Whether a module path or crate of domain `d` spells `term`.
+fn spelled_in(places: &BTreeMap<String, BTreeMap<u32, usize>>, term: &str, d: u32) -> bool {
+    (places.get(term)).is_some_and(|p| p.contains_key(&d))
 }
 
 /// What the naming reads off the nodes of each domain.

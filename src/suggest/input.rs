@@ -126,40 +126,8 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
         })
         .collect();
 
-    let mut reference_edges = Vec::new();
-    for edge in analysis.graph.items.edge_indices() {
-        let Some((a, b)) = analysis.graph.items.edge_endpoints(edge) else {
-            continue;
-        };
-        let from = analysis.graph.items[a];
-        let to = analysis.graph.items[b];
-        if let (Some(&x), Some(&y)) = (node_of.get(&from), node_of.get(&to)) {
-            let w = analysis.graph.items[edge].weight as f64;
-            // Many references between two items add evidence, but with diminishing returns.
-            reference_edges.push((x, y, 1.0 + w.ln()));
-        }
-    }
-
-    let mut table_edges = Vec::new();
-    for usage in tables.values() {
-        let users: BTreeSet<u32> = usage
-            .writers
-            .keys()
-            .chain(usage.readers.keys())
-            .copied()
-            .collect();
-        if users.len() < 2 || users.len() > MAX_TABLE_USERS {
-            continue;
-        }
-        let users: Vec<u32> = users.into_iter().collect();
-        let w = 2.0 / (users.len() - 1) as f64;
-        for (i, &a) in users.iter().enumerate() {
-            for &b in &users[i + 1..] {
-                table_edges.push((a, b, w));
-            }
-        }
-    }
-
+    let reference_edges = reference_edges(analysis, &node_of);
+    let table_edges = table_edges(&tables);
     let module_edges = same_module_edges(&nodes, |m: &str| m.to_owned());
     // The parent of a module below the crate root (`c::a::b` → `c::a`); top-level modules and
     // the root have none, so they are not all tied together.
@@ -167,20 +135,7 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
         Some((parent, _)) if parent.contains("::") => parent.to_owned(),
         _ => format!("{m}\u{0}"),
     });
-    let subjects = with_table_nouns(
-        module_subjects(nodes.iter().map(|n| n.module.as_str())),
-        tables.keys().map(String::as_str),
-    );
-    let table_modules: BTreeSet<&str> = (tables.values())
-        .flat_map(|usage| usage.definers.keys())
-        .map(|&node| nodes[node as usize].module.as_str())
-        .collect();
-    let variants = variant_modules(&nodes, &table_modules);
-    let name_edges = same_subject_edges(&nodes, |module| {
-        (!variants.contains(module))
-            .then(|| subjects.get(module).cloned())
-            .flatten()
-    });
+    let name_edges = name_edges(&nodes, &tables);
     let mut input = ClusterInput {
         nodes,
         layers: vec![
@@ -207,6 +162,68 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
         node_of,
         tables,
     }
+}
+
+/// One edge per pair of referring items, weighted with diminishing returns in the count.
+fn reference_edges(analysis: &Analysis, node_of: &BTreeMap<ItemId, u32>) -> Vec<(u32, u32, f64)> {
+    let mut edges = Vec::new();
+    for edge in analysis.graph.items.edge_indices() {
+        let Some((a, b)) = analysis.graph.items.edge_endpoints(edge) else {
+            continue;
+        };
+        let from = analysis.graph.items[a];
+        let to = analysis.graph.items[b];
+        if let (Some(&x), Some(&y)) = (node_of.get(&from), node_of.get(&to)) {
+            let w = analysis.graph.items[edge].weight as f64;
+            // Many references between two items add evidence, but with diminishing returns.
+            edges.push((x, y, 1.0 + w.ln()));
+        }
+    }
+    edges
+}
+
+/// The items reading or writing one table, pairwise, each table's pairs weighing 2 in all
+/// per item; a table everyone touches ([`MAX_TABLE_USERS`]) is left out.
+fn table_edges(tables: &BTreeMap<String, TableUse>) -> Vec<(u32, u32, f64)> {
+    let mut edges = Vec::new();
+    for usage in tables.values() {
+        let users: BTreeSet<u32> = usage
+            .writers
+            .keys()
+            .chain(usage.readers.keys())
+            .copied()
+            .collect();
+        if users.len() < 2 || users.len() > MAX_TABLE_USERS {
+            continue;
+        }
+        let users: Vec<u32> = users.into_iter().collect();
+        let w = 2.0 / (users.len() - 1) as f64;
+        for (i, &a) in users.iter().enumerate() {
+            for &b in &users[i + 1..] {
+                edges.push((a, b, w));
+            }
+        }
+    }
+    edges
+}
+
+/// Items of modules with one subject in different layers, except modules on a variant axis
+/// (their names say which platform they serve, not which domain).
+fn name_edges(nodes: &[NodeInfo], tables: &BTreeMap<String, TableUse>) -> Vec<(u32, u32, f64)> {
+    let subjects = with_table_nouns(
+        module_subjects(nodes.iter().map(|n| n.module.as_str())),
+        tables.keys().map(String::as_str),
+    );
+    let table_modules: BTreeSet<&str> = (tables.values())
+        .flat_map(|usage| usage.definers.keys())
+        .map(|&node| nodes[node as usize].module.as_str())
+        .collect();
+    let variants = variant_modules(nodes, &table_modules);
+    same_subject_edges(nodes, |module| {
+        (!variants.contains(module))
+            .then(|| subjects.get(module).cloned())
+            .flatten()
+    })
 }
 
 /// An item name defined in at least this many modules is a framework's convention (sea-orm's

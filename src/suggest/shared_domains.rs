@@ -243,6 +243,14 @@ mod tests {
         vec![Some(0), Some(1), Some(2), Some(2), Some(3), None]
     }
 
+    /// The isolated-domains fixture after [`kernel_isolated_domains`], with `refs` and `tables`.
+    fn after_isolation(refs: &[(u32, u32)], tables: &[(&str, &[u32], &[u32])]) -> Suggestion {
+        let b = built(ISOLATED, refs, tables);
+        let mut s = suggestion(isolated_domains());
+        kernel_isolated_domains(&b, &mut s);
+        s
+    }
+
     #[test]
     fn a_domain_linked_to_no_domain_and_without_data_goes_to_the_kernel() {
         let tables: &[(&str, &[u32], &[u32])] = &[
@@ -250,9 +258,7 @@ mod tests {
             ("invoices", &[1], &[]),
             ("users", &[4], &[]),
         ];
-        let b = built(ISOLATED, ISOLATED_REFS, tables);
-        let mut s = suggestion(isolated_domains());
-        kernel_isolated_domains(&b, &mut s);
+        let s = after_isolation(ISOLATED_REFS, tables);
         assert_eq!(
             s.domain,
             vec![Some(0), Some(1), None, None, Some(2), None],
@@ -273,9 +279,7 @@ mod tests {
         refs.push((3, 1));
         // The users screens are used by orders.
         refs.push((0, 4));
-        let b = built(ISOLATED, &refs, tables);
-        let mut s = suggestion(isolated_domains());
-        kernel_isolated_domains(&b, &mut s);
+        let s = after_isolation(&refs, tables);
         assert_eq!(s.domain, isolated_domains());
     }
 
@@ -292,9 +296,7 @@ mod tests {
         refs.push((3, 4));
         let data_less_users: &[(&str, &[u32], &[u32])] =
             &[("orders", &[0], &[]), ("invoices", &[1], &[])];
-        let b = built(ISOLATED, &refs, data_less_users);
-        let mut s = suggestion(isolated_domains());
-        kernel_isolated_domains(&b, &mut s);
+        let s = after_isolation(&refs, data_less_users);
         assert_eq!(s.domain, vec![Some(0), Some(1), None, None, None, None]);
         assert_eq!(s.domain_count, 2);
         assert_eq!(
@@ -306,17 +308,12 @@ mod tests {
             Some(KernelReason::DatalessNeighbours { domains: 1 })
         );
         // The same probe while the users screens write their table: it serves a capability.
-        let b = built(ISOLATED, &refs, tables);
-        let mut s = suggestion(isolated_domains());
-        kernel_isolated_domains(&b, &mut s);
+        let s = after_isolation(&refs, tables);
         assert_eq!(s.domain, isolated_domains());
         // Orders, with data, calls the probe: the probe serves a capability and stays; the
         // data-less screens, linked only to the probe, still go.
-        let mut refs = refs.clone();
         refs.push((0, 2));
-        let b = built(ISOLATED, &refs, data_less_users);
-        let mut s = suggestion(isolated_domains());
-        kernel_isolated_domains(&b, &mut s);
+        let s = after_isolation(&refs, data_less_users);
         assert_eq!(
             s.domain,
             vec![Some(0), Some(1), Some(2), Some(2), None, None]

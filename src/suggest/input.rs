@@ -217,7 +217,6 @@ fn table_edges(tables: &BTreeMap<String, TableUse>) -> Vec<(u32, u32, f64)> {
 fn name_edges(nodes: &[NodeInfo], tables: &BTreeMap<String, TableUse>) -> Vec<(u32, u32, f64)> {
     let subjects = with_table_nouns(
         module_subjects(nodes.iter().map(|n| n.module.as_str())),
-        nodes.iter().map(|n| n.module.as_str()),
         tables.keys().map(String::as_str),
     );
     let table_modules: BTreeSet<&str> = (tables.values())

@@ -159,14 +159,8 @@ pub fn layer_names<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeSet<S
 /// the entity `users`), while the module tree alone only finds names that repeat whole under
 /// two layers. The longest run of the subject's words that is a table's noun wins
 /// (`user_attribute` over `user` with a `user_attributes` table), then the leftmost.
-///
-/// A top-level module of a crate has no subject of its own ([`subject_name`]), but one whose
-/// name holds a table's noun gets that noun: in a workspace layered by crate the storage
-/// crate's `sql_user_backend_handler` sits at the top of its crate and is the users' slice of
-/// that layer, as much as the UI's `components::user_table` is.
 pub fn with_table_nouns<'a>(
     subjects: BTreeMap<String, String>,
-    modules: impl IntoIterator<Item = &'a str>,
     tables: impl IntoIterator<Item = &'a str>,
 ) -> BTreeMap<String, String> {
     let nouns: BTreeSet<String> = tables
@@ -184,25 +178,13 @@ pub fn with_table_nouns<'a>(
     if nouns.is_empty() {
         return subjects;
     }
-    let top_level: Vec<(String, String)> = modules
-        .into_iter()
-        .filter(|m| !subjects.contains_key(*m))
-        .filter_map(|m| {
-            let (_, name) = m
-                .split_once("::")
-                .filter(|(_, name)| !name.contains("::"))?;
-            Some((m.to_owned(), table_noun(name, &nouns)?))
-        })
-        .collect();
-    let mut rewritten: BTreeMap<String, String> = subjects
+    subjects
         .into_iter()
         .map(|(module, subject)| {
             let noun = table_noun(&subject, &nouns).unwrap_or(subject);
             (module, noun)
         })
-        .collect();
-    rewritten.extend(top_level);
-    rewritten
+        .collect()
 }
 
 /// The longest (then leftmost) run of `subject`'s `_`-separated words that is one of `nouns`,

@@ -281,11 +281,6 @@ fn a_subject_naming_a_table_row_becomes_that_row_noun() {
         .map(|(m, s)| (m.to_owned(), s.to_owned()))
         .collect(),
         [
-            "store",
-            "store::sql_user_backend_handler",
-            "store::sql_pool",
-        ],
-        [
             "groups",
             "users",
             "user_attributes",
@@ -318,16 +313,13 @@ fn a_subject_naming_a_table_row_becomes_that_row_noun() {
         "banner",
         "no table: the subject is kept"
     );
-    assert_eq!(subject("store::sql_user_backend_handler"), "user");
-    assert!(!found.contains_key("store::sql_pool"));
-    assert!(!found.contains_key("store"));
 }
 
 #[test]
 fn without_tables_the_subjects_are_kept() {
     let subjects: BTreeMap<String, String> =
         [("ui::create_group".to_owned(), "create_group".to_owned())].into();
-    assert_eq!(with_table_nouns(subjects.clone(), [], []), subjects);
+    assert_eq!(with_table_nouns(subjects.clone(), []), subjects);
 }
 
 /// A workspace layered by technology whose UI and storage crates never call each other and

@@ -53,7 +53,6 @@ pub fn subjects(args: &[String]) -> Result<(), String> {
     let tables = fissure::suggest::cluster(&analysis, &options).built.tables;
     let subjects = fissure::suggest::subjects::with_table_nouns(
         fissure::suggest::subjects::module_subjects(modules.iter().copied()),
-        modules.iter().copied(),
         tables.keys().map(String::as_str),
     );
     let suggestion = fissure::suggest::suggest(&analysis, &options);

@@ -182,15 +182,20 @@ fn reference_edges(analysis: &Analysis, node_of: &BTreeMap<ItemId, u32>) -> Vec<
     edges
 }
 
-/// The items reading or writing one table, pairwise, each table's pairs weighing 2 in all
-/// per item; a table everyone touches ([`MAX_TABLE_USERS`]) is left out.
+/// The items reading, writing or defining one table, pairwise, each table's pairs weighing 2
+/// in all per item; a table everyone touches ([`MAX_TABLE_USERS`]) is left out.
+///
+/// A definer (a sea-orm entity's `Model`) is linked too: the row type is the table's data, and
+/// the code that reads and writes the table reaches it through the derive-generated `Entity`
+/// and `Column`, which are no items, so no reference ties the entity to its users. Without
+/// this link an entity crate's modules were held only by their folder and their words, and
+/// joined their alphabetical neighbours' domain (lldap's `memberships` beside `jwt_storage`).
 fn table_edges(tables: &BTreeMap<String, TableUse>) -> Vec<(u32, u32, f64)> {
     let mut edges = Vec::new();
     for usage in tables.values() {
-        let users: BTreeSet<u32> = usage
-            .writers
-            .keys()
+        let users: BTreeSet<u32> = (usage.writers.keys())
             .chain(usage.readers.keys())
+            .chain(usage.definers.keys())
             .copied()
             .collect();
         if users.len() < 2 || users.len() > MAX_TABLE_USERS {
@@ -420,8 +425,9 @@ pub fn files_of(analysis: &Analysis, items: &[ItemId]) -> Vec<FileOf> {
 
 #[cfg(test)]
 mod tests {
-    use super::{LayerWeights, NodeInfo, build, same_subject_edges};
+    use super::{LayerWeights, NodeInfo, build, same_subject_edges, table_edges};
     use crate::suggest::subjects::subject_name;
+    use crate::suggest::tables::TableUse;
     use crate::test_support::AnalyzeOptions;
     use crate::test_support::annotations::analyze_fixture;
 
@@ -467,6 +473,28 @@ pub struct Model { pub title: String }
             first_word("store::views::Model"),
             "Model",
             "no table in its module: the name stays"
+        );
+    }
+
+    #[test]
+    fn an_entity_defining_a_table_is_linked_to_the_table_readers_and_writers() {
+        let usage = |writers: &[u32], readers: &[u32], definers: &[u32]| TableUse {
+            writers: writers.iter().map(|&n| (n, 1)).collect(),
+            readers: readers.iter().map(|&n| (n, 1)).collect(),
+            definers: definers.iter().map(|&n| (n, 1)).collect(),
+        };
+        let tables = [
+            ("memberships".to_owned(), usage(&[1], &[2], &[0])),
+            ("tokens".to_owned(), usage(&[], &[], &[3])),
+        ]
+        .into();
+        let mut edges = table_edges(&tables);
+        edges.sort_by_key(|e| (e.0, e.1));
+        // memberships: the entity (0), its writer (1) and its reader (2), each pair 2 / 2.
+        assert_eq!(edges, vec![(0, 1, 1.0), (0, 2, 1.0), (1, 2, 1.0)]);
+        assert!(
+            edges.iter().all(|&(a, b, _)| a != 3 && b != 3),
+            "an entity nobody reads or writes has no table link"
         );
     }
 

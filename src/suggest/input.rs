@@ -128,14 +128,12 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
 
     let reference_edges = reference_edges(analysis, &node_of);
     let table_edges = table_edges(&tables);
-    let module_edges = same_module_edges(&nodes, ring_edges, |m: &str| m.to_owned());
+    let module_edges = same_module_edges(&nodes, |m: &str| m.to_owned());
     // The parent of a module below the crate root (`c::a::b` → `c::a`); top-level modules and
     // the root have none, so they are not all tied together.
-    let parent_edges = same_module_edges(&nodes, large_folder_edges, |m: &str| {
-        match m.rsplit_once("::") {
-            Some((parent, _)) if parent.contains("::") => parent.to_owned(),
-            _ => format!("{m}\u{0}"),
-        }
+    let parent_edges = same_module_edges(&nodes, |m: &str| match m.rsplit_once("::") {
+        Some((parent, _)) if parent.contains("::") => parent.to_owned(),
+        _ => format!("{m}\u{0}"),
     });
     let name_edges = name_edges(&nodes, &tables);
     let mut input = ClusterInput {
@@ -366,13 +364,8 @@ fn same_subject_edges(
 }
 
 /// Each item linked to the other items of its module, total weight about 1 per item so large
-/// modules do not dominate; a group of more than 30 items is linked by `large_group` instead
-/// ([`ring_edges`] for a module, [`large_folder_edges`] for a folder).
-fn same_module_edges(
-    nodes: &[NodeInfo],
-    large_group: fn(&[NodeInfo], &[u32]) -> Vec<(u32, u32, f64)>,
-    group: impl Fn(&str) -> String,
-) -> Vec<(u32, u32, f64)> {
+/// modules do not dominate; modules of more than 30 items are linked as a ring.
+fn same_module_edges(nodes: &[NodeInfo], group: impl Fn(&str) -> String) -> Vec<(u32, u32, f64)> {
     let mut by_module: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (i, n) in nodes.iter().enumerate() {
         by_module
@@ -394,41 +387,8 @@ fn same_module_edges(
                 }
             }
         } else {
-            edges.extend(large_group(nodes, members));
-        }
-    }
-    edges
-}
-
-/// A large module's items as a ring in declaration order: a clique would be quadratic, and
-/// within one module every item is the module's anyway.
-fn ring_edges(_nodes: &[NodeInfo], members: &[u32]) -> Vec<(u32, u32, f64)> {
-    let k = members.len();
-    (0..k)
-        .map(|i| (members[i], members[(i + 1) % k], 1.0))
-        .collect()
-}
-
-/// A large folder's items linked across its modules, never by their order: each item gives
-/// weight 1 to the folder, split equally among the other modules and then among their items;
-/// a pair takes the mean of its two sides. A ring in module order tied alphabetical
-/// neighbours at full weight (conduit's `presence` ↔ `profile` ↔ `read_marker`), ties no
-/// other sibling, and made a folder of 31 items 30 times stickier per pair than one of 30.
-/// Items of one module are not linked here: the module layer ties them.
-fn large_folder_edges(nodes: &[NodeInfo], members: &[u32]) -> Vec<(u32, u32, f64)> {
-    let module = |n: u32| nodes[n as usize].module.as_str();
-    let mut size: BTreeMap<&str, usize> = BTreeMap::new();
-    for &n in members {
-        *size.entry(module(n)).or_default() += 1;
-    }
-    let others = (size.len().max(2) - 1) as f64;
-    let mut edges = Vec::new();
-    for (i, &a) in members.iter().enumerate() {
-        for &b in &members[i + 1..] {
-            let (ma, mb) = (module(a), module(b));
-            if ma != mb {
-                let sides = 1.0 / size[mb] as f64 + 1.0 / size[ma] as f64;
-                edges.push((a, b, sides / (2.0 * others)));
+            for i in 0..k {
+                edges.push((members[i], members[(i + 1) % k], 1.0));
             }
         }
     }
@@ -460,7 +420,7 @@ pub fn files_of(analysis: &Analysis, items: &[ItemId]) -> Vec<FileOf> {
 
 #[cfg(test)]
 mod tests {
-    use super::{LayerWeights, NodeInfo, build, large_folder_edges, same_subject_edges};
+    use super::{LayerWeights, NodeInfo, build, same_subject_edges};
     use crate::suggest::subjects::subject_name;
     use crate::test_support::AnalyzeOptions;
     use crate::test_support::annotations::analyze_fixture;
@@ -549,34 +509,5 @@ pub struct Model { pub title: String }
             "{edges:?}"
         );
         assert_eq!(edges.len(), 40, "a closed ring over 40 alternating items");
-    }
-
-    #[test]
-    fn a_large_folder_ties_every_sibling_module_alike_not_its_neighbours() {
-        // 31 items: `a` (1 item), `b` (10), `c` (10), `d` (10), in module order.
-        let mut nodes = vec![node("c::f::a", "x")];
-        for m in ["b", "c", "d"] {
-            nodes.extend((0..10).map(|i| node(&format!("c::f::{m}"), &format!("x{i}"))));
-        }
-        let members: Vec<u32> = (0..nodes.len() as u32).collect();
-        let edges = large_folder_edges(&nodes, &members);
-        let module = |n: u32| nodes[n as usize].module.clone();
-        assert!(edges.iter().all(|&(a, b, _)| module(a) != module(b)));
-        let between = |x: &str, y: &str| -> f64 {
-            let (x, y) = (format!("c::f::{x}"), format!("c::f::{y}"));
-            (edges.iter())
-                .filter(|&&(a, b, _)| {
-                    (module(a) == x && module(b) == y) || (module(a) == y && module(b) == x)
-                })
-                .map(|e| e.2)
-                .sum()
-        };
-        // `b` and `d` are no neighbours in module order, yet tied as much as `b` and `c`.
-        assert!((between("b", "c") - between("b", "d")).abs() < 1e-9);
-        assert!(between("b", "d") > 0.0);
-        // Each item gives a third of its weight to each other module, a tenth of that to each
-        // item of `d`: 100 pairs of (1/10 + 1/10) / (2 * 3).
-        assert!((between("b", "d") - 10.0 / 3.0).abs() < 1e-9);
-        assert!((between("a", "b") - between("a", "d")).abs() < 1e-9);
     }
 }

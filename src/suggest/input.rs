@@ -183,9 +183,7 @@ fn reference_edges(analysis: &Analysis, node_of: &BTreeMap<ItemId, u32>) -> Vec<
 }
 
 /// The items reading or writing one table, pairwise, each table's pairs weighing 2 in all
-/// per item. A table everyone touches ([`MAX_TABLE_USERS`]) says nothing about who reads it,
-/// but the few items that write it are still its domain: then only its writers are paired
-/// ([`table_writers`]).
+/// per item; a table everyone touches ([`MAX_TABLE_USERS`]) is left out.
 fn table_edges(tables: &BTreeMap<String, TableUse>) -> Vec<(u32, u32, f64)> {
     let mut edges = Vec::new();
     for usage in tables.values() {
@@ -195,35 +193,18 @@ fn table_edges(tables: &BTreeMap<String, TableUse>) -> Vec<(u32, u32, f64)> {
             .chain(usage.readers.keys())
             .copied()
             .collect();
+        if users.len() < 2 || users.len() > MAX_TABLE_USERS {
+            continue;
+        }
         let users: Vec<u32> = users.into_iter().collect();
-        if users.len() <= MAX_TABLE_USERS {
-            pair_up(&users, &mut edges);
-        } else {
-            pair_up(&table_writers(usage), &mut edges);
+        let w = 2.0 / (users.len() - 1) as f64;
+        for (i, &a) in users.iter().enumerate() {
+            for &b in &users[i + 1..] {
+                edges.push((a, b, w));
+            }
         }
     }
     edges
-}
-
-/// Every pair of `users`, each weighing `2 / (users - 1)`; nothing for fewer than two or more
-/// than [`MAX_TABLE_USERS`].
-fn pair_up(users: &[u32], edges: &mut Vec<(u32, u32, f64)>) {
-    if users.len() < 2 || users.len() > MAX_TABLE_USERS {
-        return;
-    }
-    let w = 2.0 / (users.len() - 1) as f64;
-    for (i, &a) in users.iter().enumerate() {
-        for &b in &users[i + 1..] {
-            edges.push((a, b, w));
-        }
-    }
-}
-
-/// The items writing a table. A row's writers carry its rules (who may create, rename or
-/// close an account), whatever reads it: lldap's or kellnr's `user` table is read by every
-/// authenticated handler, written only by the account and sign-in code.
-fn table_writers(usage: &TableUse) -> Vec<u32> {
-    usage.writers.keys().copied().collect()
 }
 
 /// Items of modules with one subject in different layers, except modules on a variant axis
@@ -439,9 +420,7 @@ pub fn files_of(analysis: &Analysis, items: &[ItemId]) -> Vec<FileOf> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
-    use super::{LayerWeights, NodeInfo, TableUse, build, same_subject_edges, table_edges};
+    use super::{LayerWeights, NodeInfo, build, same_subject_edges};
     use crate::suggest::subjects::subject_name;
     use crate::test_support::AnalyzeOptions;
     use crate::test_support::annotations::analyze_fixture;
@@ -489,43 +468,6 @@ pub struct Model { pub title: String }
             "Model",
             "no table in its module: the name stays"
         );
-    }
-
-    fn usage(writers: std::ops::Range<u32>, readers: std::ops::Range<u32>) -> TableUse {
-        TableUse {
-            writers: writers.map(|n| (n, 1)).collect(),
-            readers: readers.map(|n| (n, 1)).collect(),
-            definers: BTreeMap::new(),
-        }
-    }
-
-    #[test]
-    fn a_table_everyone_reads_still_ties_its_writers() {
-        // `accounts`: 3 writers and 40 more readers, over MAX_TABLE_USERS; `orders`: 3 users.
-        let tables = BTreeMap::from([
-            ("accounts".to_owned(), usage(0..3, 3..43)),
-            ("orders".to_owned(), usage(100..101, 101..103)),
-        ]);
-        let mut edges = table_edges(&tables);
-        edges.sort_by_key(|e| (e.0, e.1));
-        assert_eq!(
-            edges,
-            vec![
-                (0, 1, 1.0),
-                (0, 2, 1.0),
-                (1, 2, 1.0),
-                (100, 101, 1.0),
-                (100, 102, 1.0),
-                (101, 102, 1.0),
-            ],
-            "the accounts' readers are not paired, its writers are"
-        );
-    }
-
-    #[test]
-    fn a_table_written_by_too_many_ties_nobody() {
-        let tables = BTreeMap::from([("log".to_owned(), usage(0..45, 45..50))]);
-        assert!(table_edges(&tables).is_empty());
     }
 
     fn node(module: &str, name: &str) -> NodeInfo {

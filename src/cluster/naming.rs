@@ -13,9 +13,10 @@
 //! least half as well (lemmy's `feeds` writes `notification`, `sql_types` writes `site`), and
 //! a domain living under another domain's name is named as its part ([`parts`]). The
 //! subject shared by most of a domain's tables counts as an owned table
-//! (`person_content_combined`, `person_liked_combined` → `person`), and a domain whose
-//! preferred single word another domain already bears is named as a second part of that
-//! subject (`community_language`) rather than after its next best term.
+//! (`person_content_combined`, `person_liked_combined` → `person`), even when the vocabulary
+//! drops it as a programming word (`crate` of kellnr's `crate_meta`, `crate_index`), and a
+//! domain whose preferred single word another domain already bears is named as a second part
+//! of that subject (`community_language`) rather than after its next best term.
 //!
 //! A folder that organises code rather than a subject names none of the domains it holds
 //! ([`organisation_folder`]: a layer of the module tree, or a folder holding most of three or
@@ -27,7 +28,8 @@
 //! [`family`]); a best word that only ends module names (`table` of `object_table`,
 //! `bucket_table`) gives way to the module name that dominates; and a best word no module
 //! spells (`public`, from `get_public_rooms`) to a module name scoring at least half as well
-//! (`directory`).
+//! (`directory`). A best word most of whose weight lies in one compound module name ending
+//! with it is named by that compound ([`compound_name`]: `meta` → `crate_meta`).
 
 mod family;
 mod parts;
@@ -235,16 +237,24 @@ pub fn domain_names_with(
             let best_share = (counts.get(best.1))
                 .and_then(|c| c.get(&(d as u32)))
                 .map_or(0.0, |&n| n as f64 / sizes[d].max(1) as f64);
-            let owns: Vec<&str> = (terms.iter())
-                .filter(|&&(s, t)| owned(t) && s >= best.0 * OWNED_SHARE)
+            // A subject the vocabulary drops as a programming word (`crate`, of `crate_meta`,
+            // `crate_index`...) has no score: the tables alone say it is the subject.
+            let unscored_head = head.filter(|h| is_stop_word(h));
+            let owns: Vec<&str> = (unscored_head.into_iter())
+                .chain(
+                    (terms.iter())
+                        .filter(|&&(s, t)| owned(t) && s >= best.0 * OWNED_SHARE)
+                        .map(|&(_, t)| t),
+                )
                 .filter(|_| !is_table(best.1) && best_share < OWNED_SHARE)
-                .map(|&(_, t)| t)
                 .collect();
             let kind = kind_name(&places, &terms, best, d as u32);
+            let compound = compound_name(&places, &terms, best, d as u32);
             let module_word = module_word(&places, &terms, best, d as u32);
             let taken = |t: &str| used.iter().any(|u| u == t);
             let preferred = (owns.iter().copied())
                 .chain(kind)
+                .chain(compound.as_deref())
                 .chain(module_word)
                 .chain(terms.iter().map(|&(_, t)| t));
             // The best word itself, free: the aspect of a broader subject, when the domain
@@ -382,6 +392,37 @@ fn kind_name<'t>(
         }
         _ => None,
     }
+}
+
+/// How close to the best word a compound module name spelling it must score to name the
+/// domain instead (see [`compound_name`]).
+pub const COMPOUND_SHARE: f64 = 0.75;
+
+/// A best word the domain's modules spell inside a compound module name that scores nearly as
+/// well, at least [`COMPOUND_SHARE`] of it, is mostly that compound: the developers' name for
+/// what the domain holds (`crate_meta` for `meta`, `cratesio_prefetch_api` for `prefetch`),
+/// where the word alone says less (whose `meta`?). Layer words are dropped
+/// (`cratesio_prefetch`); the compound must keep two words, the best word last: a compound
+/// puts its head last, after what qualifies it, so only there does it say whose thing the
+/// word is (`money_fmt` is a way of formatting money, and its domain stays `money`). The
+/// compound's items are the word's, so it scores nearly as well only when most of the word's
+/// weight is in it: a word spread over sibling modules (`sqlite_adapter`, `lmdb_adapter`)
+/// stays. `None` when the best word is a compound itself or no compound qualifies.
+fn compound_name(
+    places: &BTreeMap<String, BTreeMap<u32, usize>>,
+    terms: &[(f64, &str)],
+    best: (f64, &str),
+    d: u32,
+) -> Option<String> {
+    if best.1.is_empty() || best.1.contains('_') {
+        return None;
+    }
+    (terms.iter())
+        .filter(|&&(s, t)| s >= best.0 * COMPOUND_SHARE && t.contains('_'))
+        .filter(|&&(_, t)| spelled_in(places, t, d))
+        .map(|&(_, t)| -> Vec<&str> { t.split('_').filter(|w| !is_layer_word(w)).collect() })
+        .find(|words| words.len() > 1 && words.last() == Some(&best.1))
+        .map(|words| words.join("_"))
 }
 
 /// A best word that no module path or crate of the domain spells (`public`, from conduit's

@@ -429,3 +429,67 @@ fn a_domain_is_named_as_its_aspect_of_a_broader_subject_it_carries() {
     let names = named(&input("attempt"), &domains, &[]);
     assert_eq!(names[0], "attempt", "{names:?}");
 }
+
+#[test]
+fn a_best_word_mostly_spelled_in_one_compound_module_name_is_named_by_it() {
+    // `prefetch` is carried by all five items, four of them in `cratesio_prefetch_api`: the
+    // module's name, its layer word dropped, says whose prefetch it is.
+    let nodes_in = |compound: &str, in_compound: usize| {
+        let mut nodes: Vec<NodeInfo> = (0..5)
+            .map(|i| match i < in_compound {
+                true => node(compound, &["PrefetchMsg"]),
+                false => node("k::worker", &["Prefetch"]),
+            })
+            .collect();
+        nodes.push(node("k::billing", &["Invoice"]));
+        ClusterInput {
+            nodes,
+            layers: vec![],
+        }
+    };
+    let nodes = |in_compound: usize| nodes_in("k::cratesio_prefetch_api", in_compound);
+    let domains = [0, 0, 0, 0, 0, 1];
+    assert_eq!(
+        named(&nodes(4), &domains, &[])[0],
+        "cratesio_prefetch",
+        "four of five items in the compound"
+    );
+    // Two of five: the word is spread beyond the compound and names the domain alone.
+    assert_eq!(named(&nodes(2), &domains, &[])[0], "prefetch");
+    // The word first in the compound is its owner, not its head: `prefetch_queue` is a
+    // thing of the prefetch, which stays the domain's name.
+    let owner_first = nodes_in("k::prefetch_queue", 4);
+    assert_eq!(named(&owner_first, &domains, &[])[0], "prefetch");
+}
+
+#[test]
+fn a_subject_the_vocabulary_drops_names_a_domain_whose_tables_share_it() {
+    // `crate` is a programming word to the vocabulary (Rust's `crate::`), but three of the
+    // domain's four tables are the crate's: its subject. The best word, `operations`, is
+    // carried by two of five items and names no table.
+    let input = ClusterInput {
+        nodes: vec![
+            node("k::operations", &["Ops"]),
+            node("k::operations", &["Ops"]),
+            node("k::index", &["Entry"]),
+            node("k::meta", &["Summary"]),
+            node("k::author", &["Name"]),
+            node("k::billing", &["Invoice"]),
+        ],
+        layers: vec![],
+    };
+    let suggestion = suggestion_of(&[0, 0, 0, 0, 0, 1]);
+    let hints = |tables: &[&str]| owning(&[tables, &["invoice"]]);
+    let crates = ["crate_meta", "crate_index", "crate_author", "session"];
+    assert_eq!(
+        domain_names_with(&input, &suggestion, &hints(&crates))[0],
+        "crate"
+    );
+    assert_eq!(domain_names(&input, &suggestion)[0], "operations");
+    // A shared head that is no programming word must still be a word of the domain's items.
+    let orders = ["order_meta", "order_index", "order_author", "session"];
+    assert_eq!(
+        domain_names_with(&input, &suggestion, &hints(&orders))[0],
+        "operations"
+    );
+}

@@ -92,18 +92,8 @@ pub(crate) fn subject_name(module: &str) -> Option<&str> {
     segments
         .iter()
         .rev()
-        .find(|s| !LAYER_WORDS.contains(s) && !is_version(s))
+        .find(|s| !LAYER_WORDS.contains(s))
         .copied()
-}
-
-/// Whether a module name is a version (`v1`, `v08`, `v010`, `v2_1`): the versioned formats of
-/// what its parent is about (garage's `key_table::v08`, `object_table::v09`), not a subject.
-/// Read as a subject, `v08` ties every table's old format to every other's, across domains.
-fn is_version(name: &str) -> bool {
-    name.strip_prefix('v').is_some_and(|rest| {
-        rest.starts_with(|c: char| c.is_ascii_digit())
-            && rest.chars().all(|c| c.is_ascii_digit() || c == '_')
-    })
 }
 
 /// The name a module without a word-list subject ([`subject_name`]) may still be named after a

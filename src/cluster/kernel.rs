@@ -119,6 +119,9 @@ pub struct KernelRules {
     /// The `_`-separated words of the codebase's table names, lowercase: what a top-level
     /// module of a `common` crate must be named after to be clustered (rule 1).
     pub table_words: BTreeSet<String>,
+    /// Top-level modules of `common` crates (`crate::module`) whose items refer to domain
+    /// code of another crate: clustered like those named after a table (rule 1).
+    pub domain_common_modules: BTreeSet<String>,
 }
 
 /// The default infrastructure segments, sorted.
@@ -170,6 +173,7 @@ impl Default for KernelRules {
             min_fan_in: 4,
             composition_roots: true,
             table_words: BTreeSet::new(),
+            domain_common_modules: BTreeSet::new(),
         }
     }
 }
@@ -183,15 +187,19 @@ pub fn infrastructure_by_name(
         .iter()
         .map(|node| {
             let mut path = node.module.split("::");
-            let crate_word = (path.next())
-                .and_then(|c| c.rsplit('_').next())
-                .filter(|word| infrastructure_crate(word, rules));
+            let krate = path.next().unwrap_or_default();
+            let crate_word =
+                (krate.rsplit('_').next()).filter(|word| infrastructure_crate(word, rules));
             let segments: Vec<&str> = path.collect();
             // A subject's shared part in a `common` crate is that subject's code (below).
             let crate_word = crate_word.filter(|&word| {
                 word != COMMON
-                    || !(segments.first())
-                        .is_some_and(|top| top.split('_').any(|w| rules.table_words.contains(w)))
+                    || !(segments.first()).is_some_and(|top| {
+                        top.split('_').any(|w| rules.table_words.contains(w))
+                            || rules
+                                .domain_common_modules
+                                .contains(&format!("{krate}::{top}"))
+                    })
             });
             let last = segments.last().copied();
             (segments.iter().copied())

@@ -11,6 +11,7 @@
 mod aggregators;
 mod children;
 pub mod cochange;
+mod common_modules;
 pub mod draft_spec;
 mod entity_aliases;
 pub mod evaluate;
@@ -152,6 +153,7 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         target_domains: options.target_domains,
         kernel: cluster::KernelRules {
             table_words: table_words(built.tables.keys().map(String::as_str)),
+            domain_common_modules: common_modules::domain_common_modules(analysis, &built),
             ..cluster::KernelRules::default()
         },
         ..SuggestConfig::default()

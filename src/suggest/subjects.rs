@@ -96,6 +96,17 @@ pub(crate) fn subject_name(module: &str) -> Option<&str> {
         .copied()
 }
 
+/// The name a module without a word-list subject ([`subject_name`]) may still be named after a
+/// subject by: a top-level module's own name (`model::key_table`, `model::bucket_alias_table`).
+/// A top-level module holds one subject's code whole, so it needs no tie to itself; but where
+/// the subject is spread over layers (`api::key`, `cli::key`, `model::helper::key`), the
+/// module whose name begins with it (`key_table`: the storage of keys) is that subject's too.
+fn named_after_subject(module: &str) -> Option<&str> {
+    let mut segments = module.split("::").skip(1);
+    let top = segments.next()?;
+    segments.next().is_none().then_some(top)
+}
+
 /// Child names two modules must share before they count as layers: two could be chance
 /// (`error`, `utils`), three is a pattern.
 pub const MIN_SHARED_CHILDREN: usize = 3;
@@ -134,7 +145,11 @@ pub fn module_subjects<'a>(modules: impl IntoIterator<Item = &'a str>) -> BTreeM
                 .split_last()
                 .filter(|(_, parent)| layers.contains(*parent))
                 .and_then(|(last, _)| candidates(last).find(|n| is_subject(n)));
-            let subject = across_layers.or_else(|| subject_name(module).map(str::to_owned))?;
+            let subject = across_layers
+                .or_else(|| subject_name(module).map(str::to_owned))
+                .or_else(|| {
+                    named_after_subject(module).and_then(|n| candidates(n).find(|c| is_subject(c)))
+                })?;
             Some((module.to_owned(), subject))
         })
         .collect()

@@ -114,6 +114,30 @@ fn a_common_crates_module_named_after_a_table_is_clustered() {
 }
 
 #[test]
+fn a_common_crates_module_building_on_domain_code_is_clustered() {
+    let nodes = [
+        node("api_common::signature::Verify"), // refers to the model's access keys
+        node("api_common::signature::error::E"), // infrastructure by its own name
+        node("api_common::encoding::UriEncode"), // a helper
+    ];
+    let rules = KernelRules {
+        domain_common_modules: ["api_common::signature".to_owned()].into(),
+        ..KernelRules::default()
+    };
+    let named = |segment: &str| {
+        Some(KernelReason::InfrastructureName {
+            segment: segment.into(),
+        })
+    };
+    assert_eq!(
+        infrastructure_by_name(&nodes, &rules),
+        vec![None, named("error"), named("common")]
+    );
+    let without = infrastructure_by_name(&nodes, &KernelRules::default());
+    assert_eq!(without[0], named("common"));
+}
+
+#[test]
 fn composition_root_refers_across_communities() {
     // Node 0 (a route table) refers to one node of each of four communities.
     let labels = [9, 0, 1, 2, 3, 0].map(Some);

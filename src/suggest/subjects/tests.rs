@@ -105,6 +105,29 @@ fn a_compound_name_is_the_subject_its_leading_words_name() {
 }
 
 #[test]
+fn a_top_level_module_named_after_a_subject_of_the_layers_takes_it() {
+    let found = subjects(&[
+        "app::api::key",
+        "app::api::bucket",
+        "app::api::object",
+        "app::cli::key",
+        "app::cli::bucket",
+        "app::cli::object",
+        "store::key_table",
+        "store::bucket_alias_table",
+        "store::snapshot",
+    ]);
+    assert_eq!(subject(&found, "store::key_table"), Some("key"));
+    assert_eq!(subject(&found, "store::bucket_alias_table"), Some("bucket"));
+    assert_eq!(
+        subject(&found, "store::snapshot"),
+        None,
+        "a top-level module named after no subject has none"
+    );
+    assert_eq!(subject(&found, "store"), None, "nor has a crate root");
+}
+
+#[test]
 fn two_children_in_common_are_not_a_layer() {
     let found = subjects(&[
         "app::endpoints::posts",

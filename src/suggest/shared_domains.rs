@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 use crate::cluster::{KernelReason, Suggestion};
 
 use super::input::Built;
+use super::subjects::module_subjects;
 
 /// Distinct other domains that must use a domain before it can be infrastructure.
 pub const MIN_USERS: usize = 3;
@@ -88,6 +89,60 @@ pub fn kernel_isolated_domains(built: &Built, s: &mut Suggestion) {
         .collect();
     to_kernel(s, &isolated);
 }
+
+/// Moves every subjectless domain that refers to at most one other domain to the kernel,
+/// renumbering the domains canonically.
+///
+/// A module is about a subject when it sits below its crate's top level and is not a layer
+/// folder ([`module_subjects`]); a crate root or a crate's top-level module is about nothing
+/// by its name (the same reading as `aggregators`). A domain all of whose modules are of that
+/// kind, and that needs no more than one other domain, is a crate's set-up or glue: lldap's
+/// `cli`, `database_string` and `healthcheck` (which call only the auth service), atuin's
+/// `distro` detection, kellnr's migration crate and its `Iden` enums (`kellnr_migration::*`,
+/// naming every table, used only by `kellnr_db::tables`). Code that needs two or more
+/// capabilities orchestrates them and is a workflow of its own (zero-to-production's
+/// delivery worker, atuin's pty proxy); code below a subject's folder is that subject's.
+///
+/// Two guards keep it to codebases where both signals mean something. Where few domains touch
+/// a table ([`DATA_SHARE`], as for [`kernel_isolated_domains`]) the capabilities keep their
+/// data elsewhere and are often self-contained crates of top-level modules (garage's `k2v`,
+/// conduit's `destination`). Where most domains have no subject ([`SUBJECTLESS_SHARE`]) the
+/// crate is flat (`src/users.rs`, `src/orders.rs`): there every capability is a top-level
+/// module and the missing subject says nothing.
+pub fn kernel_subjectless_domains(built: &Built, s: &mut Suggestion) {
+    let g = DomainGraph::of(built, s);
+    let n = s.domain_count;
+    let with_data = g.data.iter().filter(|&&d| d).count();
+    if n == 0 || (with_data as f64) < DATA_SHARE * n as f64 {
+        return;
+    }
+    let nodes = &built.input.nodes;
+    let subjects = module_subjects(nodes.iter().map(|n| n.module.as_str()));
+    let mut has_subject = vec![false; n];
+    for (i, node) in nodes.iter().enumerate() {
+        if let Some(d) = s.domain[i]
+            && subjects.contains_key(&node.module)
+        {
+            has_subject[d as usize] = true;
+        }
+    }
+    let subjectless = has_subject.iter().filter(|&&h| !h).count();
+    if subjectless as f64 > SUBJECTLESS_SHARE * n as f64 {
+        return;
+    }
+    let glue: Vec<Option<KernelReason>> = (0..n)
+        .map(|d| {
+            let uses = g.uses[d].len();
+            (!has_subject[d] && uses <= 1).then_some(KernelReason::Subjectless { uses })
+        })
+        .collect();
+    to_kernel(s, &glue);
+}
+
+/// Share of the domains that may have no subject before a subjectless domain says nothing
+/// (a flat crate). Measured: at most 4 of 11 (lldap) and 4 of 13 (kellnr) on the labelled
+/// projects, whose layouts have subject folders.
+pub const SUBJECTLESS_SHARE: f64 = 0.5;
 
 /// Share of the domains that must touch a table before an isolated domain touching none is
 /// infrastructure. Measured: 0 (conduit) and 2 of 12 (garage) where the data is not in SQL

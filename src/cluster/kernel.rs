@@ -34,7 +34,7 @@
 //! codebase where at least a quarter of the domains touch a table, or
 //! ([`KernelReason::DatalessNeighbours`]) that is linked only to domains without table data
 //! either, or ([`KernelReason::Subjectless`]) whose modules name no subject and that refers
-//! to at most one other domain; and a sixth,
+//! to no other domain; and a sixth,
 //! [`KernelReason::Aggregator`], by `suggest::aggregators` to the own items of a module with
 //! no subject whose submodules sit in several domains.
 
@@ -93,12 +93,9 @@ pub enum KernelReason {
     },
     /// After clustering (`suggest::shared_domains`): no module of its domain is named after a
     /// subject (all are crate roots or a crate's top-level modules) and its domain refers to
-    /// at most one other domain, where domains keep data in tables and most have a subject,
-    /// so it is a crate's set-up or glue.
-    Subjectless {
-        /// Distinct other domains its domain refers to (0 or 1).
-        uses: usize,
-    },
+    /// no other domain, where domains keep data in tables and most have a subject, so it is a
+    /// crate's set-up.
+    Subjectless,
     /// After clustering (`suggest::aggregators`): its module has no subject of its own (a
     /// crate root, a top-level module, a layer folder) and the modules below it sit in several
     /// domains, so its items are what those domains share or the wiring between them.

@@ -33,7 +33,8 @@
 //! ([`KernelReason::IsolatedDomain`]) that no domain is linked to, without table data in a
 //! codebase where at least a quarter of the domains touch a table, or
 //! ([`KernelReason::DatalessNeighbours`]) that is linked only to domains without table data
-//! either; and a sixth,
+//! either, or ([`KernelReason::Subjectless`]) whose modules name no subject and that refers
+//! to no other domain; and a sixth,
 //! [`KernelReason::Aggregator`], by `suggest::aggregators` to the own items of a module with
 //! no subject whose submodules sit in several domains.
 
@@ -90,6 +91,11 @@ pub enum KernelReason {
         /// Distinct other domains its domain is linked to.
         domains: usize,
     },
+    /// After clustering (`suggest::shared_domains`): no module of its domain is named after a
+    /// subject (all are crate roots or a crate's top-level modules) and its domain refers to
+    /// no other domain, where domains keep data in tables and most have a subject, so it is a
+    /// crate's set-up.
+    Subjectless,
     /// After clustering (`suggest::aggregators`): its module has no subject of its own (a
     /// crate root, a top-level module, a layer folder) and the modules below it sit in several
     /// domains, so its items are what those domains share or the wiring between them.

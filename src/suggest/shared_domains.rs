@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 use crate::cluster::{KernelReason, Suggestion};
 
 use super::input::Built;
+use super::subjects::module_subjects;
 
 /// Distinct other domains that must use a domain before it can be infrastructure.
 pub const MIN_USERS: usize = 3;
@@ -89,6 +90,71 @@ pub fn kernel_isolated_domains(built: &Built, s: &mut Suggestion) {
     to_kernel(s, &isolated);
 }
 
+/// Moves every subjectless domain that needs no other domain to the kernel, renumbering the
+/// domains canonically; repeated until none is left, since a domain that needed only such a
+/// domain needs none once it is gone.
+///
+/// A module is about a subject when it sits below its crate's top level and is not a layer
+/// folder ([`module_subjects`]); a crate root or a crate's top-level module is about nothing
+/// by its name (the same reading as `aggregators`). A domain all of whose modules are of that
+/// kind, and whose items refer to no item of another domain (only to its own and the
+/// kernel's), is a crate's set-up that capabilities may use but that needs none of them:
+/// atuin's `distro` detection, kellnr's migration crate with its `Iden` enums naming every
+/// table (`kellnr_migration::*`), then `kellnr_db::tables`, which needed only those enums.
+/// Subjectless code that needs a capability stays: it is that capability's entry point or
+/// a workflow of its own (lldap's `cli`, which calls the auth service; zero-to-production's
+/// delivery worker, which reads the subscriptions).
+///
+/// Two guards keep it to codebases where both signals mean something. Where few domains touch
+/// a table ([`DATA_SHARE`], as for [`kernel_isolated_domains`]) the capabilities keep their
+/// data elsewhere and are often self-contained crates of top-level modules (garage's `k2v`,
+/// conduit's `destination`). Where most domains have no subject ([`SUBJECTLESS_SHARE`]) the
+/// crate is flat (`src/users.rs`, `src/orders.rs`): there every capability is a top-level
+/// module and the missing subject says nothing. Both are read once, before any move.
+pub fn kernel_subjectless_domains(built: &Built, s: &mut Suggestion) {
+    let g = DomainGraph::of(built, s);
+    let n = s.domain_count;
+    let with_data = g.data.iter().filter(|&&d| d).count();
+    if n == 0 || (with_data as f64) < DATA_SHARE * n as f64 {
+        return;
+    }
+    let subjectless = subjectless_domains(built, s);
+    if subjectless.iter().filter(|&&l| l).count() as f64 > SUBJECTLESS_SHARE * n as f64 {
+        return;
+    }
+    loop {
+        let g = DomainGraph::of(built, s);
+        let subjectless = subjectless_domains(built, s);
+        let set_up: Vec<Option<KernelReason>> = (0..s.domain_count)
+            .map(|d| (subjectless[d] && g.uses[d].is_empty()).then_some(KernelReason::Subjectless))
+            .collect();
+        if set_up.iter().all(Option::is_none) {
+            return;
+        }
+        to_kernel(s, &set_up);
+    }
+}
+
+/// Per domain, whether none of its modules has a subject ([`module_subjects`]).
+fn subjectless_domains(built: &Built, s: &Suggestion) -> Vec<bool> {
+    let nodes = &built.input.nodes;
+    let subjects = module_subjects(nodes.iter().map(|n| n.module.as_str()));
+    let mut subjectless = vec![true; s.domain_count];
+    for (i, node) in nodes.iter().enumerate() {
+        if let Some(d) = s.domain[i]
+            && subjects.contains_key(&node.module)
+        {
+            subjectless[d as usize] = false;
+        }
+    }
+    subjectless
+}
+
+/// Share of the domains that may have no subject before a subjectless domain says nothing
+/// (a flat crate). Measured: at most 4 of 11 (lldap) and 4 of 13 (kellnr) on the labelled
+/// projects, whose layouts have subject folders.
+pub const SUBJECTLESS_SHARE: f64 = 0.5;
+
 /// Share of the domains that must touch a table before an isolated domain touching none is
 /// infrastructure. Measured: 0 (conduit) and 2 of 12 (garage) where the data is not in SQL
 /// tables, 8 of 21 (atuin) and 6 of 17 (lldap) at the lowest where it is.
@@ -152,7 +218,7 @@ fn to_kernel(s: &mut Suggestion, reasons: &[Option<KernelReason>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::suggest::test_support::{built, suggestion};
+    use crate::suggest::test_support::{built, in_domains, suggestion};
 
     const MODULES: &[&str] = &[
         "app::orders",  // 0: domain 0, writes `orders`
@@ -338,5 +404,81 @@ mod tests {
         let mut s = suggestion(vec![Some(0), Some(1), Some(2), Some(3), Some(4)]);
         kernel_isolated_domains(&b, &mut s);
         assert_eq!(s.domain, vec![Some(0), Some(1), None, None, None]);
+    }
+
+    // Orders (0, 1) and billing (2, 3) sit in subject folders and write tables; the CLI (4,
+    // 5) and the logging set-up (6) are top-level modules of the binary crate.
+    const GLUE: &[&str] = &[
+        "shop::orders::create",
+        "shop::orders::list",
+        "shop::billing::invoice",
+        "shop::billing::pay",
+        "shop_bin::cli",
+        "shop_bin::healthcheck",
+        "shop_bin::logs",
+    ];
+    const GLUE_TABLES: &[(&str, &[u32], &[u32])] =
+        &[("orders", &[0], &[]), ("invoices", &[2], &[])];
+
+    fn glue_domains() -> Vec<Option<u32>> {
+        in_domains(&[0, 0, 1, 1, 2, 2, 3])
+    }
+
+    /// The glue fixture after [`kernel_subjectless_domains`], with `refs`.
+    fn after_glue(refs: &[(u32, u32)], domains: Vec<Option<u32>>) -> Suggestion {
+        let b = built(GLUE, refs, GLUE_TABLES);
+        let mut s = suggestion(domains);
+        kernel_subjectless_domains(&b, &mut s);
+        s
+    }
+
+    #[test]
+    fn subjectless_set_up_no_domain_needs_goes_to_the_kernel() {
+        // The logging set-up is used by billing and the CLI and needs no domain; the CLI
+        // needs only the logging set-up, so it goes once the set-up is in the kernel.
+        let s = after_glue(&[(4, 6), (4, 5), (2, 6), (2, 0)], glue_domains());
+        assert_eq!(
+            s.domain,
+            vec![Some(0), Some(0), Some(1), Some(1), None, None, None]
+        );
+        assert_eq!(s.domain_count, 2);
+        assert_eq!(s.kernel[6], Some(KernelReason::Subjectless));
+        assert_eq!(s.kernel[4], Some(KernelReason::Subjectless));
+        assert_eq!(s.confidence[5], 1.0);
+        assert_eq!(s.kernel[0], None, "orders is below a subject folder");
+    }
+
+    #[test]
+    fn subjectless_code_needing_a_capability_or_with_a_subject_stays() {
+        // The CLI calls orders: an entry point of a capability.
+        let s = after_glue(&[(4, 0)], glue_domains());
+        assert_eq!(s.domain[4], Some(2));
+        assert_eq!(s.kernel[4], None);
+        assert_eq!(s.domain[6], None, "the logging set-up still goes");
+        // The CLI needing nothing, but with a subject module in its domain.
+        let mut domains = glue_domains();
+        domains[3] = Some(2);
+        let s = after_glue(&[], domains);
+        assert_eq!(s.domain[4], Some(2), "billing::pay names a subject");
+    }
+
+    #[test]
+    fn flat_crates_and_codebases_without_table_data_are_left_alone() {
+        // Every domain a top-level module: the crate is flat, top-level modules are its
+        // capabilities.
+        let flat = ["shop::orders", "shop::billing", "shop::users", "shop::logs"];
+        let b = built(
+            &flat,
+            &[(0, 1)],
+            &[("orders", &[0], &[]), ("invoices", &[1], &[])],
+        );
+        let mut s = suggestion(in_domains(&[0, 1, 2, 3]));
+        kernel_subjectless_domains(&b, &mut s);
+        assert_eq!(s.domain_count, 4);
+        // No domain touches a table.
+        let b = built(GLUE, &[], &[]);
+        let mut s = suggestion(glue_domains());
+        kernel_subjectless_domains(&b, &mut s);
+        assert_eq!(s.domain, glue_domains());
     }
 }

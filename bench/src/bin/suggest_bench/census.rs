@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use fissure::cluster::split_identifier;
 use fissure::suggest::evaluate::LabelKeys;
 use fissure::suggest::subjects::module_subjects;
 use fissure::suggest::{SuggestOptions, cluster};
@@ -13,7 +14,7 @@ pub fn domains(args: &[String]) -> Result<(), String> {
     let parsed = super::parse(args)?;
     let projects = super::load(&parsed)?;
     println!(
-        "project\tdomain\titems\tmodules\tsubj\ttouch\towned\tusers\tuses\tin\tout\tinner\tk_in\tk_out\tlabel\tshare\tlabels\tusers_named\tuses_named"
+        "project\tdomain\titems\tmodules\tsubj\ttouch\towned\tusers\tuses\tin\tout\tinner\tk_in\tk_out\tlabel\tshare\tlabels\tusers_named\tuses_named\ttw\tmtw\ttraits"
     );
     for p in &projects {
         let cb = &p.analysis.codebase;
@@ -78,6 +79,27 @@ pub fn domains(args: &[String]) -> Result<(), String> {
                 (None, None) => {}
             }
         }
+        let words = table_word_set(c.built.tables.keys().map(String::as_str));
+        let mut tw = vec![0usize; n];
+        let mut traits = vec![0usize; n];
+        let mut mtw: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); n];
+        for (i, node) in input.nodes.iter().enumerate() {
+            let Some(d) = s.domain[i] else { continue };
+            let d = d as usize;
+            let item = p.analysis.resolution.item(c.built.items[i]);
+            if matches!(item.kind, fissure::syntax::ItemKind::Trait) {
+                traits[d] += 1;
+            }
+            if (node.words.iter().flat_map(|w| split_identifier(w)))
+                .any(|w| words.contains(&singular(&w)))
+            {
+                tw[d] += 1;
+            }
+            let segs = node.module.split("::").flat_map(|seg| seg.split('_'));
+            if segs.map(singular).any(|w| words.contains(&w)) {
+                mtw[d].insert(node.module.as_str());
+            }
+        }
         for d in 0..n {
             let mut ls: Vec<(&String, &usize)> = labels[d].iter().collect();
             ls.sort_by(|a, b| b.1.cmp(a.1));
@@ -90,7 +112,7 @@ pub fn domains(args: &[String]) -> Result<(), String> {
             let users_named: Vec<String> = users[d].iter().map(name).collect();
             let uses_named: Vec<String> = uses[d].iter().map(name).collect();
             println!(
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.2}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.2}\t{}\t{}\t{}\t{:.2}\t{:.2}\t{}",
                 p.name,
                 c.names[d],
                 items[d],
@@ -110,8 +132,37 @@ pub fn domains(args: &[String]) -> Result<(), String> {
                 all.join(","),
                 users_named.join(","),
                 uses_named.join(","),
+                tw[d] as f64 / items[d].max(1) as f64,
+                mtw[d].len() as f64 / modules[d].len().max(1) as f64,
+                traits[d],
             );
         }
     }
     Ok(())
+}
+
+/// The singular `_`-separated words of the table names, three letters or more.
+fn table_word_set<'a>(tables: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    tables
+        .flat_map(|t| t.rsplit('.').next().unwrap_or(t).split('_'))
+        .filter(|w| w.len() >= 3)
+        .map(|w| singular(&w.to_ascii_lowercase()))
+        .collect()
+}
+
+fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 2) {
+        return format!("{stem}y");
+    }
+    if ["sses", "ches", "shes", "xes"]
+        .iter()
+        .any(|e| word.ends_with(e))
+    {
+        return word[..word.len() - 2].to_owned();
+    }
+    let keeps_s = ["ss", "us", "is", "as"].iter().any(|e| word.ends_with(e));
+    match word.strip_suffix('s') {
+        Some(stem) if stem.len() >= 3 && !keeps_s => stem.to_owned(),
+        _ => word.to_owned(),
+    }
 }

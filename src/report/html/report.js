@@ -51,11 +51,11 @@
     if (!dom.kernel && dom.items > 0) facts.push('confidence ' + pct(dom.confidence));
     if (!dom.kernel) facts.push(dom.declared ? 'declared in the spec' : 'suggested');
     const modules = el('table', 'modules', el('tr', null, el('th', null, 'module'), el('th', null, 'lines'),
-      el('th', null, 'confidence'), el('th', null, 'file')));
+      el('th', null, dom.kernel ? 'why shared' : 'confidence'), el('th', null, 'file')));
     dom.modules.forEach((i) => {
       const m = data.modules[i];
       const row = el('tr', i === focusModule ? 'hit' : null, el('td', null, el('code', null, m.path)),
-        el('td', 'num', m.lines), el('td', 'num', dom.kernel ? '' : pct(m.confidence)), el('td', null, el('code', null, m.file)));
+        el('td', 'num', m.lines), dom.kernel ? el('td', 'why', m.why || '') : el('td', 'num', pct(m.confidence)), el('td', null, el('code', null, m.file)));
       row.dataset.module = i;
       modules.append(row);
     });

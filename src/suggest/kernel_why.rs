@@ -132,6 +132,7 @@ impl fmt::Display for KernelWhy {
                     .map(|r| {
                         let share = match (r.items, *items) {
                             (1, 1) => String::new(),
+                            (2, 2) => " (both items)".to_owned(),
                             (n, all) if n == all => format!(" (all {all} items)"),
                             (n, all) => format!(" ({n} of {all} items)"),
                         };

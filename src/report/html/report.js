@@ -59,7 +59,9 @@
       row.dataset.module = i;
       modules.append(row);
     });
-    panel.replaceChildren(
+    // A domain without top types or tables (the shared kernel) skips their lines: a bare
+    // `null` would be appended as the text "null".
+    panel.replaceChildren(...[
       el('h3', null, dom.name),
       el('p', 'facts', facts.join(' · ')),
       dom.top_types.length ? el('p', null, 'Top types: ', el('code', null, dom.top_types.join(', '))) : null,
@@ -68,7 +70,7 @@
       el('h4', null, 'References crossing out (' + outOf[d].length + ')'),
       capped('ul', outOf[d], (c) => crossingRow(c, c.to)),
       el('h4', null, 'References crossing in (' + into[d].length + ')'),
-      capped('ul', into[d], (c) => crossingRow(c, c.from)));
+      capped('ul', into[d], (c) => crossingRow(c, c.from))].filter(Boolean));
     panel.classList.add('open');
     const hit = panel.querySelector('tr.hit');
     if (hit) hit.scrollIntoView({ block: 'nearest' });

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::suggest::{self, KernelWhy, SuggestOptions};
+use crate::suggest::{self, KernelWhy, SuggestOptions, kernel_why};
 
 use super::drafts::fixture;
 
@@ -54,6 +54,23 @@ fn the_shop_kernel_gives_each_module_its_most_common_item_reason() {
         panic!("shop_kernel::db is kernel by its items: {db:?}");
     };
     assert_eq!(reasons.iter().map(|r| r.items).sum::<usize>(), *items);
+}
+
+#[test]
+fn a_module_with_two_item_reasons_lists_both_with_their_counts() {
+    let s = suggest::suggest(&fixture("hotel"), &SuggestOptions::default());
+    let bin = s.kernel.iter().find(|k| k.module == "hotel_bin");
+    let Some(KernelWhy::Items { reasons, items: 2 }) = bin.map(|k| &k.why) else {
+        panic!("the hotel's binary is kernel by its two items: {bin:?}");
+    };
+    let kinds: Vec<(&str, usize)> = (reasons.iter())
+        .map(|r| (kernel_why::id(&r.reason), r.items))
+        .collect();
+    assert_eq!(kinds, [("composition-root", 1), ("entry-point", 1)]);
+    assert!(
+        (bin.map(|k| k.why.to_string()).unwrap_or_default())
+            .ends_with("(1 of 2 items); entry point `fn main` (1 of 2 items)")
+    );
 }
 
 #[test]

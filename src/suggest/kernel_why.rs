@@ -156,6 +156,16 @@ impl fmt::Display for KernelWhy {
             ),
             KernelWhy::Submodules {
                 submodules,
+                kernel: 0,
+                domains,
+            } => write!(
+                f,
+                "no items of its own; its {} sit in {}, none holding most of them",
+                counted(*submodules, "submodule"),
+                counted(*domains, "domain")
+            ),
+            KernelWhy::Submodules {
+                submodules,
                 kernel,
                 domains,
             } => write!(
@@ -437,6 +447,11 @@ mod tests {
             why.to_string(),
             "no items of its own; no domain holds most of its 3 submodules: 1 in the kernel, \
              2 in 2 domains"
+        );
+        let spread = placed_without_items(&["c::api::orders", "c::api::users"], &modules);
+        assert_eq!(
+            spread.to_string(),
+            "no items of its own; its 2 submodules sit in 2 domains, none holding most of them"
         );
         assert_eq!(placed_without_items(&[], &modules), KernelWhy::Uses);
         let all_kernel = placed_without_items(&["c::api::health"], &modules);

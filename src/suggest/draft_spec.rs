@@ -72,8 +72,8 @@ pub fn draft_spec(system: &str, s: &DomainSuggestion) -> String {
         out.push_str("shared: []\n");
     } else {
         out.push_str("shared:\n");
-        for module in &s.kernel {
-            let _ = writeln!(out, "  - {}", scalar(module));
+        for k in &s.kernel {
+            let _ = writeln!(out, "  - {}  # {}", scalar(&k.module), k.why);
         }
     }
     write_domains(&mut out, s);

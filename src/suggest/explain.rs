@@ -9,8 +9,8 @@ use crate::cluster::{ModuleDomains, module_domains};
 use crate::resolve::{ItemId, Target};
 
 use super::{
-    Clustered, Crossing, Domain, DomainSuggestion, ModulePlacement, SuggestOptions,
-    event_candidates, item_domains, module_majorities, module_votes,
+    Clustered, Crossing, Domain, DomainSuggestion, KernelModule, ModulePlacement, SuggestOptions,
+    event_candidates, item_domains, kernel_why, module_majorities, module_votes,
 };
 
 /// What every phase reads: the clustering and where its items and modules ended up.
@@ -80,10 +80,9 @@ impl<'a> Explainer<'a> {
         (self.c.built.node_of.get(&id)).map(|&n| self.item_domain[n as usize])
     }
 
-    /// Every module's placement, and the kernel's modules.
-    fn placements(&self) -> (BTreeMap<String, ModulePlacement>, Vec<String>) {
+    /// Every module's placement, and the kernel's modules with why they are there.
+    fn placements(&self) -> (BTreeMap<String, ModulePlacement>, Vec<KernelModule>) {
         let mut modules = BTreeMap::new();
-        let mut kernel = Vec::new();
         for (path, &(domain, inherited)) in &self.majorities {
             let md = self.per_module.get(path);
             let split = md
@@ -95,9 +94,6 @@ impl<'a> Explainer<'a> {
                         .collect()
                 })
                 .unwrap_or_default();
-            if domain.is_none() {
-                kernel.push(path.clone());
-            }
             modules.insert(
                 path.clone(),
                 ModulePlacement {
@@ -108,6 +104,9 @@ impl<'a> Explainer<'a> {
                 },
             );
         }
+        let (built, s) = (&self.c.built, &self.c.suggestion);
+        let items = kernel_why::item_reasons(&built.input, s);
+        let kernel = kernel_why::kernel_modules(&modules, items, &self.analysis.codebase);
         (modules, kernel)
     }
 

@@ -18,6 +18,7 @@ pub mod evaluate;
 pub mod event_candidates;
 mod explain;
 pub mod input;
+pub mod kernel_why;
 pub mod leave_one_out;
 #[cfg(test)]
 mod on_fixtures;
@@ -41,6 +42,7 @@ use crate::resolve::Target;
 
 pub use event_candidates::{EventCandidate, EventField, past_tense};
 pub use input::{Built, LayerWeights};
+pub use kernel_why::{KernelModule, KernelWhy};
 
 /// Default modularity resolution, tuned on the dev set (`shared/bench`) and the fixtures:
 /// below 1 because the module layer already keeps small modules together.
@@ -126,8 +128,8 @@ pub struct DomainSuggestion {
     pub domains: Vec<Domain>,
     /// Module path → placement, for every module of the codebase.
     pub modules: BTreeMap<String, ModulePlacement>,
-    /// Modules whose items mostly went to the shared kernel.
-    pub kernel: Vec<String>,
+    /// The shared kernel's modules (those placed in no domain), sorted, each with why.
+    pub kernel: Vec<KernelModule>,
     pub crossings: Vec<Crossing>,
     pub events: Vec<EventCandidate>,
     /// Table → owning domain name.

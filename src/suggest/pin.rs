@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::spec::model::{ModuleOwner, Spec};
 
-use super::{Disagreement, Domain, DomainSuggestion};
+use super::{Disagreement, Domain, DomainSuggestion, KernelModule, KernelWhy};
 
 /// Each declared module and its declared domain (`None` for `shared`).
 type Declared = BTreeMap<String, Option<String>>;
@@ -45,7 +45,10 @@ pub fn pin(s: &mut DomainSuggestion, spec: &Spec, crate_names: &[&str]) {
     let mut domains = merged_domains(&names, s.domains.clone(), &rename);
     let old_names: BTreeMap<String, String> = old_names_of(&rename, s);
     let index_of = |name: &str| names.iter().position(|n| n == name);
-    s.kernel.clear();
+    let mut suggested_why: BTreeMap<String, KernelWhy> = std::mem::take(&mut s.kernel)
+        .into_iter()
+        .map(|k| (k.module, k.why))
+        .collect();
     for (module, placement) in s.modules.iter_mut() {
         let name = match declared.get(module) {
             Some(owner) => owner.clone(),
@@ -54,7 +57,10 @@ pub fn pin(s: &mut DomainSuggestion, spec: &Spec, crate_names: &[&str]) {
         placement.domain = name.as_deref().and_then(index_of);
         match placement.domain {
             Some(i) => domains[i].modules.push(module.clone()),
-            None => s.kernel.push(module.clone()),
+            None => s.kernel.push(KernelModule {
+                module: module.clone(),
+                why: kernel_why(declared.contains_key(module), suggested_why.remove(module)),
+            }),
         }
     }
     rename_references(s, &old_names);
@@ -65,6 +71,15 @@ pub fn pin(s: &mut DomainSuggestion, spec: &Spec, crate_names: &[&str]) {
     s.domains = domains;
     disagreements.sort();
     s.disagreements = disagreements;
+}
+
+/// Why a pinned kernel module is there: the spec's word when it declares the module, else
+/// the suggestion's reason (an undeclared module stays where the suggestion put it).
+fn kernel_why(declared: bool, suggested: Option<KernelWhy>) -> KernelWhy {
+    match suggested {
+        Some(why) if !declared => why,
+        _ => KernelWhy::Declared,
+    }
 }
 
 /// Suggested domain → the declared domain it shares most declared modules with.

@@ -20,6 +20,8 @@
 //!   "domains": [ { "name", "modules": [..], "confidence", "items", "top_types": [..],
 //!                  "tables": [..], "crossings" } ],
 //!   "kernel": [ "module path" ],
+//!   "kernel_reasons": [ { "module", "reason": "<reason id>", "text",
+//!                         "items", "item_reasons": { "<reason id>": count } } ],
 //!   "split_candidates": [ { "module", "shares": { "<domain>": share } } ],
 //!   "disagreements": [ { "module", "declared", "suggested" } ],       (with --spec)
 //!   "crossings": [ { "file", "line", "column", "from_item", "to_item", "from_domain",

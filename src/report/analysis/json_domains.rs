@@ -1,5 +1,5 @@
 //! The suggestion's part of the JSON contract (documented in `json.rs`): per-module domain
-//! and confidence, and the top-level `domains`, `kernel`, `split_candidates`,
+//! and confidence, and the top-level `domains`, `kernel`, `kernel_reasons`, `split_candidates`,
 //! `disagreements`, `crossings`, `event_candidates` and `suggestion` keys.
 
 use std::collections::BTreeMap;
@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::model::AnalysisReport;
+use crate::suggest::{KernelModule, KernelWhy, kernel_why};
 
 fn round(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
@@ -15,7 +16,8 @@ fn round(x: f64) -> f64 {
 #[derive(Serialize)]
 pub(super) struct WireSuggestion<'a> {
     domains: Vec<WireDomain<'a>>,
-    kernel: &'a [String],
+    kernel: Vec<&'a str>,
+    kernel_reasons: Vec<WireKernelReason<'a>>,
     split_candidates: Vec<WireSplit<'a>>,
     disagreements: Vec<WireDisagreement<'a>>,
     crossings: Vec<WireCrossing<'a>>,
@@ -38,6 +40,37 @@ struct WireDomain<'a> {
     top_types: &'a [String],
     tables: &'a [String],
     crossings: usize,
+}
+
+/// Why one kernel module is there: `reason` the stable id of what explains most of it,
+/// `text` the same in words, `items` its clustered items and `item_reasons` how many of them
+/// are kernel for each reason.
+#[derive(Serialize)]
+struct WireKernelReason<'a> {
+    module: &'a str,
+    reason: &'static str,
+    text: String,
+    items: usize,
+    item_reasons: BTreeMap<&'static str, usize>,
+}
+
+fn kernel_reason(k: &KernelModule) -> WireKernelReason<'_> {
+    let (items, item_reasons) = match &k.why {
+        KernelWhy::Items { reasons, items } => (
+            *items,
+            (reasons.iter())
+                .map(|r| (kernel_why::id(&r.reason), r.items))
+                .collect(),
+        ),
+        _ => (0, BTreeMap::new()),
+    };
+    WireKernelReason {
+        module: &k.module,
+        reason: k.why.id(),
+        text: k.why.to_string(),
+        items,
+        item_reasons,
+    }
 }
 
 #[derive(Serialize)]
@@ -108,7 +141,8 @@ pub(super) fn wire(r: &AnalysisReport) -> WireSuggestion<'_> {
     let Some(s) = &r.suggestion else {
         return WireSuggestion {
             domains: Vec::new(),
-            kernel: &[],
+            kernel: Vec::new(),
+            kernel_reasons: Vec::new(),
             split_candidates: Vec::new(),
             disagreements: Vec::new(),
             crossings: Vec::new(),
@@ -130,7 +164,8 @@ pub(super) fn wire(r: &AnalysisReport) -> WireSuggestion<'_> {
                 crossings: d.crossings,
             })
             .collect(),
-        kernel: &s.kernel,
+        kernel: s.kernel.iter().map(|k| k.module.as_str()).collect(),
+        kernel_reasons: s.kernel.iter().map(kernel_reason).collect(),
         split_candidates: s
             .modules
             .iter()

@@ -52,8 +52,8 @@ pub fn render(s: &DomainSuggestion, out: &mut dyn Write) -> io::Result<()> {
         more(out, d.modules.len())?;
     }
     writeln!(out, "  shared kernel: {} modules", s.kernel.len())?;
-    for m in s.kernel.iter().take(LIST) {
-        writeln!(out, "      {m}")?;
+    for k in s.kernel.iter().take(LIST) {
+        writeln!(out, "      {}: {}", k.module, k.why)?;
     }
     more(out, s.kernel.len())?;
 

@@ -29,6 +29,9 @@ pub fn from_analysis(
             (p.domain.unwrap_or(kernel), p.confidence)
         })
     };
+    let why: BTreeMap<&str, String> = (suggestion.kernel.iter())
+        .map(|k| (k.module.as_str(), k.why.to_string()))
+        .collect();
     let mut modules: Vec<PageModule> = (report.modules.iter())
         .map(|m| {
             let (domain, confidence) = placement(&m.path);
@@ -42,6 +45,7 @@ pub fn from_analysis(
                 fan_out: m.fan_out,
                 domain,
                 confidence: two_decimals(confidence),
+                why: why.get(m.path.as_str()).cloned(),
             }
         })
         .collect();

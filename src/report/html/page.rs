@@ -71,6 +71,9 @@ pub struct PageModule {
     /// Domain index (the kernel's when the module is shared).
     pub domain: usize,
     pub confidence: f64,
+    /// Why a shared module is in the kernel, in words; absent for a domain's module.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -51,15 +51,17 @@
     if (!dom.kernel && dom.items > 0) facts.push('confidence ' + pct(dom.confidence));
     if (!dom.kernel) facts.push(dom.declared ? 'declared in the spec' : 'suggested');
     const modules = el('table', 'modules', el('tr', null, el('th', null, 'module'), el('th', null, 'lines'),
-      el('th', null, 'confidence'), el('th', null, 'file')));
+      el('th', null, dom.kernel ? 'why shared' : 'confidence'), el('th', null, 'file')));
     dom.modules.forEach((i) => {
       const m = data.modules[i];
       const row = el('tr', i === focusModule ? 'hit' : null, el('td', null, el('code', null, m.path)),
-        el('td', 'num', m.lines), el('td', 'num', dom.kernel ? '' : pct(m.confidence)), el('td', null, el('code', null, m.file)));
+        el('td', 'num', m.lines), dom.kernel ? el('td', 'why', m.why || '') : el('td', 'num', pct(m.confidence)), el('td', null, el('code', null, m.file)));
       row.dataset.module = i;
       modules.append(row);
     });
-    panel.replaceChildren(
+    // A domain without top types or tables (the shared kernel) skips their lines: a bare
+    // `null` would be appended as the text "null".
+    panel.replaceChildren(...[
       el('h3', null, dom.name),
       el('p', 'facts', facts.join(' · ')),
       dom.top_types.length ? el('p', null, 'Top types: ', el('code', null, dom.top_types.join(', '))) : null,
@@ -68,7 +70,7 @@
       el('h4', null, 'References crossing out (' + outOf[d].length + ')'),
       capped('ul', outOf[d], (c) => crossingRow(c, c.to)),
       el('h4', null, 'References crossing in (' + into[d].length + ')'),
-      capped('ul', into[d], (c) => crossingRow(c, c.from)));
+      capped('ul', into[d], (c) => crossingRow(c, c.from))].filter(Boolean));
     panel.classList.add('open');
     const hit = panel.querySelector('tr.hit');
     if (hit) hit.scrollIntoView({ block: 'nearest' });

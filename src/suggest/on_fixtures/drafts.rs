@@ -8,7 +8,7 @@ use crate::eval::Truth;
 use crate::suggest::{self, SuggestOptions, draft_spec, evaluate};
 use crate::test_support::{Analysis, AnalyzeOptions, analyze};
 
-fn fixture(name: &str) -> Analysis {
+pub(super) fn fixture(name: &str) -> Analysis {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(name);
@@ -95,8 +95,8 @@ fn every_module_is_placed_and_kernel_modules_have_no_domain() {
     let a = fixture("shop");
     let s = suggest::suggest(&a, &SuggestOptions::default());
     assert_eq!(s.modules.len(), a.codebase.modules.len());
-    for m in &s.kernel {
-        assert_eq!(s.modules[m].domain, None, "{m}");
+    for k in &s.kernel {
+        assert_eq!(s.modules[&k.module].domain, None, "{}", k.module);
     }
     let listed: usize = s.domains.iter().map(|d| d.modules.len()).sum();
     assert_eq!(listed + s.kernel.len(), s.modules.len());

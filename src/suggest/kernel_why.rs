@@ -75,6 +75,7 @@ pub fn id(reason: &KernelReason) -> &'static str {
         KernelReason::SharedDomain { .. } => "shared-domain",
         KernelReason::IsolatedDomain => "isolated-domain",
         KernelReason::DatalessNeighbours { .. } => "dataless-neighbours",
+        KernelReason::Subjectless => "subjectless",
         KernelReason::Aggregator { .. } => "aggregator",
     }
 }
@@ -116,6 +117,9 @@ pub fn describe(reason: &KernelReason, several: bool) -> String {
             counted(*domains, "domain"),
             if *domains == 1 { "touches" } else { "touch" }
         ),
+        KernelReason::Subjectless => {
+            "set-up: its modules name no subject and it uses no domain".to_owned()
+        }
         KernelReason::Aggregator { domains } => format!(
             "aggregator: no subject of its own, its submodules sit in {}",
             counted(*domains, "domain")
@@ -410,6 +414,11 @@ mod tests {
             why(KernelReason::DatalessNeighbours { domains: 1 }).to_string(),
             "touches no table, linked only to 1 domain that touches none either"
         );
+        assert_eq!(
+            why(KernelReason::Subjectless).to_string(),
+            "set-up: its modules name no subject and it uses no domain"
+        );
+        assert_eq!(id(&KernelReason::Subjectless), "subjectless");
     }
 
     fn placement(domain: Option<usize>) -> ModulePlacement {

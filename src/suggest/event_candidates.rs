@@ -215,7 +215,7 @@ const ROLE_TYPES: &[&str] = &[
 /// `users` → `user`, `categories` → `category`, `boxes` → `box`: a module or table named
 /// after a collection names one of its elements. Only the regular plurals; a word not ending
 /// in a plural `s` stays as it is (`status`, `address`, `analysis`, `alias`).
-pub(crate) fn singular(word: &str) -> String {
+pub fn singular(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 2) {
         return format!("{stem}y");
     }

@@ -40,7 +40,7 @@ use crate::cluster::{
 use crate::codebase::Codebase;
 use crate::resolve::Target;
 
-pub use event_candidates::{EventCandidate, EventField, past_tense};
+pub use event_candidates::{EventCandidate, EventField, past_tense, singular};
 pub use input::{Built, LayerWeights};
 pub use kernel_why::{KernelModule, KernelWhy};
 

@@ -102,8 +102,8 @@ fn every_module_is_placed_and_kernel_modules_have_no_domain() {
     assert_eq!(listed + s.kernel.len(), s.modules.len());
 }
 
-#[test]
-fn pinning_the_hotel_spec_keeps_the_declared_domain_names() {
+/// The hotel fixture's suggestion pinned to its spec, with the spec.
+pub(super) fn hotel_pinned() -> (suggest::DomainSuggestion, crate::spec::Spec) {
     let a = fixture("hotel");
     let mut s = suggest::suggest(&a, &SuggestOptions::default());
     let text = std::fs::read_to_string(
@@ -112,13 +112,16 @@ fn pinning_the_hotel_spec_keeps_the_declared_domain_names() {
     .expect("hotel spec");
     let (spec, _) = crate::spec::load("fissure.yaml", &text);
     let spec = spec.expect("hotel spec loads");
-    let crates: Vec<&str> = a
-        .codebase
-        .crates
-        .iter()
+    let crates: Vec<&str> = (a.codebase.crates.iter())
         .map(|c| c.target.name.as_str())
         .collect();
     suggest::pin::pin(&mut s, &spec, &crates);
+    (s, spec)
+}
+
+#[test]
+fn pinning_the_hotel_spec_keeps_the_declared_domain_names() {
+    let (s, spec) = hotel_pinned();
     for declared in spec.domains.keys() {
         assert!(
             s.domains.iter().any(|d| &d.name == declared),

@@ -3,11 +3,10 @@
 //! composition roots; the hotel's spec declares some of its kernel.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use crate::suggest::{self, KernelWhy, SuggestOptions, kernel_why};
 
-use super::drafts::fixture;
+use super::drafts::{fixture, hotel_pinned};
 
 #[test]
 fn the_garage_kernel_says_why_each_module_is_there() {
@@ -75,18 +74,7 @@ fn a_module_with_two_item_reasons_lists_both_with_their_counts() {
 
 #[test]
 fn pinning_says_which_kernel_modules_the_spec_declares() {
-    let a = fixture("hotel");
-    let mut s = suggest::suggest(&a, &SuggestOptions::default());
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hotel/fissure.yaml"),
-    )
-    .expect("hotel spec");
-    let (spec, _) = crate::spec::load("fissure.yaml", &text);
-    let spec = spec.expect("hotel spec loads");
-    let crates: Vec<&str> = (a.codebase.crates.iter())
-        .map(|c| c.target.name.as_str())
-        .collect();
-    suggest::pin::pin(&mut s, &spec, &crates);
+    let (s, _) = hotel_pinned();
     let why: BTreeMap<&str, &KernelWhy> = (s.kernel.iter())
         .map(|k| (k.module.as_str(), &k.why))
         .collect();

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use fissure::cluster::split_identifier;
 use fissure::suggest::evaluate::LabelKeys;
 use fissure::suggest::subjects::module_subjects;
-use fissure::suggest::{SuggestOptions, cluster};
+use fissure::suggest::{SuggestOptions, cluster, singular};
 
 pub fn domains(args: &[String]) -> Result<(), String> {
     let parsed = super::parse(args)?;
@@ -148,21 +148,4 @@ fn table_word_set<'a>(tables: impl Iterator<Item = &'a str>) -> BTreeSet<String>
         .filter(|w| w.len() >= 3)
         .map(|w| singular(&w.to_ascii_lowercase()))
         .collect()
-}
-
-fn singular(word: &str) -> String {
-    if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 2) {
-        return format!("{stem}y");
-    }
-    if ["sses", "ches", "shes", "xes"]
-        .iter()
-        .any(|e| word.ends_with(e))
-    {
-        return word[..word.len() - 2].to_owned();
-    }
-    let keeps_s = ["ss", "us", "is", "as"].iter().any(|e| word.ends_with(e));
-    match word.strip_suffix('s') {
-        Some(stem) if stem.len() >= 3 && !keeps_s => stem.to_owned(),
-        _ => word.to_owned(),
-    }
 }

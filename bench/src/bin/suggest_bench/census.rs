@@ -79,27 +79,7 @@ pub fn domains(args: &[String]) -> Result<(), String> {
                 (None, None) => {}
             }
         }
-        let words = table_word_set(c.built.tables.keys().map(String::as_str));
-        let mut tw = vec![0usize; n];
-        let mut traits = vec![0usize; n];
-        let mut mtw: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); n];
-        for (i, node) in input.nodes.iter().enumerate() {
-            let Some(d) = s.domain[i] else { continue };
-            let d = d as usize;
-            let item = p.analysis.resolution.item(c.built.items[i]);
-            if matches!(item.kind, fissure::syntax::ItemKind::Trait) {
-                traits[d] += 1;
-            }
-            if (node.words.iter().flat_map(|w| split_identifier(w)))
-                .any(|w| words.contains(&singular(&w)))
-            {
-                tw[d] += 1;
-            }
-            let segs = node.module.split("::").flat_map(|seg| seg.split('_'));
-            if segs.map(singular).any(|w| words.contains(&w)) {
-                mtw[d].insert(node.module.as_str());
-            }
-        }
+        let (tw, mtw, traits) = table_words_and_traits(&p.analysis, &c);
         for d in 0..n {
             let mut ls: Vec<(&String, &usize)> = labels[d].iter().collect();
             ls.sort_by(|a, b| b.1.cmp(a.1));
@@ -139,6 +119,37 @@ pub fn domains(args: &[String]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Per domain: items naming a table word, modules whose path names one, and traits.
+fn table_words_and_traits<'a>(
+    analysis: &fissure::analysis::Analysis,
+    c: &'a fissure::suggest::Clustered,
+) -> (Vec<usize>, Vec<BTreeSet<&'a str>>, Vec<usize>) {
+    let (s, input) = (&c.suggestion, &c.built.input);
+    let n = s.domain_count;
+    let words = table_word_set(c.built.tables.keys().map(String::as_str));
+    let mut tw = vec![0usize; n];
+    let mut traits = vec![0usize; n];
+    let mut mtw: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); n];
+    for (i, node) in input.nodes.iter().enumerate() {
+        let Some(d) = s.domain[i] else { continue };
+        let d = d as usize;
+        let item = analysis.resolution.item(c.built.items[i]);
+        if matches!(item.kind, fissure::syntax::ItemKind::Trait) {
+            traits[d] += 1;
+        }
+        if (node.words.iter().flat_map(|w| split_identifier(w)))
+            .any(|w| words.contains(&singular(&w)))
+        {
+            tw[d] += 1;
+        }
+        let segs = node.module.split("::").flat_map(|seg| seg.split('_'));
+        if segs.map(singular).any(|w| words.contains(&w)) {
+            mtw[d].insert(node.module.as_str());
+        }
+    }
+    (tw, mtw, traits)
 }
 
 /// The singular `_`-separated words of the table names, three letters or more.

@@ -397,9 +397,16 @@ async fn commit_loop(consumer: Arc<GroupConsumer>, offsets: Arc<Mutex<Offsets>>)
     loop {
         tick.tick().await;
         let settled = lock(&offsets).take_commits();
-        if !settled.is_empty() {
-            // The answer arrives in `Ctx::commit_callback`; a failed one is sent again.
-            let _ = consumer.commit(&list_of(&settled), CommitMode::Async);
+        // The answer arrives in `Ctx::commit_callback`, and a failed one is sent again; one the
+        // client refuses at once (no coordinator yet, mid-rebalance) gets no answer, so it is
+        // marked unsent here, or the group's last position would never reach the broker and
+        // `drain` would wait for it forever.
+        if !settled.is_empty()
+            && consumer
+                .commit(&list_of(&settled), CommitMode::Async)
+                .is_err()
+        {
+            lock(&offsets).not_sent(&settled);
         }
     }
 }

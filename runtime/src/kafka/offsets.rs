@@ -72,6 +72,14 @@ impl Offsets {
         }
     }
 
+    /// Commits [`Offsets::take_commits`] marked sent that never left: the client refused them
+    /// at once, so no answer will come to send them again.
+    pub(crate) fn not_sent(&mut self, commits: &[(String, i32, i64)]) {
+        for (topic, partition, offset) in commits {
+            self.commit_answered(topic, *partition, *offset, false);
+        }
+    }
+
     /// Records received and not settled, in every partition.
     pub(crate) fn pending(&self) -> usize {
         self.partitions.values().map(|p| p.pending.len()).sum()
@@ -131,5 +139,17 @@ mod tests {
         o.revoke("t", 2);
         o.settled("t", 2, 9);
         assert_eq!(o.pending(), 0);
+    }
+
+    #[test]
+    fn a_commit_the_client_refused_is_sent_again() {
+        let mut o = Offsets::default();
+        o.received("t", 0, 4);
+        o.settled("t", 0, 4);
+        let refused = o.take_commits();
+        assert_eq!(refused, [("t".into(), 0, 5)]);
+        assert_eq!(o.take_commits(), [], "marked sent");
+        o.not_sent(&refused);
+        assert_eq!(o.take_commits(), [("t".into(), 0, 5)]);
     }
 }

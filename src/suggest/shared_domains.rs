@@ -69,8 +69,7 @@ pub fn kernel_shared_domains(built: &Built, s: &mut Suggestion) {
 pub fn kernel_isolated_domains(built: &Built, s: &mut Suggestion) {
     let g = DomainGraph::of(built, s);
     let n = s.domain_count;
-    let with_data = g.data.iter().filter(|&&d| d).count();
-    if n == 0 || (with_data as f64) < DATA_SHARE * n as f64 {
+    if few_keep_data(&g, n) {
         return;
     }
     let isolated: Vec<Option<KernelReason>> = (0..n)
@@ -114,17 +113,15 @@ pub fn kernel_isolated_domains(built: &Built, s: &mut Suggestion) {
 pub fn kernel_subjectless_domains(built: &Built, s: &mut Suggestion) {
     let g = DomainGraph::of(built, s);
     let n = s.domain_count;
-    let with_data = g.data.iter().filter(|&&d| d).count();
-    if n == 0 || (with_data as f64) < DATA_SHARE * n as f64 {
+    if few_keep_data(&g, n) {
         return;
     }
-    let subjectless = subjectless_domains(built, s);
+    let mut subjectless = subjectless_domains(built, s);
     if subjectless.iter().filter(|&&l| l).count() as f64 > SUBJECTLESS_SHARE * n as f64 {
         return;
     }
+    let mut g = g;
     loop {
-        let g = DomainGraph::of(built, s);
-        let subjectless = subjectless_domains(built, s);
         let set_up: Vec<Option<KernelReason>> = (0..s.domain_count)
             .map(|d| (subjectless[d] && g.uses[d].is_empty()).then_some(KernelReason::Subjectless))
             .collect();
@@ -132,7 +129,17 @@ pub fn kernel_subjectless_domains(built: &Built, s: &mut Suggestion) {
             return;
         }
         to_kernel(s, &set_up);
+        g = DomainGraph::of(built, s);
+        subjectless = subjectless_domains(built, s);
     }
+}
+
+/// Whether fewer than [`DATA_SHARE`] of the `n` domains touch a table (or there are none):
+/// then the capabilities keep their data where fissure does not see it, and a domain without
+/// table data says nothing.
+fn few_keep_data(g: &DomainGraph, n: usize) -> bool {
+    let with_data = g.data.iter().filter(|&&d| d).count();
+    n == 0 || (with_data as f64) < DATA_SHARE * n as f64
 }
 
 /// Per domain, whether none of its modules has a subject ([`module_subjects`]).

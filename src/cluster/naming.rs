@@ -29,7 +29,11 @@
 //! `bucket_table`) gives way to the module name that dominates; and a best word no module
 //! spells (`public`, from `get_public_rooms`) to a module name scoring at least half as well
 //! (`directory`). A best word most of whose weight lies in one compound module name ending
-//! with it is named by that compound ([`compound_name`]: `meta` → `crate_meta`).
+//! with it is named by that compound ([`compound_name`]: `meta` → `crate_meta`). A broader
+//! subject a domain is an aspect of ([`umbrella_name`]) is a word its modules spell as a
+//! subject, not only as the kind ending compound module names (`table` of `object_table`).
+//! A word spelled the way Rust code avoids a keyword (`krate`) names the domain as meant
+//! (`crate`, see [`keyword_spelled`]).
 
 mod family;
 mod parts;
@@ -146,6 +150,17 @@ fn same_stem(a: &str, b: &str) -> bool {
         .is_some_and(|rest| matches!(rest, "" | "s" | "es" | "ing" | "ed"))
 }
 
+/// Rust code spells a keyword it cannot use as an identifier another way (`krate` for
+/// `crate`, rustc's own spelling; `typ` for `type`); the domain is named with the word its
+/// developers meant (the spec name then escapes it again: `crate_domain`).
+fn keyword_spelled(word: &str) -> &str {
+    match word {
+        "krate" => "crate",
+        "typ" => "type",
+        _ => word,
+    }
+}
+
 /// Whether `word` names a technical layer (see [`LAYER_WORDS`]).
 pub fn is_layer_word(word: &str) -> bool {
     LAYER_WORDS.binary_search(&word).is_ok()
@@ -182,6 +197,7 @@ pub fn domain_names_with(
         counts,
         module_terms,
         places,
+        heads,
         folders,
     } = tally(input, suggestion);
     let mut ranked: Vec<Vec<(f64, &str)>> = vec![Vec::new(); domains];
@@ -263,7 +279,7 @@ pub fn domain_names_with(
                 .then(|| {
                     umbrella_name(
                         &counts,
-                        &places,
+                        &heads,
                         &terms,
                         best,
                         (d as u32, sizes[d]),
@@ -272,9 +288,10 @@ pub fn domain_names_with(
                 })
                 .flatten()
                 .filter(|name| !taken(name));
+            let spelled = preferred.clone().map(keyword_spelled);
             let name = aspect
-                .or_else(|| qualified_when_taken(preferred.clone(), &taken))
-                .or_else(|| preferred.clone().find(|t| !taken(t)).map(str::to_owned))
+                .or_else(|| qualified_when_taken(spelled.clone(), &taken))
+                .or_else(|| spelled.clone().find(|t| !taken(t)).map(str::to_owned))
                 .unwrap_or_else(|| format!("domain-{d}"));
             used.push(name.clone());
             name
@@ -320,13 +337,15 @@ fn organisation_folder(
 /// domains carry it too (svix's attempts domain: `attempt` 26 items, `message` 28, and the
 /// message domains share `message`). The domain is then named `y_x` (`message_attempt`), as
 /// its developers spell it (`MessageAttempt`). `y` must be a single word a module path or
-/// crate of the domain spells, no organisation folder, not an inflection of `x`, and score at
-/// least half as well; of several, the one most items carry. A word at least half the
-/// domain's `size` items carry is the domain's own subject and stays. `None` when `x` is a
-/// compound or no word qualifies.
+/// crate of the domain spells other than as the last word of a compound (garage's `table`,
+/// spelled only in `object_table`, `version_table`..., is those modules' kind: the domain of
+/// object lifecycles is `object_lifecycle`, not `table_lifecycle`), no organisation folder,
+/// not an inflection of `x`, and score at least half as well; of several, the one most items
+/// carry. A word at least half the domain's `size` items carry is the domain's own subject
+/// and stays. `None` when `x` is a compound or no word qualifies.
 fn umbrella_name(
     counts: &BTreeMap<String, BTreeMap<u32, usize>>,
-    places: &BTreeMap<String, BTreeMap<u32, usize>>,
+    heads: &BTreeMap<String, BTreeMap<u32, usize>>,
     terms: &[(f64, &str)],
     best: (f64, &str),
     (d, size): (u32, usize),
@@ -338,7 +357,9 @@ fn umbrella_name(
             .copied()
             .unwrap_or(0)
     };
-    let placed = |t: &str| spelled_in(places, t, d);
+    // Spelled as a subject: a word the modules spell only as the last word of compounds
+    // (`table` of `object_table`, `version_table`) is their kind, not a subject.
+    let placed = |t: &str| spelled_in(heads, t, d);
     if best.1.is_empty() || best.1.contains('_') {
         return None;
     }
@@ -459,6 +480,9 @@ struct Tally {
     module_terms: BTreeSet<String>,
     /// Term -> per-domain count of items whose module path or crate carries it.
     places: BTreeMap<String, BTreeMap<u32, usize>>,
+    /// Term -> per-domain count of items whose module path or crate carries it other than as
+    /// the last word of a compound segment (`object` of `object_table`, not `table`).
+    heads: BTreeMap<String, BTreeMap<u32, usize>>,
     /// Folder -> per-domain count of items inside it (see `family`).
     folders: BTreeMap<String, BTreeMap<u32, usize>>,
 }
@@ -469,6 +493,7 @@ fn tally(input: &ClusterInput, suggestion: &Suggestion) -> Tally {
     let mut counts: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
     let mut module_terms: BTreeSet<String> = BTreeSet::new();
     let mut places: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
+    let mut heads: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
     let mut folders: BTreeMap<String, BTreeMap<u32, usize>> = BTreeMap::new();
     let subjects = crate_subjects(&input.nodes);
     for (node, domain) in input.nodes.iter().zip(&suggestion.domain) {
@@ -477,14 +502,16 @@ fn tally(input: &ClusterInput, suggestion: &Suggestion) -> Tally {
         // Each module segment's words, and a compound segment whole (`account_data`): when
         // `account` names another domain, `account_data` still says what this one is.
         let crate_words = subjects.get(crate_of(node)).into_iter().flatten();
-        let segments: Vec<String> = (crate_words.map(|w| (*w).to_owned()))
+        let segment_names: Vec<String> = (crate_words.map(|w| (*w).to_owned()))
             .chain(node.module.split("::").skip(1).map(str::to_owned))
+            .collect();
+        let segments: Vec<String> = (segment_names.iter())
             .flat_map(|segment| {
-                let mut words = split_identifier(&segment);
+                let mut words = split_identifier(segment);
                 if words.len() > 1 {
                     words.push(words.join("_"));
                 }
-                words.extend(numeronyms(&segment));
+                words.extend(numeronyms(segment));
                 words
             })
             .collect();
@@ -507,6 +534,9 @@ fn tally(input: &ClusterInput, suggestion: &Suggestion) -> Tally {
                 .entry(d)
                 .or_default() += 1;
         }
+        for term in head_terms(&segment_names) {
+            *heads.entry(term).or_default().entry(d).or_default() += 1;
+        }
         let mut terms: Vec<String> = domain_words(&node.words)
             .into_iter()
             .chain(segments)
@@ -523,6 +553,25 @@ fn tally(input: &ClusterInput, suggestion: &Suggestion) -> Tally {
         counts,
         module_terms,
         places,
+        heads,
         folders,
     }
+}
+
+/// The words module segments spell other than as the last word of a compound: every word of
+/// a single-word segment, every word but the last of a compound and the compound whole, and
+/// numeronyms (`object_table` gives `object` and `object_table`, not `table`).
+fn head_terms(segments: &[String]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for segment in segments {
+        let mut words = split_identifier(segment);
+        if words.len() > 1 {
+            let whole = words.join("_");
+            words.pop();
+            words.push(whole);
+        }
+        out.extend(words);
+        out.extend(numeronyms(segment));
+    }
+    out
 }

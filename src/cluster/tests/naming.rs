@@ -493,3 +493,49 @@ fn a_subject_the_vocabulary_drops_names_a_domain_whose_tables_share_it() {
         "operations"
     );
 }
+
+#[test]
+fn a_word_spelled_only_as_the_kind_of_module_names_is_no_broader_subject() {
+    // Domain 0 keeps object lifecycles: `lifecycle` is typical of it alone (3 of 8 items);
+    // `table` (5 items) and `object` (4) are carried by more of its items and by other
+    // domains. `table` is spelled only as the last word of `object_table`, `version_table`,
+    // `mpu_table`: their kind. The broader subject is `object`, the head of one of them.
+    let input = |last: &str| ClusterInput {
+        nodes: vec![
+            node("c::lifecycle", &["LifecycleRule"]),
+            node("c::lifecycle", &["lifecycle_worker"]),
+            node("c::lifecycle", &["Lifecycle"]),
+            node("c::object_table", &["ObjectEntry"]),
+            node("c::object_table", &["Entry"]),
+            node("c::version_table", &["ObjectVersion"]),
+            node("c::version_table", &["ObjectVersion"]),
+            node(&format!("c::{last}"), &["Part"]),
+            node("c::table", &["Table", "Object"]),
+            node("c::table", &["Table", "Object"]),
+            node("c::billing", &["InvoiceTable"]),
+        ],
+        layers: vec![],
+    };
+    let domains = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2];
+    let names = named(&input("mpu_table"), &domains, &[]);
+    assert_eq!(names[0], "object_lifecycle", "{names:?}");
+    // A module spelling `table` alone makes it a subject of the domain again.
+    let names = named(&input("table"), &domains, &[]);
+    assert_eq!(names[0], "table_lifecycle", "{names:?}");
+}
+
+#[test]
+fn a_keyword_spelled_another_way_names_the_domain_as_meant() {
+    // `krate` is how Rust code spells `crate`, a keyword, in a module name.
+    let input = ClusterInput {
+        nodes: vec![
+            node("k::krate", &["KrateSummary"]),
+            node("k::krate", &["Krate"]),
+            node("k::typ", &["TypAlias"]),
+            node("k::billing", &["Invoice"]),
+        ],
+        layers: vec![],
+    };
+    let names = named(&input, &[0, 0, 1, 2], &[]);
+    assert_eq!(names, vec!["crate", "type", "billing"]);
+}

@@ -32,7 +32,8 @@ pub fn built(modules: &[&str], refs: &[(u32, u32)], tables: &[(&str, &[u32], &[u
             layers: vec![Layer::directed("references", 1.0, edges)],
         },
         items: vec![],
-        node_of: BTreeMap::new(),
+        modules: vec![],
+        homes: Default::default(),
         tables,
     }
 }

@@ -59,9 +59,14 @@ impl Homes {
     /// Numbers a node for each (clustered type, module) pair with methods in a module that is
     /// not the type's, from `first` on in (type, module) order; returns them in that order.
     pub fn add_foreign_impls(&mut self, res: &Resolution, first: u32) -> Vec<(ItemId, ModuleId)> {
+        // EXPERIMENT (variant A): only modules with clustered items of their own.
+        let with_items: std::collections::BTreeSet<ModuleId> = (self.node_of.keys())
+            .map(|&id| res.item(id).module)
+            .collect();
         let mut pairs: Vec<(ItemId, ModuleId)> = (res.methods.iter())
             .filter(|m| self.node_of.contains_key(&m.self_item))
             .filter(|m| res.item(m.self_item).module != m.module)
+            .filter(|m| with_items.contains(&m.module))
             .map(|m| (m.self_item, m.module))
             .collect();
         pairs.sort();

@@ -33,10 +33,8 @@ pub fn domain_common_modules(analysis: &Analysis, built: &Built) -> BTreeSet<Str
         let Some((a, b)) = graph.edge_endpoints(edge) else {
             continue;
         };
-        let (Some(&from), Some(&to)) = (
-            built.homes.node_of.get(&graph[a]),
-            built.homes.node_of.get(&graph[b]),
-        ) else {
+        let (Some(&from), Some(&to)) = (built.node_of.get(&graph[a]), built.node_of.get(&graph[b]))
+        else {
             continue;
         };
         let resolved = (graph[edge].kinds.keys()).any(|&kind| kind != RefKind::MethodGuess);

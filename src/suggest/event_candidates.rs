@@ -483,10 +483,7 @@ impl<'a> CallIndex<'a> {
         let (Some(from), Target::Item(to)) = (r.from_item, r.target) else {
             return None;
         };
-        let (&a, &b) = (
-            built.homes.node_of.get(&from)?,
-            built.homes.node_of.get(&to)?,
-        );
+        let (&a, &b) = (built.node_of.get(&from)?, built.node_of.get(&to)?);
         let (caller, callee) = (domain_of[a as usize]?, domain_of[b as usize]?);
         if caller == callee {
             return None;

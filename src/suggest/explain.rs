@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::Analysis;
 use crate::cluster::{ModuleDomains, module_domains};
-use crate::codebase::ModuleId;
 use crate::resolve::{ItemId, Target};
 
 use super::{
@@ -59,7 +58,7 @@ impl<'a> Explainer<'a> {
         let built = &c.built;
         let voters = module_votes(&built.input, s);
         let clustered_domain = |id: ItemId| -> Option<Option<u32>> {
-            built.homes.node_of.get(&id).map(|&n| s.domain[n as usize])
+            built.node_of.get(&id).map(|&n| s.domain[n as usize])
         };
         let majorities = module_majorities(analysis, &voters, &clustered_domain);
         let item_domain = item_domains(&built.input, s, &majorities);
@@ -78,13 +77,7 @@ impl<'a> Explainer<'a> {
 
     /// The domain an item answers for: `None` if it was not clustered, `Some(None)` kernel.
     fn node_domain(&self, id: ItemId) -> Option<Option<u32>> {
-        (self.c.built.homes.node_of.get(&id)).map(|&n| self.item_domain[n as usize])
-    }
-
-    /// The domain the code of `id` written in `module` answers for: an impl block outside
-    /// its type's module answers for its own node's.
-    fn code_domain(&self, id: ItemId, module: ModuleId) -> Option<Option<u32>> {
-        (self.c.built.homes.of_code(id, module)).map(|n| self.item_domain[n as usize])
+        (self.c.built.node_of.get(&id)).map(|&n| self.item_domain[n as usize])
     }
 
     /// Every module's placement, and the kernel's modules with why they are there.
@@ -127,8 +120,7 @@ impl<'a> Explainer<'a> {
             let (Some(from), Target::Item(to)) = (r.from_item, r.target) else {
                 continue;
             };
-            let (Some(Some(a)), Some(Some(b))) =
-                (self.code_domain(from, r.from_module), self.node_domain(to))
+            let (Some(Some(a)), Some(Some(b))) = (self.node_domain(from), self.node_domain(to))
             else {
                 continue;
             };
@@ -208,7 +200,7 @@ impl<'a> Explainer<'a> {
         let mut incoming: BTreeMap<u32, usize> = BTreeMap::new();
         for r in &res.refs {
             if let Target::Item(to) = r.target
-                && let Some(&n) = built.homes.node_of.get(&to)
+                && let Some(&n) = built.node_of.get(&to)
             {
                 *incoming.entry(n).or_default() += 1;
             }
@@ -216,9 +208,6 @@ impl<'a> Explainer<'a> {
         let mut types: Vec<Vec<(usize, String)>> = vec![Vec::new(); s.domain_count];
         for (node, domain) in s.domain.iter().enumerate() {
             let Some(d) = *domain else { continue };
-            if built.homes.is_impl(node) {
-                continue; // an impl block's node: its type is counted at the type's own
-            }
             let item = res.item(built.items[node]);
             if matches!(
                 item.kind,

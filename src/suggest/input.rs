@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::cochange::CoChange;
-pub use super::impl_nodes::Homes;
 use super::subjects::{module_subjects, with_table_nouns};
 pub use super::tables::TableUse;
 use super::tables::table_uses;
@@ -12,8 +11,7 @@ use super::variants::variant_modules;
 use crate::analysis::Analysis;
 use crate::cluster::{ClusterInput, FileOf, Layer, NodeInfo, VocabConfig, vocabulary_layer};
 use crate::codebase::ModuleId;
-use crate::graph::kind_weight;
-use crate::resolve::{ItemId, Resolution, Target};
+use crate::resolve::{ItemId, Resolution};
 use crate::syntax::ItemKind;
 
 /// Weights of the evidence layers.
@@ -58,13 +56,10 @@ impl Default for LayerWeights {
 #[derive(Debug, Clone)]
 pub struct Built {
     pub input: ClusterInput,
-    /// Node index → item (for an impl block's node, its self type).
+    /// Node index → item.
     pub items: Vec<ItemId>,
-    /// Node index → the module its code is written in.
-    pub modules: Vec<ModuleId>,
-    /// Item → node index (only clustered items), and the nodes of impl blocks written
-    /// outside their type's module ([`super::impl_nodes`]).
-    pub homes: Homes,
+    /// Item → node index (only clustered items).
+    pub node_of: BTreeMap<ItemId, u32>,
     /// Table name → its users.
     pub tables: BTreeMap<String, TableUse>,
 }
@@ -99,22 +94,11 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
             items.push(ItemId(i as u32));
         }
     }
-    let mut modules: Vec<ModuleId> = items.iter().map(|&id| res.item(id).module).collect();
-    let mut homes = Homes::new(node_of);
-    for (ty, module) in homes.add_foreign_impls(res, items.len() as u32) {
-        items.push(ty);
-        modules.push(module);
-    }
-    // Words: the item's name, its methods and their parameters, its own parameters; an impl
-    // block's node has its methods' names only.
+    // Words: the item's name, its methods and their parameters, its own parameters.
     let mut words: Vec<Vec<String>> = items
         .iter()
-        .enumerate()
-        .map(|(node, &id)| {
+        .map(|&id| {
             let item = res.item(id);
-            if homes.is_impl(node) {
-                return Vec::new();
-            }
             let mut w = vec![item.name.clone()];
             if let Some(sig) = &item.sig {
                 w.extend(sig.params.iter().map(|(name, _)| name.clone()));
@@ -122,28 +106,27 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
             w
         })
         .collect();
-    for i in 0..res.methods.len() {
-        if let Some(node) = homes.of_method(res, i) {
-            words[node as usize].push(res.methods[i].name.clone());
+    for method in &res.methods {
+        if let Some(&node) = node_of.get(&method.self_item) {
+            words[node as usize].push(method.name.clone());
         }
     }
-    let tables = table_uses(cb, res, &homes);
-    entity_words(res, &items[..homes.node_of.len()], &tables, &mut words);
-    let nodes: Vec<NodeInfo> = (items.iter().zip(&modules).zip(words))
-        .enumerate()
-        .map(|(node, ((&id, &module), words))| {
+    let tables = table_uses(cb, res, &node_of);
+    entity_words(res, &items, &tables, &mut words);
+    let nodes: Vec<NodeInfo> = items
+        .iter()
+        .zip(words)
+        .map(|(&id, words)| {
             let item = res.item(id);
-            let module = cb.module(module).path.clone();
-            let id = if homes.is_impl(node) {
-                format!("{module}::{IMPL_PREFIX}{}", item.name)
-            } else {
-                item.path.clone()
-            };
-            NodeInfo { id, module, words }
+            NodeInfo {
+                id: item.path.clone(),
+                module: cb.module(item.module).path.clone(),
+                words,
+            }
         })
         .collect();
 
-    let reference_edges = reference_edges(res, &homes);
+    let reference_edges = reference_edges(analysis, &node_of);
     let table_edges = table_edges(&tables);
     let module_edges = same_module_edges(&nodes, |m: &str| m.to_owned());
     // The parent of a module below the crate root (`c::a::b` → `c::a`); top-level modules and
@@ -164,7 +147,7 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
         ],
     };
     if let Some(co_change) = co_change {
-        let edges = co_change_edges(&modules, co_change);
+        let edges = co_change_edges(analysis, &items, co_change);
         input
             .layers
             .push(Layer::undirected("history", weights.history, edges));
@@ -176,36 +159,27 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
     Built {
         input,
         items,
-        modules,
-        homes,
+        node_of,
         tables,
     }
 }
 
-/// An impl block's node is named `module::<impl Type`: its own module, and a last segment no
-/// item can have, so no rule reading item names (interfaces of variant folders) counts it.
-pub const IMPL_PREFIX: &str = "<impl ";
-
-/// One edge per pair of referring nodes, weighted with diminishing returns in the count: the
-/// item graph's edges, with the code of impl blocks outside their type's module counted from
-/// the block's node.
-fn reference_edges(res: &Resolution, homes: &Homes) -> Vec<(u32, u32, f64)> {
-    let mut weights: BTreeMap<(u32, u32), u64> = BTreeMap::new();
-    for r in &res.refs {
-        let (Some(from), Target::Item(to)) = (r.from_item, r.target) else {
+/// One edge per pair of referring items, weighted with diminishing returns in the count.
+fn reference_edges(analysis: &Analysis, node_of: &BTreeMap<ItemId, u32>) -> Vec<(u32, u32, f64)> {
+    let mut edges = Vec::new();
+    for edge in analysis.graph.items.edge_indices() {
+        let Some((a, b)) = analysis.graph.items.edge_endpoints(edge) else {
             continue;
         };
-        if from == to {
-            continue;
-        }
-        if let (Some(x), Some(&y)) = (homes.of_code(from, r.from_module), homes.node_of.get(&to)) {
-            *weights.entry((x, y)).or_default() += kind_weight(r.kind);
+        let from = analysis.graph.items[a];
+        let to = analysis.graph.items[b];
+        if let (Some(&x), Some(&y)) = (node_of.get(&from), node_of.get(&to)) {
+            let w = analysis.graph.items[edge].weight as f64;
+            // Many references between two items add evidence, but with diminishing returns.
+            edges.push((x, y, 1.0 + w.ln()));
         }
     }
-    // Many references between two items add evidence, but with diminishing returns.
-    (weights.into_iter())
-        .map(|((x, y), w)| (x, y, 1.0 + (w as f64).ln()))
-        .collect()
+    edges
 }
 
 /// The items reading, writing or defining one table, pairwise, each table's pairs weighing 2
@@ -302,10 +276,17 @@ fn entity_words(
 /// Every item of one module linked to every item of a module it changes with, so that each
 /// item gets about the pair's strength in total; pairs of big modules are linked item by item
 /// in a zip to bound the edge count.
-fn co_change_edges(modules: &[ModuleId], co_change: &CoChange) -> Vec<(u32, u32, f64)> {
+fn co_change_edges(
+    analysis: &Analysis,
+    items: &[ItemId],
+    co_change: &CoChange,
+) -> Vec<(u32, u32, f64)> {
     let mut by_module: BTreeMap<ModuleId, Vec<u32>> = BTreeMap::new();
-    for (node, &module) in modules.iter().enumerate() {
-        by_module.entry(module).or_default().push(node as u32);
+    for (node, &id) in items.iter().enumerate() {
+        by_module
+            .entry(analysis.resolution.item(id).module)
+            .or_default()
+            .push(node as u32);
     }
     let mut edges = Vec::new();
     for &(a, b, strength) in &co_change.pairs {
@@ -422,11 +403,12 @@ fn same_module_edges(nodes: &[NodeInfo], group: impl Fn(&str) -> String) -> Vec<
 /// For each node, the file module it is written in and whether its own module is an inline
 /// `mod x { .. }` of that file (nested inline modules belong to the file holding them all):
 /// what [`crate::cluster::keep_files_whole`] needs to keep a file in one domain.
-pub fn files_of(analysis: &Analysis, modules: &[ModuleId]) -> Vec<FileOf> {
+pub fn files_of(analysis: &Analysis, items: &[ItemId]) -> Vec<FileOf> {
     let cb = &analysis.codebase;
-    modules
+    items
         .iter()
-        .map(|&own| {
+        .map(|&id| {
+            let own = analysis.resolution.item(id).module;
             let mut file = own;
             while cb.module(file).inline
                 && let Some(parent) = cb.module(file).parent

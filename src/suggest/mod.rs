@@ -17,7 +17,6 @@ mod entity_aliases;
 pub mod evaluate;
 pub mod event_candidates;
 mod explain;
-pub mod impl_nodes;
 pub mod input;
 pub mod kernel_why;
 pub mod leave_one_out;
@@ -164,7 +163,7 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
     let mut suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
     children::join_children_without_data(&built, &mut suggestion);
     shared_domains::kernel_shared_domains(&built, &mut suggestion);
-    cluster::keep_files_whole(&mut suggestion, &input::files_of(analysis, &built.modules));
+    cluster::keep_files_whole(&mut suggestion, &input::files_of(analysis, &built.items));
     aggregators::kernel_aggregators(&built, &mut suggestion);
     shared_domains::kernel_isolated_domains(&built, &mut suggestion);
     shared_domains::kernel_subjectless_domains(&built, &mut suggestion);

@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::entity_aliases::alias_accesses;
-use super::impl_nodes::Homes;
 use crate::codebase::{Codebase, ModuleId};
 use crate::graph::kind_weight;
 use crate::resolve::{ItemId, Resolution, Target};
@@ -57,8 +56,11 @@ const SQL_WORDS: &[&str] = &[
 type Access = (String, TableAccess);
 
 /// Every table and the clustered items that touch it.
-pub fn table_uses(cb: &Codebase, res: &Resolution, homes: &Homes) -> BTreeMap<String, TableUse> {
-    let node_of = &homes.node_of;
+pub fn table_uses(
+    cb: &Codebase,
+    res: &Resolution,
+    node_of: &BTreeMap<ItemId, u32>,
+) -> BTreeMap<String, TableUse> {
     let methods = MethodIndex::new(cb, res);
     // Accesses made by each method itself, and by items outside any method.
     let mut direct: Vec<BTreeSet<Access>> = vec![BTreeSet::new(); res.methods.len()];
@@ -127,11 +129,7 @@ pub fn table_uses(cb: &Codebase, res: &Resolution, homes: &Homes) -> BTreeMap<St
     }
     // Carried to callers outside the method's type (a forwarding method's are in its set).
     for call in &calls {
-        let caller = match call.caller_method {
-            Some(m) => homes.of_method(res, m),
-            None => node_of.get(&call.caller_item).copied(),
-        };
-        let Some(node) = caller else {
+        let Some(&node) = node_of.get(&call.caller_item) else {
             continue;
         };
         if call.caller_method.is_some_and(|m| forwards[m]) {
@@ -147,11 +145,11 @@ pub fn table_uses(cb: &Codebase, res: &Resolution, homes: &Homes) -> BTreeMap<St
             }
         }
     }
-    for (i, &done) in carried.iter().enumerate() {
-        if done {
+    for (i, method) in res.methods.iter().enumerate() {
+        if carried[i] {
             continue;
         }
-        let Some(node) = homes.of_method(res, i) else {
+        let Some(&node) = node_of.get(&method.self_item) else {
             continue;
         };
         for (table, access) in &reach[i] {
@@ -166,7 +164,7 @@ pub fn table_uses(cb: &Codebase, res: &Resolution, homes: &Homes) -> BTreeMap<St
         if target.kind != ItemKind::Table {
             continue;
         }
-        if let Some(node) = homes.of_code(from, r.from_module) {
+        if let Some(&node) = node_of.get(&from) {
             *out.entry(target.name.clone())
                 .or_default()
                 .readers
@@ -297,7 +295,6 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::table_uses;
-    use crate::suggest::impl_nodes::Homes;
     use crate::test_support::analyze_in_memory;
 
     /// Table → (writers, readers), each the sorted item paths.
@@ -308,7 +305,7 @@ mod tests {
             .map(|i| (crate::resolve::ItemId(i), i))
             .collect();
         let path = |n: &u32| res.items[*n as usize].path.clone();
-        (table_uses(&cb, &res, &Homes::new(node_of)).into_iter())
+        (table_uses(&cb, &res, &node_of).into_iter())
             .map(|(t, u)| {
                 let w = u.writers.keys().map(path).collect();
                 let r = u.readers.keys().map(path).collect();

@@ -32,8 +32,7 @@ pub fn built(modules: &[&str], refs: &[(u32, u32)], tables: &[(&str, &[u32], &[u
             layers: vec![Layer::directed("references", 1.0, edges)],
         },
         items: vec![],
-        modules: vec![],
-        homes: Default::default(),
+        node_of: BTreeMap::new(),
         tables,
     }
 }

@@ -16,7 +16,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::input::IMPL_PREFIX;
 use crate::cluster::NodeInfo;
 
 /// A folder has variants when at least this many of its children define one item name: two
@@ -43,9 +42,6 @@ pub fn variant_modules(nodes: &[NodeInfo], keep: &BTreeSet<&str>) -> BTreeSet<St
             continue;
         };
         let name = node.id.rsplit("::").next().unwrap_or(&node.id);
-        if name.starts_with(IMPL_PREFIX) {
-            continue; // an impl block defines nothing: conduit's `key_value::*` are no axis
-        }
         (folders.entry(folder).or_default())
             .entry(node.module.as_str())
             .or_default()

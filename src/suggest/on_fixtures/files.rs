@@ -13,7 +13,7 @@ fn shop_items_of_one_file_share_a_domain() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/shop");
     let a = analyze(&path, AnalyzeOptions::default()).expect("fixture analyses");
     let c = suggest::cluster(&a, &SuggestOptions::default());
-    let files = input::files_of(&a, &c.built.modules);
+    let files = input::files_of(&a, &c.built.items);
     let mut per_file: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     let mut inline_nodes = 0;
     for (node, at) in files.iter().enumerate() {

@@ -128,9 +128,6 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
 
     let reference_edges = reference_edges(analysis, &node_of);
     let table_edges = table_edges(&tables);
-    // Measuring switch: tree tables that only tie their users leave the other uses.
-    let mut tables = tables;
-    tables.retain(|t, _| !t.starts_with(super::trees::EDGES_ONLY));
     let module_edges = same_module_edges(&nodes, |m: &str| m.to_owned());
     // The parent of a module below the crate root (`c::a::b` → `c::a`); top-level modules and
     // the root have none, so they are not all tied together.

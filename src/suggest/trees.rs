@@ -39,15 +39,6 @@ fn is_tree(ty: &TypePaths) -> bool {
     (ty.last().and_then(|p| p.segments.last())).is_some_and(|s| s.ends_with("Tree"))
 }
 
-/// Measuring switch (temporary): `FISSURE_TREES=off` reads no tree, `edges` names each tree
-/// table with [`EDGES_ONLY`] in front so that only the table layer sees it.
-pub fn mode() -> String {
-    std::env::var("FISSURE_TREES").unwrap_or_default()
-}
-
-/// Prefix of a tree table that only ties its users (measuring switch).
-pub const EDGES_ONLY: &str = "\u{1}tree:";
-
 /// Every `self.<tree field>` in an impl block of a struct with tree fields; `self_of` gives
 /// an impl block's self type. The table is named by the field.
 pub fn tree_accesses(
@@ -56,11 +47,6 @@ pub fn tree_accesses(
     self_of: impl Fn(ModuleId, u32) -> Option<ItemId>,
 ) -> Vec<TreeAccess> {
     let mut out = Vec::new();
-    let mode = mode();
-    if mode == "off" {
-        return out;
-    }
-    let prefix = if mode == "edges" { EDGES_ONLY } else { "" };
     for (m, module) in cb.modules.iter().enumerate() {
         let mid = ModuleId(m as u32);
         let trees_of = |owner: Owner| -> Vec<&str> {
@@ -79,7 +65,7 @@ pub fn tree_accesses(
             out.push(TreeAccess {
                 module: mid,
                 owner,
-                table: format!("{prefix}{table}"),
+                table: table.to_owned(),
                 access,
                 pos,
             })

@@ -28,7 +28,6 @@ pub mod subjects;
 mod tables;
 #[cfg(test)]
 mod test_support;
-mod trees;
 mod variants;
 
 use std::collections::{BTreeMap, BTreeSet};

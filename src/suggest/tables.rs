@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::entity_aliases::alias_accesses;
-use super::trees::tree_accesses;
 use crate::codebase::{Codebase, ModuleId};
 use crate::graph::kind_weight;
 use crate::resolve::{ItemId, Resolution, Target};
@@ -78,10 +77,6 @@ pub fn table_uses(
     let aliased = alias_accesses(cb);
     for a in &aliased {
         accesses.push((a.module, a.owner, &a.table, a.access, a.pos));
-    }
-    let trees = tree_accesses(cb, res, |mid, imp| methods.self_of(mid, imp));
-    for t in &trees {
-        accesses.push((t.module, t.owner, &t.table, t.access, t.pos));
     }
     for (mid, owner, table, access, pos) in accesses {
         let owner = match owner {
@@ -198,8 +193,6 @@ struct MethodIndex {
     /// (trait name, method name) → the methods of impls of a trait of that name: a call on
     /// a `dyn Trait` value is typed to the trait, its code is in the impls.
     by_trait: HashMap<(String, String), Vec<usize>>,
-    /// Each method's self type.
-    self_items: Vec<ItemId>,
 }
 
 impl MethodIndex {
@@ -238,15 +231,7 @@ impl MethodIndex {
             by_impl,
             by_type,
             by_trait,
-            self_items: res.methods.iter().map(|m| m.self_item).collect(),
         }
-    }
-
-    /// The self type of impl block `imp`, known from its methods (a block without methods
-    /// touches nothing).
-    fn self_of(&self, module: ModuleId, imp: u32) -> Option<ItemId> {
-        let &(_, idx) = self.by_impl.get(&(module, imp))?.first()?;
-        Some(self.self_items[idx])
     }
 
     /// The method of impl block `imp` whose code holds `pos`: the last one starting before.
@@ -466,59 +451,6 @@ pub fn domain() {
                 vec!["app::handlers::list".into()]
             )
         );
-    }
-
-    #[test]
-    fn a_storage_structs_tree_fields_are_tables_of_its_methods_callers() {
-        let uses = uses(
-            r#"
-//- /src/lib.rs crate:home
-pub mod db;
-pub mod profile;
-pub mod users;
-//- /src/db.rs
-use std::collections::BTreeMap;
-use std::sync::Arc;
-pub trait KvTree {
-    fn get(&self, k: u32) -> u32;
-    fn insert(&self, k: u32);
-}
-pub trait Data {
-    fn set_password(&self);
-    fn password(&self) -> u32;
-}
-pub struct Db {
-    pub userid_password: Arc<dyn KvTree>,
-    pub names: BTreeMap<u32, u32>,
-}
-impl Data for Db {
-    fn set_password(&self) {
-        self.userid_password.insert(1);
-        self.names.insert(1, 2);
-    }
-    fn password(&self) -> u32 {
-        self.userid_password.get(1)
-    }
-}
-//- /src/users.rs
-pub fn register(db: &dyn crate::db::Data) {
-    db.set_password()
-}
-//- /src/profile.rs
-pub fn show(db: &dyn crate::db::Data) -> u32 {
-    db.password()
-}
-"#,
-        );
-        // The tree is a table its methods' callers write and read; a map field is none.
-        assert_eq!(
-            uses.get("userid_password").cloned().unwrap_or_default(),
-            (
-                vec!["home::users::register".into()],
-                vec!["home::profile::show".into(), "home::users::register".into()]
-            )
-        );
-        assert!(!uses.contains_key("names"), "{uses:?}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::resolve::{ItemId, Target};
 
 use super::{
     Clustered, Crossing, Domain, DomainSuggestion, KernelModule, ModulePlacement, SuggestOptions,
-    event_candidates, item_domains, kernel_why, module_majorities, module_votes,
+    event_candidates, item_domains, kernel_why, module_majorities, module_votes, subjects,
 };
 
 /// What every phase reads: the clustering and where its items and modules ended up.
@@ -60,7 +60,12 @@ impl<'a> Explainer<'a> {
         let clustered_domain = |id: ItemId| -> Option<Option<u32>> {
             built.node_of.get(&id).map(|&n| s.domain[n as usize])
         };
-        let majorities = module_majorities(analysis, &voters, &clustered_domain);
+        let modules = (analysis.codebase.modules.iter()).map(|m| m.path.as_str());
+        let subjects = subjects::with_table_nouns(
+            subjects::module_subjects(modules),
+            built.tables.keys().map(String::as_str),
+        );
+        let majorities = module_majorities(analysis, &voters, &clustered_domain, &subjects);
         let item_domain = item_domains(&built.input, s, &majorities);
         Explainer {
             analysis,

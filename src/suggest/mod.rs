@@ -279,18 +279,22 @@ pub fn item_domains(
 }
 
 /// Module path → majority domain (`None` = kernel) for every module of the codebase: modules
-/// with no clustered items take their children's majority, else the majority of what their
-/// module-level code (`use`, re-exports) names, else the kernel.
+/// with no clustered items take their children's majority, else (a leaf) the domain holding
+/// most items of the other modules with its subject (`subjects`) when their code names it,
+/// else the majority of what their module-level code (`use`, re-exports) names, else the
+/// kernel.
 pub fn module_majorities(
     analysis: &Analysis,
     per_module: &BTreeMap<String, ModuleDomains>,
     item_domain: &dyn Fn(crate::resolve::ItemId) -> Option<Option<u32>>,
+    subjects: &BTreeMap<String, String>,
 ) -> BTreeMap<String, (Option<u32>, bool)> {
     let cb: &Codebase = &analysis.codebase;
     let mut out: BTreeMap<String, (Option<u32>, bool)> = BTreeMap::new();
     for (path, md) in per_module {
         out.insert(path.clone(), (md.majority(), false));
     }
+    let by_subject = subject_domains(per_module, subjects);
     // Deepest first, so a parent sees its children's inherited placements.
     let mut order: Vec<usize> = (0..cb.modules.len()).collect();
     order.sort_by_key(|&m| {
@@ -326,6 +330,17 @@ pub fn module_majorities(
                     *votes.entry(d).or_default() += 1;
                 }
             }
+            // Among the domains its code names, the one its subject's other modules hold
+            // wins; a subject its code does not reach (`create` under every layer) is a
+            // word the modules share, not what this one works on.
+            if let Some(domain) = (subjects.get(&module.path))
+                .and_then(|subject| by_subject.get(subject.as_str()))
+                .and_then(strict_majority)
+                .filter(|&d| votes.contains_key(&Some(d)))
+            {
+                out.insert(module.path.clone(), (Some(domain), true));
+                continue;
+            }
         }
         // A parent follows its children only when most of them agree (a crate root over
         // several domains is glue, hence kernel); module-level uses name a domain when any
@@ -341,6 +356,44 @@ pub fn module_majorities(
         out.insert(module.path.clone(), (best, true));
     }
     out
+}
+
+/// Per cross-layer subject, the clustered items (voters, see [`module_votes`]) of its
+/// modules per domain, the kernel left out.
+///
+/// A module without items of its own (garage's `admin::bucket`, `admin::key`: only an
+/// `impl AdminRpcHandler` block, the handler's methods split into one file per subject) has
+/// no node, so the names layer cannot tie it to its subject's other slices, and what its code
+/// names decides alone: the command enums of the CLI's option structs and the handler's
+/// reply type, named once per command, outvote the few model types it works on. Its name is
+/// the developers' own grouping, read the same way for the modules with items.
+fn subject_domains<'a>(
+    per_module: &BTreeMap<String, ModuleDomains>,
+    subjects: &'a BTreeMap<String, String>,
+) -> BTreeMap<&'a str, BTreeMap<u32, usize>> {
+    let mut out: BTreeMap<&str, BTreeMap<u32, usize>> = BTreeMap::new();
+    for (module, md) in per_module {
+        let Some(subject) = subjects.get(module) else {
+            continue;
+        };
+        for &(domain, n) in &md.counts {
+            if let Some(d) = domain {
+                *out.entry(subject.as_str())
+                    .or_default()
+                    .entry(d)
+                    .or_default() += n;
+            }
+        }
+    }
+    out
+}
+
+/// The domain holding more than half of `counts`, if one does.
+fn strict_majority(counts: &BTreeMap<u32, usize>) -> Option<u32> {
+    let total: usize = counts.values().sum();
+    (counts.iter())
+        .find(|&(_, &n)| 2 * n > total)
+        .map(|(&d, _)| d)
 }
 
 /// Suggests domains for `analysis`, with the evidence, crossings and event candidates.
@@ -401,6 +454,126 @@ mod tests {
         assert_eq!(
             spec_names(names.to_vec()),
             ["order", "order_2", "type_domain", "order_3", "d_3d"]
+        );
+    }
+
+    /// A handler's methods split into one file per subject: `admin::bucket` holds only an
+    /// `impl Handler` block naming the CLI's command enum three times and the bucket table once.
+    const SPLIT_HANDLER: &str = r#"
+//- /src/lib.rs crate:c
+pub mod cli;
+pub mod admin;
+pub mod api;
+pub mod model;
+//- /src/cli.rs
+pub enum BucketOp { List, Create, Delete }
+//- /src/model.rs
+pub struct BucketTable;
+//- /src/api.rs
+pub mod bucket;
+//- /src/api/bucket.rs
+pub fn list_buckets() {}
+pub fn create_bucket() {}
+//- /src/admin.rs
+pub mod bucket;
+pub struct Handler;
+//- /src/admin/bucket.rs
+use crate::cli::BucketOp;
+use crate::model::BucketTable;
+impl super::Handler {
+    pub fn bucket_cmd(&self, op: BucketOp) -> Option<BucketTable> {
+        match op {
+            BucketOp::List => None,
+            BucketOp::Create => None,
+            BucketOp::Delete => None,
+        }
+    }
+}
+"#;
+
+    #[test]
+    fn a_module_without_items_follows_the_domain_of_its_subject_before_its_uses() {
+        use crate::test_support::AnalyzeOptions;
+        use crate::test_support::annotations::analyze_fixture;
+        let analysis = analyze_fixture(SPLIT_HANDLER, AnalyzeOptions::default());
+        let res = &analysis.resolution;
+        // The CLI is domain 1, the bucket model and API domain 0; the handler is kernel.
+        let domain_of = |module: &str| match module {
+            "c::cli" => Some(1),
+            "c::model" | "c::api::bucket" => Some(0),
+            _ => None,
+        };
+        let item_domain = |id: crate::resolve::ItemId| {
+            Some(domain_of(
+                &analysis.codebase.module(res.item(id).module).path,
+            ))
+        };
+        let votes = |module: &str, d: u32, n: usize| {
+            let md = ModuleDomains {
+                counts: vec![(Some(d), n)],
+                confidence: 1.0,
+            };
+            (module.to_owned(), md)
+        };
+        let per_module: BTreeMap<String, ModuleDomains> = [
+            votes("c::cli", 1, 1),
+            votes("c::model", 0, 1),
+            votes("c::api::bucket", 0, 2),
+        ]
+        .into();
+        let placed = |subjects: &BTreeMap<String, String>| {
+            module_majorities(&analysis, &per_module, &item_domain, subjects)["c::admin::bucket"]
+        };
+        assert_eq!(
+            placed(&BTreeMap::new()),
+            (Some(1), true),
+            "without a subject, the command enum named three times wins"
+        );
+        let subject = |modules: &[&str]| -> BTreeMap<String, String> {
+            (modules.iter())
+                .map(|m| (m.to_string(), "bucket".to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            placed(&subject(&["c::admin::bucket", "c::api::bucket"])),
+            (Some(0), true),
+            "the other slice of its subject holds the bucket handlers"
+        );
+        let mut split = per_module.clone();
+        split.insert(
+            "c::api::bucket".to_owned(),
+            ModuleDomains {
+                counts: vec![(Some(0), 1), (Some(2), 1)],
+                confidence: 1.0,
+            },
+        );
+        assert_eq!(
+            module_majorities(
+                &analysis,
+                &split,
+                &item_domain,
+                &subject(&["c::admin::bucket", "c::api::bucket"])
+            )["c::admin::bucket"],
+            (Some(1), true),
+            "a subject split evenly between domains says nothing: the uses decide"
+        );
+        let mut elsewhere = per_module.clone();
+        elsewhere.insert(
+            "c::api::bucket".to_owned(),
+            ModuleDomains {
+                counts: vec![(Some(2), 2)],
+                confidence: 1.0,
+            },
+        );
+        assert_eq!(
+            module_majorities(
+                &analysis,
+                &elsewhere,
+                &item_domain,
+                &subject(&["c::admin::bucket", "c::api::bucket"])
+            )["c::admin::bucket"],
+            (Some(1), true),
+            "a subject whose domain the module's code never names is a shared word only"
         );
     }
 

@@ -245,6 +245,10 @@ impl RefCollector<'_> {
     /// A macro of this file invoked in a body: its expansion is read as the expression or
     /// statements it stands for, instead of its arguments alone.
     fn local_expansion(&mut self, mac: &syn::Macro) -> bool {
+        // At module level an expansion is items (see `extract::macro_facts`), not code.
+        if self.owner == Owner::Module {
+            return false;
+        }
         let read = macros::with_expansion(mac, |tokens| {
             if let Ok(e) = syn::parse2::<syn::Expr>(tokens.clone()) {
                 self.visit_expr(&e);

@@ -511,7 +511,7 @@ fn methods_a_local_macro_generates_in_an_impl_are_its_methods() {
 }
 
 #[test]
-fn items_a_local_macro_generates_are_the_modules_and_body_calls_expand() {
+fn body_calls_of_a_local_macro_expand_and_module_level_ones_are_read_as_before() {
     let m = facts(
         "macro_rules! id_type {\n\
          ($name:ident, $($derive:ident),*) => {\n\
@@ -521,20 +521,15 @@ fn items_a_local_macro_generates_are_the_modules_and_body_calls_expand() {
          }\n\
          macro_rules! insert { ($t:literal) => { sqlx::query(concat!(\"INSERT INTO \", $t)) }; }\n\
          id_type!(ApplicationId, Clone, Debug);\n\
-         fn save() { insert!(\"users (id, name) VALUES ($1, $2)\"); }\n\
-         ext::not_ours!(Skipped);",
+         fn save() { insert!(\"users (id, name) VALUES ($1, $2)\"); }",
     );
     let items: Vec<&str> = m.items.iter().map(|i| i.name.as_str()).collect();
-    assert_eq!(items, ["id_type", "insert", "ApplicationId", "save"]);
-    assert_eq!(m.impls.len(), 1);
-    assert_eq!(
-        m.impls[0].self_ty,
-        Some(PathText::new(vec!["ApplicationId".into()]))
-    );
+    // Module-level expansions are not read (measured: they cost svix 11 points).
+    assert_eq!(items, ["id_type", "insert", "save"]);
+    assert!(m.impls.is_empty());
     let r = refs(&m);
-    assert!(r.contains(&("Validate".into(), "impl")));
-    assert!(r.contains(&("check".into(), "call")));
+    assert!(!r.contains(&("Validate".into(), "impl")));
+    assert!(r.contains(&("ApplicationId".into(), "construct")));
+    // In a body the expansion is read: its call, not the argument alone.
     assert!(r.contains(&("sqlx::query".into(), "call")));
-    // Not ours: read as before, its argument an expression.
-    assert!(r.contains(&("Skipped".into(), "construct")));
 }

@@ -255,24 +255,8 @@ fn macro_facts(m: &syn::ItemMacro, facts: &mut ModuleFacts, options: ExtractOpti
         }
         return;
     }
-    // A macro of this file: its expansion's items are this module's, as if written out.
-    // Measured and not kept (svix's id types: in-sample 70.5 -> 59.0); the switch is for
-    // the eleventh round's measurement only.
-    if std::env::var_os("FISSURE_LOCAL_MACRO_ITEMS").is_some() {
-        let expanded = macros::with_expansion(&m.mac, |tokens| {
-            let file = syn::parse2::<syn::File>(tokens).ok()?;
-            file.items
-                .iter()
-                .for_each(|inner| item_facts(inner, facts, options));
-            Some(())
-        });
-        if expanded.flatten().is_some() {
-            collect(facts, Owner::Module, options, |c| {
-                c.push_path(&m.mac.path, RefKind::Macro)
-            });
-            return;
-        }
-    }
+    // The items a macro of this file expands to are not read: measured in the eleventh
+    // round (docs/benchmarks.md), svix's id types cost it 11.5 points.
     collect(facts, Owner::Module, options, |c| c.visit_macro(&m.mac));
     let name = m.mac.path.segments.last().map(|s| s.ident.to_string());
     let public = || syn::Visibility::Public(Default::default());

@@ -1,7 +1,8 @@
-//! A file's own `macro_rules!`, expanded where the file invokes them, so that the items,
-//! methods and statements they generate are read like code written out (kellnr's
-//! `impl_add_relation!` writes its join tables in the methods it generates; svix's
-//! `create_id_type!` defines the id types every handler names).
+//! A file's own `macro_rules!`, expanded where the file invokes them in an impl block or a
+//! body, so that the methods and statements they generate are read like code written out
+//! (kellnr's `impl_add_relation!` writes its join tables in the methods it generates).
+//! Module-level invocations are not expanded: the items they define (svix's id types)
+//! were measured and cost more than they gave (docs/benchmarks.md, eleventh round).
 //!
 //! Facts are read one file at a time, so only macros defined in the same file are seen
 //! (textual scope: a definition before the invocation; the last such wins). The matcher is
@@ -83,8 +84,7 @@ pub(super) fn with_file_macros<R>(text: &str, file: &syn::File, f: impl FnOnce()
         bytes_left: text.len() + EXTRA_BYTES,
         ..State::default()
     };
-    // Measurement switch for the eleventh round's before/after (removed after it).
-    if text.contains("macro_rules") && std::env::var_os("FISSURE_NO_LOCAL_MACROS").is_none() {
+    if text.contains("macro_rules") {
         let mut collector = Collector(&mut state.defs);
         collector.visit_file(file);
     }

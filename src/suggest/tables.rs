@@ -197,10 +197,11 @@ struct MethodIndex {
 
 impl MethodIndex {
     fn new(cb: &Codebase, res: &Resolution) -> Self {
-        let mut at: HashMap<(ModuleId, Pos), usize> = HashMap::new();
+        // By name too: the methods one macro invocation generates share its position.
+        let mut at: HashMap<(ModuleId, Pos, &str), usize> = HashMap::new();
         let mut by_type: HashMap<(ItemId, String), Vec<usize>> = HashMap::new();
         for (i, m) in res.methods.iter().enumerate() {
-            at.insert((m.module, m.pos), i);
+            at.insert((m.module, m.pos, m.name.as_str()), i);
             by_type
                 .entry((m.self_item, m.name.clone()))
                 .or_default()
@@ -212,7 +213,9 @@ impl MethodIndex {
             let mid = ModuleId(m as u32);
             for (i, imp) in module.facts.impls.iter().enumerate() {
                 let mut fns: Vec<(Pos, usize)> = (imp.fns.iter())
-                    .filter_map(|(_, _, pos)| at.get(&(mid, *pos)).map(|&idx| (*pos, idx)))
+                    .filter_map(|(name, _, pos)| {
+                        at.get(&(mid, *pos, name.as_str())).map(|&idx| (*pos, idx))
+                    })
                     .collect();
                 fns.sort();
                 let trait_name = imp.trait_.as_ref().and_then(|t| t.segments.last());
@@ -362,6 +365,42 @@ pub fn place(db: &crate::db::Db) {
         assert_eq!(own("orders"), (vec!["shop::orders::place".into()], vec![]));
         // Nobody outside `Db` calls `purge`: its table stays with the type.
         assert_eq!(own("sessions"), (vec!["shop::db::Db".into()], vec![]));
+    }
+
+    #[test]
+    fn writes_in_methods_a_local_macro_generates_go_to_the_callers() {
+        // kellnr's `impl_add_relation!`: the join-table inserts are only in the expansion.
+        let uses = uses(
+            r#"
+//- /src/lib.rs crate:shop
+pub mod db;
+pub mod owners;
+//- /src/db.rs
+pub struct Db;
+macro_rules! add_relation {
+    ($method:ident, $entity:ident) => {
+        fn $method(&self) {
+            let _ = $entity::ActiveModel { ..Default::default() };
+        }
+    };
+}
+impl Db {
+    add_relation!(add_owner_impl, owner);
+    add_relation!(add_member_impl, member);
+    pub fn add_owner(&self) {
+        self.add_owner_impl()
+    }
+}
+//- /src/owners.rs
+pub fn add(db: &crate::db::Db) {
+    db.add_owner()
+}
+"#,
+        );
+        let own = |t: &str| uses.get(t).cloned().unwrap_or_default();
+        assert_eq!(own("owner"), (vec!["shop::owners::add".into()], vec![]));
+        // No caller: stays with the type.
+        assert_eq!(own("member"), (vec!["shop::db::Db".into()], vec![]));
     }
 
     #[test]

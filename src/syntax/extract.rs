@@ -1,11 +1,14 @@
 //! syn tree → [`ModuleFacts`]: items, use trees, `mod` declarations, impl blocks, and every
 //! path the code names with the position of its first segment.
 
+use std::borrow::Cow;
+
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
 use super::attrs::{has_attr, is_cfg_test, item_attrs, path_attr, vis};
 use super::facts::*;
+use super::macros;
 use super::paths::{flatten_use, path_text, pos, type_text};
 use super::refs::collect;
 use super::sea_orm::entity_table;
@@ -252,6 +255,8 @@ fn macro_facts(m: &syn::ItemMacro, facts: &mut ModuleFacts, options: ExtractOpti
         }
         return;
     }
+    // The items a macro of this file expands to are not read: measured in the eleventh
+    // round (docs/benchmarks.md), svix's id types cost it 11.5 points.
     collect(facts, Owner::Module, options, |c| c.visit_macro(&m.mac));
     let name = m.mac.path.segments.last().map(|s| s.ident.to_string());
     let public = || syn::Visibility::Public(Default::default());
@@ -340,15 +345,16 @@ fn impl_facts(i: &syn::ItemImpl, facts: &mut ModuleFacts, options: ExtractOption
         syn::Type::Path(tp) if tp.qself.is_none() => Some(path_text(&tp.path)),
         _ => None,
     };
+    let (items, invoked) = impl_items(&i.items);
     let mut fns = Vec::new();
     let mut others = Vec::new();
-    for item in &i.items {
-        match item {
+    for (item, at) in &items {
+        match &**item {
             syn::ImplItem::Fn(f) if options.include_tests || !is_cfg_test(&f.attrs) => {
                 fns.push((
                     f.sig.ident.to_string(),
                     fn_sig(&f.sig),
-                    pos(f.sig.ident.span()),
+                    at.unwrap_or_else(|| pos(f.sig.ident.span())),
                 ));
             }
             syn::ImplItem::Const(c) => others.push(c.ident.to_string()),
@@ -389,8 +395,11 @@ fn impl_facts(i: &syn::ItemImpl, facts: &mut ModuleFacts, options: ExtractOption
             }
             other => c.visit_type(other),
         }
-        for item in &i.items {
-            if let syn::ImplItem::Fn(f) = item
+        for path in &invoked {
+            c.push_path(path, RefKind::Macro);
+        }
+        for (item, _) in &items {
+            if let syn::ImplItem::Fn(f) = &**item
                 && !options.include_tests
                 && is_cfg_test(&f.attrs)
             {
@@ -399,4 +408,55 @@ fn impl_facts(i: &syn::ItemImpl, facts: &mut ModuleFacts, options: ExtractOption
             c.visit_impl_item(item);
         }
     });
+}
+
+/// An impl block's items with what its invocations of this file's macros generate in
+/// their place, and the paths of those invocations. A generated item carries the
+/// invocation's position: its methods start there, so what the expansion names (from the
+/// arguments or, at the closing delimiter, from the macro's body) is in them.
+#[allow(clippy::type_complexity)]
+fn impl_items(
+    items: &[syn::ImplItem],
+) -> (Vec<(Cow<'_, syn::ImplItem>, Option<Pos>)>, Vec<&syn::Path>) {
+    let mut out = Vec::new();
+    let mut invoked = Vec::new();
+    for item in items {
+        if let syn::ImplItem::Macro(m) = item
+            && let Some(name) = m.mac.path.segments.last()
+        {
+            let at = pos(name.ident.span());
+            let generated = macros::with_expansion(&m.mac, generated_impl_items).flatten();
+            if let Some(generated) = generated {
+                out.extend(generated.into_iter().map(|g| (Cow::Owned(g), Some(at))));
+                invoked.push(&m.mac.path);
+                continue;
+            }
+        }
+        out.push((Cow::Borrowed(item), None));
+    }
+    (out, invoked)
+}
+
+/// An expansion read as impl items, its own invocations of local macros expanded in turn
+/// (within the depth budget); `None` when it is no list of impl items.
+fn generated_impl_items(tokens: TokenStream) -> Option<Vec<syn::ImplItem>> {
+    let parser = |input: syn::parse::ParseStream| {
+        let mut items = Vec::new();
+        while !input.is_empty() {
+            items.push(input.parse::<syn::ImplItem>()?);
+        }
+        Ok(items)
+    };
+    let items = syn::parse::Parser::parse2(parser, tokens).ok()?;
+    let mut out = Vec::new();
+    for item in items {
+        if let syn::ImplItem::Macro(m) = &item
+            && let Some(Some(inner)) = macros::with_expansion(&m.mac, generated_impl_items)
+        {
+            out.extend(inner);
+            continue;
+        }
+        out.push(item);
+    }
+    Some(out)
 }

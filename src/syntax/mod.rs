@@ -6,6 +6,7 @@ mod attrs;
 mod diesel_writes;
 mod extract;
 pub mod facts;
+mod macros;
 pub mod nesting;
 mod paths;
 pub mod print;
@@ -47,7 +48,9 @@ fn parse_within_budget(text: &str, options: ExtractOptions) -> Result<FileFacts,
     let lines = text.lines().count() as u32;
     let result = match syn::parse_file(text) {
         Ok(file) => {
-            let mut module = extract::module_facts(&file.items, options);
+            let mut module = macros::with_file_macros(text, &file, || {
+                extract::module_facts(&file.items, options)
+            });
             if !options.include_tests && attrs::is_cfg_test(&file.attrs) {
                 // `#![cfg(test)]` at the top of a file: the whole module is test code. It
                 // stays in the tree, empty; the files its `mod x;` declare are no orphans.

@@ -9,6 +9,7 @@ use syn::visit::{self, Visit};
 
 use super::attrs::{is_cfg_test, item_attrs};
 use super::facts::*;
+use super::macros;
 use super::paths::{flatten_use, path_pos, path_text, pos};
 use super::sea_orm::entity_access;
 use super::sql;
@@ -222,6 +223,9 @@ impl RefCollector<'_> {
             self.diesel_table(&mac.tokens);
             return;
         }
+        if self.local_expansion(mac) {
+            return;
+        }
         let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
         if let Ok(exprs) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
             for e in &exprs {
@@ -236,6 +240,27 @@ impl RefCollector<'_> {
         } else {
             self.string_literals_in(mac.tokens.clone());
         }
+    }
+
+    /// A macro of this file invoked in a body: its expansion is read as the expression or
+    /// statements it stands for, instead of its arguments alone.
+    fn local_expansion(&mut self, mac: &syn::Macro) -> bool {
+        // At module level an expansion is items (see `extract::macro_facts`), not code.
+        if self.owner == Owner::Module {
+            return false;
+        }
+        let read = macros::with_expansion(mac, |tokens| {
+            if let Ok(e) = syn::parse2::<syn::Expr>(tokens.clone()) {
+                self.visit_expr(&e);
+                true
+            } else if let Ok(stmts) = syn::parse::Parser::parse2(syn::Block::parse_within, tokens) {
+                stmts.iter().for_each(|s| self.visit_stmt(s));
+                true
+            } else {
+                false
+            }
+        });
+        read == Some(true)
     }
 
     fn string_literals_in(&mut self, tokens: TokenStream) {

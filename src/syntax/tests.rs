@@ -434,3 +434,102 @@ fn a_table_name_attribute_without_the_sea_orm_derive_is_no_table() {
     );
     assert_eq!(m.tables, vec![]);
 }
+
+#[test]
+fn methods_a_local_macro_generates_in_an_impl_are_its_methods() {
+    let m = facts(
+        "macro_rules! add_relation {\n\
+         ($method:ident, $rel:ident) => {\n\
+         async fn $method(&self, a: i64) -> Result<()> {\n\
+         let m = $rel::ActiveModel { a: Set(a), ..Default::default() };\n\
+         Ok(())\n\
+         }\n\
+         };\n\
+         }\n\
+         impl Database {\n\
+         fn first(&self) {}\n\
+         add_relation!(add_crate_user, crate_user);\n\
+         add_relation!(add_owner, owner);\n\
+         }",
+    );
+    let fns: Vec<(&str, Pos)> = (m.impls[0].fns.iter())
+        .map(|(name, _, pos)| (name.as_str(), *pos))
+        .collect();
+    // Each generated method starts at its invocation.
+    assert_eq!(
+        fns,
+        [
+            (
+                "first",
+                Pos {
+                    line: 10,
+                    column: 4
+                }
+            ),
+            (
+                "add_crate_user",
+                Pos {
+                    line: 11,
+                    column: 1
+                }
+            ),
+            (
+                "add_owner",
+                Pos {
+                    line: 12,
+                    column: 1
+                }
+            ),
+        ]
+    );
+    let writes: Vec<(&str, Pos)> = (m.tables.iter())
+        .map(|t| (t.table.as_str(), t.pos))
+        .collect();
+    assert_eq!(
+        writes,
+        [
+            (
+                "crate_user",
+                Pos {
+                    line: 11,
+                    column: 31
+                }
+            ),
+            (
+                "owner",
+                Pos {
+                    line: 12,
+                    column: 26
+                }
+            ),
+        ]
+    );
+    assert!(m.tables.iter().all(|t| t.access == TableAccess::Write));
+    let r = refs(&m);
+    assert!(r.contains(&("add_relation".into(), "macro")));
+    assert!(r.contains(&("Set".into(), "construct")));
+}
+
+#[test]
+fn body_calls_of_a_local_macro_expand_and_module_level_ones_are_read_as_before() {
+    let m = facts(
+        "macro_rules! id_type {\n\
+         ($name:ident, $($derive:ident),*) => {\n\
+         #[derive($($derive),*)] pub struct $name(pub String);\n\
+         impl Validate for $name { fn validate(&self) -> bool { check(&self.0) } }\n\
+         };\n\
+         }\n\
+         macro_rules! insert { ($t:literal) => { sqlx::query(concat!(\"INSERT INTO \", $t)) }; }\n\
+         id_type!(ApplicationId, Clone, Debug);\n\
+         fn save() { insert!(\"users (id, name) VALUES ($1, $2)\"); }",
+    );
+    let items: Vec<&str> = m.items.iter().map(|i| i.name.as_str()).collect();
+    // Module-level expansions are not read (measured: they cost svix 11 points).
+    assert_eq!(items, ["id_type", "insert", "save"]);
+    assert!(m.impls.is_empty());
+    let r = refs(&m);
+    assert!(!r.contains(&("Validate".into(), "impl")));
+    assert!(r.contains(&("ApplicationId".into(), "construct")));
+    // In a body the expansion is read: its call, not the argument alone.
+    assert!(r.contains(&("sqlx::query".into(), "call")));
+}

@@ -81,9 +81,14 @@ fn main() -> std::process::ExitCode {
             .map(|f| u64::from(f.lines))
             .sum();
         println!(
-            "run {run}: {lines} lines, {} items, {} modules: analyze {analyze_s:.3} s, suggest {suggest_s:.3} s ({} domains, {} crossings, {} event candidates)",
+            "run {run}: {lines} lines, {} items, {} modules, {} references ({} unresolved), {} table accesses: analyze {analyze_s:.3} s, suggest {suggest_s:.3} s ({} domains, {} crossings, {} event candidates)",
             analysis.resolution.items.len(),
             analysis.codebase.modules.len(),
+            analysis.resolution.refs.len(),
+            analysis.resolution.stats.unresolved,
+            (analysis.codebase.modules.iter())
+                .map(|m| m.facts.tables.len())
+                .sum::<usize>(),
             s.domains.len(),
             s.crossings.len(),
             s.events.len()

@@ -58,7 +58,8 @@ pub(super) fn consumer_config(settings: &KafkaSettings, group: &str) -> ClientCo
     c
 }
 
-/// The consumer's callbacks: commits answered, partitions taken away.
+/// The consumer's callback: partitions taken away (commit answers come back to
+/// [`commit_settled`], not here).
 pub(super) struct Ctx {
     offsets: Arc<Mutex<Offsets>>,
     /// Set by [`KafkaBus::abort`]: the consumer is closing as a crash would leave it.
@@ -83,16 +84,6 @@ impl ConsumerContext for Ctx {
             let mut offsets = lock(&self.offsets);
             for p in partitions.elements() {
                 offsets.revoke(p.topic(), p.partition());
-            }
-        }
-    }
-
-    fn commit_callback(&self, result: KafkaResult<()>, committed: &TopicPartitionList) {
-        let mut offsets = lock(&self.offsets);
-        for p in committed.elements() {
-            if let Offset::Offset(n) = p.offset() {
-                let ok = result.is_ok() && p.error().is_ok();
-                offsets.commit_answered(p.topic(), p.partition(), n, ok);
             }
         }
     }
@@ -391,24 +382,33 @@ fn read_dead_letters(
     Ok(out)
 }
 
-/// Commits the settled positions every [`COMMIT_EVERY`].
+/// Commits the settled positions every [`COMMIT_EVERY`], one commit at a time.
 async fn commit_loop(consumer: Arc<GroupConsumer>, offsets: Arc<Mutex<Offsets>>) {
     let mut tick = tokio::time::interval(COMMIT_EVERY);
     loop {
         tick.tick().await;
-        let settled = lock(&offsets).take_commits();
-        // The answer arrives in `Ctx::commit_callback`, and a failed one is sent again; one the
-        // client refuses at once (no coordinator yet, mid-rebalance) gets no answer, so it is
-        // marked unsent here, or the group's last position would never reach the broker and
-        // `drain` would wait for it forever.
-        if !settled.is_empty()
-            && consumer
-                .commit(&list_of(&settled), CommitMode::Async)
-                .is_err()
-        {
-            lock(&offsets).not_sent(&settled);
-        }
+        let _ = commit_settled(&consumer, &offsets).await;
     }
+}
+
+/// Commits the positions that moved and waits for the broker's answer; a failed commit is
+/// sent again on the next call. The answer must come back here: librdkafka reports the result
+/// of an asynchronous manual commit to no one (rdkafka reads results as events and sets no
+/// `offset_commit_cb`, so `ConsumerContext::commit_callback` never runs for `commit()`). A
+/// commit that failed after the connections were cut was then lost, and when it carried a
+/// partition's last position `drain` waited for it forever.
+async fn commit_settled(
+    consumer: &Arc<GroupConsumer>,
+    offsets: &Mutex<Offsets>,
+) -> Result<(), String> {
+    let settled = lock(offsets).take_commits();
+    if settled.is_empty() {
+        return Ok(());
+    }
+    let (c, list) = (Arc::clone(consumer), settled.clone());
+    let answer = blocking(move || c.commit(&list_of(&list), CommitMode::Sync)).await;
+    lock(offsets).answered(&settled, answer.is_ok());
+    answer
 }
 
 /// Receives records forever (librdkafka reconnects and rejoins the group by itself) and hands
@@ -570,5 +570,74 @@ impl Delivery for KafkaDelivery {
                 self.send_then_settle(&topic, &key, headers, &value).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rdkafka::mocking::MockCluster;
+    use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
+
+    use super::*;
+
+    /// The group's committed position of `t`/0 on the cluster.
+    async fn committed(consumer: &Arc<GroupConsumer>) -> Offset {
+        let c = Arc::clone(consumer);
+        let list = blocking(move || {
+            let mut list = TopicPartitionList::new();
+            list.add_partition("t", 0);
+            c.committed_offsets(list, STEP)
+        })
+        .await
+        .unwrap();
+        list.elements()[0].offset()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_commit_the_broker_refused_is_sent_again() {
+        let mock = MockCluster::new(1).unwrap();
+        mock.create_topic("t", 1, 1).unwrap();
+        let url = format!("kafka://{}", mock.bootstrap_servers());
+        let settings = KafkaSettings::parse(&url).unwrap();
+        let offsets = Arc::new(Mutex::new(Offsets::default()));
+        let ctx = Ctx {
+            offsets: Arc::clone(&offsets),
+            aborted: Arc::new(AtomicBool::new(false)),
+        };
+        let consumer: Arc<GroupConsumer> = Arc::new(
+            consumer_config(&settings, "g")
+                .create_with_context(ctx)
+                .unwrap(),
+        );
+        lock(&offsets).received("t", 0, 0);
+        lock(&offsets).settled("t", 0, 0);
+        // Events (rebalances, and commit results if librdkafka sent any) are served in
+        // `recv()`, as the pump does.
+        let c = Arc::clone(&consumer);
+        let serve = tokio::spawn(async move {
+            loop {
+                let _ = c.recv().await;
+            }
+        });
+        // A permanent error: librdkafka neither retries nor defers it.
+        mock.request_errors(
+            RDKafkaApiKey::OffsetCommit,
+            &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS],
+        );
+        // Commit rounds as the commit loop runs them, until the cluster holds the position.
+        let mut rounds = 0;
+        while committed(&consumer).await != Offset::Offset(1) && rounds < 100 {
+            let _ = commit_settled(&consumer, &offsets).await;
+            tokio::time::sleep(COMMIT_EVERY).await;
+            rounds += 1;
+        }
+        serve.abort();
+        assert_eq!(
+            committed(&consumer).await,
+            Offset::Offset(1),
+            "the refused position was sent again"
+        );
+        assert_eq!(rounds, 2, "refused once, then confirmed");
+        assert_eq!(lock(&offsets).take_commits(), [], "nothing left to send");
     }
 }

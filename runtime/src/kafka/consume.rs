@@ -299,7 +299,9 @@ impl Transport for KafkaBus {
 
     async fn shutdown(&self) {
         self.drain().await;
-        self.abort();
+        // The consumers leave their groups before this returns, so their partitions move at
+        // once; a cluster that does not answer within STEP is left to the closing thread.
+        let _ = tokio::time::timeout(STEP, self.stop()).await;
         let producer = self.inner.producer.clone();
         let _ = blocking(move || producer.flush(STEP)).await;
     }
@@ -309,6 +311,15 @@ impl KafkaBus {
     /// Stops the consumers at once, without settling or committing what they hold: what a
     /// crash does. The group's next member starts from the last committed positions.
     pub fn abort(&self) {
+        drop(self.stop());
+    }
+
+    /// [`KafkaBus::abort`], returning what fires once every consumer is closed (has left its
+    /// group). Closing is a blocking round trip that lasts as long as the cluster takes to
+    /// answer (minutes when it is gone), so it runs on a thread of its own: a tokio runtime
+    /// that shuts down waits for every task of its blocking pool, and a close there held a
+    /// test's runtime for minutes once the test had dropped its mock cluster.
+    fn stop(&self) -> tokio::sync::oneshot::Receiver<()> {
         self.inner.closed.store(true, Ordering::SeqCst);
         let subs: Vec<Sub> = self.subs().drain().map(|(_, s)| s).collect();
         for sub in &subs {
@@ -318,13 +329,29 @@ impl KafkaBus {
             }
             sub.lanes.abort();
         }
-        // Closing a consumer leaves its group, a blocking round trip: off the async workers
-        // when there are some.
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => drop(runtime.spawn_blocking(move || drop(subs))),
-            Err(_) => drop(subs),
-        }
+        let (closed, done) = tokio::sync::oneshot::channel();
+        // Should the thread not start, the closure is dropped here: the subscriptions close
+        // on this thread, and `closed` is dropped with them.
+        let _ = std::thread::Builder::new()
+            .name("fissure-kafka-close".into())
+            .spawn(move || {
+                subs.into_iter().for_each(close);
+                let _ = closed.send(());
+            });
+        done
     }
+}
+
+/// Closes a subscription's consumer by dropping the last handle to it. Its aborted tasks hold
+/// handles until the runtime drops them, and the close runs wherever the last one goes, so
+/// this waits (up to STEP) for them to let go.
+fn close(sub: Sub) {
+    let consumer = sub.consumer;
+    let t0 = std::time::Instant::now();
+    while Arc::strong_count(&consumer) > 1 && t0.elapsed() < STEP {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(consumer);
 }
 
 /// Reads every record of the dead-letter topic, from its start to its current end.
@@ -639,5 +666,57 @@ mod tests {
         );
         assert_eq!(rounds, 2, "refused once, then confirmed");
         assert_eq!(lock(&offsets).take_commits(), [], "nothing left to send");
+    }
+
+    /// A runtime that shuts down does not wait for a consumer that cannot leave its group.
+    #[test]
+    fn a_runtime_does_not_wait_for_an_aborted_consumer_to_close() {
+        let mock = MockCluster::new(1).unwrap();
+        let name = "ledger.close";
+        for topic in [
+            "s.orders".to_owned(),
+            retry_topic("s", name),
+            dead_letter_topic("s", name),
+        ] {
+            mock.create_topic(&topic, 1, 1).unwrap();
+        }
+        let url = format!("kafka://{}?create_topics=false", mock.bootstrap_servers());
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let bus = KafkaBus::connect(&url).await.unwrap();
+            let handler = crate::handler::sync_handler(|_| Ok(()));
+            let subscription = Subscription::new(name, ["s.orders.OrderPlaced.v1"]);
+            bus.subscribe(subscription, handler).await.unwrap();
+            let consumer = Arc::clone(&bus.subs()[name].consumer);
+            let t0 = std::time::Instant::now();
+            while consumer.assignment().map_or(0, |a| a.count()) == 0
+                && t0.elapsed() < Duration::from_secs(30)
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert!(
+                consumer.assignment().unwrap().count() > 0,
+                "joined its group"
+            );
+            drop(consumer);
+            // The broker answers after a minute: the close cannot finish at once.
+            mock.broker_round_trip_time(1, Duration::from_secs(60))
+                .unwrap();
+            bus.abort();
+        });
+        let (dropped, done) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            drop(runtime);
+            let _ = dropped.send(());
+        });
+        // With the close on the runtime's blocking pool, dropping the runtime took 5 s here.
+        assert!(
+            done.recv_timeout(Duration::from_secs(3)).is_ok(),
+            "the runtime waited for the consumer's close"
+        );
     }
 }

@@ -58,7 +58,8 @@ pub(super) fn consumer_config(settings: &KafkaSettings, group: &str) -> ClientCo
     c
 }
 
-/// The consumer's callbacks: commits answered, partitions taken away.
+/// The consumer's callback: partitions taken away (commit answers come back to
+/// [`commit_settled`], not here).
 pub(super) struct Ctx {
     offsets: Arc<Mutex<Offsets>>,
     /// Set by [`KafkaBus::abort`]: the consumer is closing as a crash would leave it.
@@ -83,16 +84,6 @@ impl ConsumerContext for Ctx {
             let mut offsets = lock(&self.offsets);
             for p in partitions.elements() {
                 offsets.revoke(p.topic(), p.partition());
-            }
-        }
-    }
-
-    fn commit_callback(&self, result: KafkaResult<()>, committed: &TopicPartitionList) {
-        let mut offsets = lock(&self.offsets);
-        for p in committed.elements() {
-            if let Offset::Offset(n) = p.offset() {
-                let ok = result.is_ok() && p.error().is_ok();
-                offsets.commit_answered(p.topic(), p.partition(), n, ok);
             }
         }
     }
@@ -308,7 +299,9 @@ impl Transport for KafkaBus {
 
     async fn shutdown(&self) {
         self.drain().await;
-        self.abort();
+        // The consumers leave their groups before this returns, so their partitions move at
+        // once; a cluster that does not answer within STEP is left to the closing thread.
+        let _ = tokio::time::timeout(STEP, self.stop()).await;
         let producer = self.inner.producer.clone();
         let _ = blocking(move || producer.flush(STEP)).await;
     }
@@ -318,6 +311,15 @@ impl KafkaBus {
     /// Stops the consumers at once, without settling or committing what they hold: what a
     /// crash does. The group's next member starts from the last committed positions.
     pub fn abort(&self) {
+        drop(self.stop());
+    }
+
+    /// [`KafkaBus::abort`], returning what fires once every consumer is closed (has left its
+    /// group). Closing is a blocking round trip that lasts as long as the cluster takes to
+    /// answer (minutes when it is gone), so it runs on a thread of its own: a tokio runtime
+    /// that shuts down waits for every task of its blocking pool, and a close there held a
+    /// test's runtime for minutes once the test had dropped its mock cluster.
+    fn stop(&self) -> tokio::sync::oneshot::Receiver<()> {
         self.inner.closed.store(true, Ordering::SeqCst);
         let subs: Vec<Sub> = self.subs().drain().map(|(_, s)| s).collect();
         for sub in &subs {
@@ -327,13 +329,29 @@ impl KafkaBus {
             }
             sub.lanes.abort();
         }
-        // Closing a consumer leaves its group, a blocking round trip: off the async workers
-        // when there are some.
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => drop(runtime.spawn_blocking(move || drop(subs))),
-            Err(_) => drop(subs),
-        }
+        let (closed, done) = tokio::sync::oneshot::channel();
+        // Should the thread not start, the closure is dropped here: the subscriptions close
+        // on this thread, and `closed` is dropped with them.
+        let _ = std::thread::Builder::new()
+            .name("fissure-kafka-close".into())
+            .spawn(move || {
+                subs.into_iter().for_each(close);
+                let _ = closed.send(());
+            });
+        done
     }
+}
+
+/// Closes a subscription's consumer by dropping the last handle to it. Its aborted tasks hold
+/// handles until the runtime drops them, and the close runs wherever the last one goes, so
+/// this waits (up to STEP) for them to let go.
+fn close(sub: Sub) {
+    let consumer = sub.consumer;
+    let t0 = std::time::Instant::now();
+    while Arc::strong_count(&consumer) > 1 && t0.elapsed() < STEP {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(consumer);
 }
 
 /// Reads every record of the dead-letter topic, from its start to its current end.
@@ -391,24 +409,33 @@ fn read_dead_letters(
     Ok(out)
 }
 
-/// Commits the settled positions every [`COMMIT_EVERY`].
+/// Commits the settled positions every [`COMMIT_EVERY`], one commit at a time.
 async fn commit_loop(consumer: Arc<GroupConsumer>, offsets: Arc<Mutex<Offsets>>) {
     let mut tick = tokio::time::interval(COMMIT_EVERY);
     loop {
         tick.tick().await;
-        let settled = lock(&offsets).take_commits();
-        // The answer arrives in `Ctx::commit_callback`, and a failed one is sent again; one the
-        // client refuses at once (no coordinator yet, mid-rebalance) gets no answer, so it is
-        // marked unsent here, or the group's last position would never reach the broker and
-        // `drain` would wait for it forever.
-        if !settled.is_empty()
-            && consumer
-                .commit(&list_of(&settled), CommitMode::Async)
-                .is_err()
-        {
-            lock(&offsets).not_sent(&settled);
-        }
+        let _ = commit_settled(&consumer, &offsets).await;
     }
+}
+
+/// Commits the positions that moved and waits for the broker's answer; a failed commit is
+/// sent again on the next call. The answer must come back here: librdkafka reports the result
+/// of an asynchronous manual commit to no one (rdkafka reads results as events and sets no
+/// `offset_commit_cb`, so `ConsumerContext::commit_callback` never runs for `commit()`). A
+/// commit that failed after the connections were cut was then lost, and when it carried a
+/// partition's last position `drain` waited for it forever.
+async fn commit_settled(
+    consumer: &Arc<GroupConsumer>,
+    offsets: &Mutex<Offsets>,
+) -> Result<(), String> {
+    let settled = lock(offsets).take_commits();
+    if settled.is_empty() {
+        return Ok(());
+    }
+    let (c, list) = (Arc::clone(consumer), settled.clone());
+    let answer = blocking(move || c.commit(&list_of(&list), CommitMode::Sync)).await;
+    lock(offsets).answered(&settled, answer.is_ok());
+    answer
 }
 
 /// Receives records forever (librdkafka reconnects and rejoins the group by itself) and hands
@@ -570,5 +597,126 @@ impl Delivery for KafkaDelivery {
                 self.send_then_settle(&topic, &key, headers, &value).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rdkafka::mocking::MockCluster;
+    use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
+
+    use super::*;
+
+    /// The group's committed position of `t`/0 on the cluster.
+    async fn committed(consumer: &Arc<GroupConsumer>) -> Offset {
+        let c = Arc::clone(consumer);
+        let list = blocking(move || {
+            let mut list = TopicPartitionList::new();
+            list.add_partition("t", 0);
+            c.committed_offsets(list, STEP)
+        })
+        .await
+        .unwrap();
+        list.elements()[0].offset()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_commit_the_broker_refused_is_sent_again() {
+        let mock = MockCluster::new(1).unwrap();
+        mock.create_topic("t", 1, 1).unwrap();
+        let url = format!("kafka://{}", mock.bootstrap_servers());
+        let settings = KafkaSettings::parse(&url).unwrap();
+        let offsets = Arc::new(Mutex::new(Offsets::default()));
+        let ctx = Ctx {
+            offsets: Arc::clone(&offsets),
+            aborted: Arc::new(AtomicBool::new(false)),
+        };
+        let consumer: Arc<GroupConsumer> = Arc::new(
+            consumer_config(&settings, "g")
+                .create_with_context(ctx)
+                .unwrap(),
+        );
+        lock(&offsets).received("t", 0, 0);
+        lock(&offsets).settled("t", 0, 0);
+        // Events (rebalances, and commit results if librdkafka sent any) are served in
+        // `recv()`, as the pump does.
+        let c = Arc::clone(&consumer);
+        let serve = tokio::spawn(async move {
+            loop {
+                let _ = c.recv().await;
+            }
+        });
+        // A permanent error: librdkafka neither retries nor defers it.
+        mock.request_errors(
+            RDKafkaApiKey::OffsetCommit,
+            &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS],
+        );
+        // Commit rounds as the commit loop runs them, until the cluster holds the position.
+        let mut rounds = 0;
+        while committed(&consumer).await != Offset::Offset(1) && rounds < 100 {
+            let _ = commit_settled(&consumer, &offsets).await;
+            tokio::time::sleep(COMMIT_EVERY).await;
+            rounds += 1;
+        }
+        serve.abort();
+        assert_eq!(
+            committed(&consumer).await,
+            Offset::Offset(1),
+            "the refused position was sent again"
+        );
+        assert_eq!(rounds, 2, "refused once, then confirmed");
+        assert_eq!(lock(&offsets).take_commits(), [], "nothing left to send");
+    }
+
+    /// A runtime that shuts down does not wait for a consumer that cannot leave its group.
+    #[test]
+    fn a_runtime_does_not_wait_for_an_aborted_consumer_to_close() {
+        let mock = MockCluster::new(1).unwrap();
+        let name = "ledger.close";
+        for topic in [
+            "s.orders".to_owned(),
+            retry_topic("s", name),
+            dead_letter_topic("s", name),
+        ] {
+            mock.create_topic(&topic, 1, 1).unwrap();
+        }
+        let url = format!("kafka://{}?create_topics=false", mock.bootstrap_servers());
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let bus = KafkaBus::connect(&url).await.unwrap();
+            let handler = crate::handler::sync_handler(|_| Ok(()));
+            let subscription = Subscription::new(name, ["s.orders.OrderPlaced.v1"]);
+            bus.subscribe(subscription, handler).await.unwrap();
+            let consumer = Arc::clone(&bus.subs()[name].consumer);
+            let t0 = std::time::Instant::now();
+            while consumer.assignment().map_or(0, |a| a.count()) == 0
+                && t0.elapsed() < Duration::from_secs(30)
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert!(
+                consumer.assignment().unwrap().count() > 0,
+                "joined its group"
+            );
+            drop(consumer);
+            // The broker answers after a minute: the close cannot finish at once.
+            mock.broker_round_trip_time(1, Duration::from_secs(60))
+                .unwrap();
+            bus.abort();
+        });
+        let (dropped, done) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            drop(runtime);
+            let _ = dropped.send(());
+        });
+        // With the close on the runtime's blocking pool, dropping the runtime took 5 s here.
+        assert!(
+            done.recv_timeout(Duration::from_secs(3)).is_ok(),
+            "the runtime waited for the consumer's close"
+        );
     }
 }

@@ -60,23 +60,18 @@ impl Offsets {
         out
     }
 
-    /// The broker answered a commit: a confirmed position is done with, a failed one is sent
-    /// again by the next [`Offsets::take_commits`].
-    pub(crate) fn commit_answered(&mut self, topic: &str, partition: i32, offset: i64, ok: bool) {
-        if let Some(p) = self.partitions.get_mut(&(topic.to_owned(), partition)) {
+    /// The answer to a commit of `commits` (from [`Offsets::take_commits`]): a confirmed
+    /// position is done with, a failed one is sent again by the next `take_commits`.
+    pub(crate) fn answered(&mut self, commits: &[(String, i32, i64)], ok: bool) {
+        for (topic, partition, offset) in commits {
+            let Some(p) = self.partitions.get_mut(&(topic.clone(), *partition)) else {
+                continue; // Revoked meanwhile: the partition's next owner commits it.
+            };
             if ok {
-                p.committed = p.committed.max(offset);
-            } else if p.sent <= offset {
+                p.committed = p.committed.max(*offset);
+            } else if p.sent <= *offset {
                 p.sent = p.committed;
             }
-        }
-    }
-
-    /// Commits [`Offsets::take_commits`] marked sent that never left: the client refused them
-    /// at once, so no answer will come to send them again.
-    pub(crate) fn not_sent(&mut self, commits: &[(String, i32, i64)]) {
-        for (topic, partition, offset) in commits {
-            self.commit_answered(topic, *partition, *offset, false);
         }
     }
 
@@ -118,8 +113,8 @@ mod tests {
         o.settled("t", 1, 7);
         assert_eq!(o.pending(), 0);
         assert_eq!(o.take_commits(), [("t".into(), 0, 5), ("t".into(), 1, 8)]);
-        o.commit_answered("t", 0, 5, true);
-        o.commit_answered("t", 0, 3, false);
+        o.answered(&[("t".into(), 0, 5)], true);
+        o.answered(&[("t".into(), 0, 3)], false);
         assert_eq!(
             o.take_commits(),
             [],
@@ -133,7 +128,7 @@ mod tests {
         o.received("t", 0, 0);
         o.settled("t", 0, 0);
         assert_eq!(o.take_commits(), [("t".into(), 0, 1)]);
-        o.commit_answered("t", 0, 1, false);
+        o.answered(&[("t".into(), 0, 1)], false);
         assert_eq!(o.take_commits(), [("t".into(), 0, 1)]);
         o.received("t", 2, 9);
         o.revoke("t", 2);
@@ -149,7 +144,7 @@ mod tests {
         let refused = o.take_commits();
         assert_eq!(refused, [("t".into(), 0, 5)]);
         assert_eq!(o.take_commits(), [], "marked sent");
-        o.not_sent(&refused);
+        o.answered(&refused, false);
         assert_eq!(o.take_commits(), [("t".into(), 0, 5)]);
     }
 }

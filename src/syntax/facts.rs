@@ -103,7 +103,7 @@ pub struct FnSig {
 pub type TypePaths = Vec<PathText>;
 
 /// Where a receiver chain starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ChainBase {
     /// `f()`, `Type::f()`, `Self::f()`, `Tuple(..)`.
     Call(PathText),
@@ -114,7 +114,7 @@ pub enum ChainBase {
 }
 
 /// One step after the base of a chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Hop {
     Field(String),
     Method(String),
@@ -122,7 +122,7 @@ pub enum Hop {
 
 /// The receiver of a method call or field access as the typer sees it:
 /// `services().rooms.state_cache` is `Call(services)` then fields `rooms`, `state_cache`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Chain {
     pub base: ChainBase,
     pub hops: Vec<Hop>,
@@ -305,7 +305,7 @@ impl RefKind {
 }
 
 /// A path naming something, found in a type, expression, pattern, bound, impl header...
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PathRef {
     pub owner: Owner,
     pub path: PathText,
@@ -315,7 +315,7 @@ pub struct PathRef {
 
 /// `value.method(...)`: resolved through the receiver's type when the typer finds it,
 /// else guessed from the method name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MethodCall {
     pub owner: Owner,
     pub name: String,
@@ -330,7 +330,7 @@ pub struct MethodCall {
 
 /// `value.field` whose receiver is a chain: an edge to the struct that declares the field,
 /// when the typer finds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FieldAccess {
     pub owner: Owner,
     pub name: String,
@@ -341,7 +341,7 @@ pub struct FieldAccess {
 /// A database table touched by the code: a diesel `table!` definition, a `schema::t` path,
 /// a table named in SQL inside a string literal, or a sea-orm entity and the paths through
 /// its module.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TableRef {
     pub owner: Owner,
     pub table: String,

@@ -249,6 +249,7 @@ impl RefCollector<'_> {
         if self.owner == Owner::Module {
             return false;
         }
+        let before = FactCounts::of(self.facts);
         let read = macros::with_expansion(mac, |tokens| {
             if let Ok(e) = syn::parse2::<syn::Expr>(tokens.clone()) {
                 self.visit_expr(&e);
@@ -260,6 +261,7 @@ impl RefCollector<'_> {
                 false
             }
         });
+        before.keep_first_of_each_since(self.facts);
         read == Some(true)
     }
 
@@ -594,4 +596,38 @@ impl<'ast> Visit<'ast> for RefCollector<'_> {
         }
         self.fn_scope(|this| visit::visit_impl_item_fn(this, f));
     }
+}
+
+/// How many facts of each kind a module had before an expansion was read. An expansion
+/// that uses an argument twice (`$e + $e`) names what is in it twice at the same source
+/// position; the source holds it once, so counts and listings do too.
+struct FactCounts {
+    refs: usize,
+    method_calls: usize,
+    field_accesses: usize,
+    tables: usize,
+}
+
+impl FactCounts {
+    fn of(facts: &ModuleFacts) -> Self {
+        FactCounts {
+            refs: facts.refs.len(),
+            method_calls: facts.method_calls.len(),
+            field_accesses: facts.field_accesses.len(),
+            tables: facts.tables.len(),
+        }
+    }
+
+    fn keep_first_of_each_since(&self, facts: &mut ModuleFacts) {
+        keep_first_since(&mut facts.refs, self.refs);
+        keep_first_since(&mut facts.method_calls, self.method_calls);
+        keep_first_since(&mut facts.field_accesses, self.field_accesses);
+        keep_first_since(&mut facts.tables, self.tables);
+    }
+}
+
+fn keep_first_since<T: Clone + Eq + std::hash::Hash>(facts: &mut Vec<T>, from: usize) {
+    let mut seen = std::collections::HashSet::new();
+    let added = facts.split_off(from.min(facts.len()));
+    facts.extend(added.into_iter().filter(|fact| seen.insert(fact.clone())));
 }

@@ -533,3 +533,17 @@ fn body_calls_of_a_local_macro_expand_and_module_level_ones_are_read_as_before()
     // In a body the expansion is read: its call, not the argument alone.
     assert!(r.contains(&("sqlx::query".into(), "call")));
 }
+
+#[test]
+fn an_argument_a_local_macro_uses_twice_is_one_reference() {
+    let m = facts(
+        "macro_rules! twice { ($e:expr) => { $e + $e }; }
+         fn f() -> u32 { twice!(helper()) + twice!(helper()) }",
+    );
+    let calls = refs(&m)
+        .iter()
+        .filter(|r| **r == ("helper".into(), "call"))
+        .count();
+    // Two invocations, each spelling `helper()` once: two references, not four.
+    assert_eq!(calls, 2);
+}

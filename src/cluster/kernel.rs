@@ -400,13 +400,8 @@ pub fn is_module_entity(node: &NodeInfo) -> bool {
         s.strip_prefix('v')
             .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
     };
-    let Some(subject) = node
-        .module
-        .split("::")
-        .skip(1)
-        .rev()
-        .find(|s| !is_version(s))
-    else {
+    let segments: Vec<&str> = node.module.split("::").skip(1).collect();
+    let Some(subject) = segments.into_iter().rev().find(|s| !is_version(s)) else {
         return false;
     };
     let subject = subject.strip_suffix("_table").unwrap_or(subject);

@@ -383,38 +383,6 @@ pub fn hubs_over_runs(
         .collect()
 }
 
-/// Whether `node` is the entity type of its own module: a type (capitalised name) whose
-/// snake-cased name is the module's subject, the last segment that is not a version folder
-/// (`v08`), without a `_table` suffix or a plural `s` (`garage_model::key_table::v08::Key`,
-/// `shop::orders::Order`). Such a type is the centre of its aggregate: made a hub, the slice
-/// around it loses its centre and association types stored on two aggregates glue them
-/// (garage's keys and buckets), so rule 2 leaves it in the clustering.
-pub fn is_module_entity(node: &NodeInfo) -> bool {
-    let Some(name) = node.id.rsplit("::").next() else {
-        return false;
-    };
-    if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
-        return false;
-    }
-    let is_version = |s: &&str| {
-        s.strip_prefix('v')
-            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
-    };
-    let segments: Vec<&str> = node.module.split("::").skip(1).collect();
-    let Some(subject) = segments.into_iter().rev().find(|s| !is_version(s)) else {
-        return false;
-    };
-    let subject = subject.strip_suffix("_table").unwrap_or(subject);
-    let mut snake = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            snake.push('_');
-        }
-        snake.push(c.to_ascii_lowercase());
-    }
-    subject == snake || subject.strip_suffix('s') == Some(snake.as_str())
-}
-
 /// Rule 4 for every node of `graph` (all layers combined), given the reasons of rules 1-3.
 pub fn kernel_neighbours(
     graph: &WeightedGraph,

@@ -129,11 +129,8 @@ pub fn suggest<C: Clusterer + ?Sized>(
         .map(|(a, b)| *a || *b)
         .collect();
     let hub_reasons = preliminary_hubs(clusterer, &graph, &pairs, &set_apart, &named, config);
-    for ((slot, hub), node) in reasons.iter_mut().zip(hub_reasons).zip(&input.nodes) {
-        // A module's entity type stays with its slice (see `kernel::is_module_entity`).
-        let entity =
-            matches!(hub, Some(KernelReason::Hub { .. })) && kernel::is_module_entity(node);
-        if slot.is_none() && !entity {
+    for (slot, hub) in reasons.iter_mut().zip(hub_reasons) {
+        if slot.is_none() {
             *slot = hub;
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::cluster::kernel::{
     INFRA_CONTAINERS, INFRA_SEGMENTS, KernelRules, hubs, hubs_over_runs, infrastructure_by_name,
-    is_module_entity, kernel_neighbours,
+    kernel_neighbours,
 };
 use crate::cluster::{
     ClusterInput, KernelReason, Layer, LeidenClusterer, NodeInfo, SuggestConfig, WeightedGraph,
@@ -339,25 +339,4 @@ fn suggestion_puts_the_wiring_of_a_composition_root_in_the_kernel() {
     );
     assert_eq!(s.domain[27], None);
     assert_eq!(s.domain_count, 4, "no one-item domain for `start`");
-}
-
-#[test]
-fn a_module_entity_is_the_type_named_after_its_module() {
-    for id in [
-        "garage_model::key_table::v08::Key",
-        "garage_model::bucket_alias_table::BucketAlias",
-        "shop::orders::Order",
-        "shop::user::User",
-    ] {
-        assert!(is_module_entity(&node(id)), "{id}");
-    }
-    for id in [
-        "shop::orders::OrderLine",
-        "shop::orders::order",
-        "shop::Shop",
-        "shop::v1::V",
-        "conduit::service::rooms::Service",
-    ] {
-        assert!(!is_module_entity(&node(id)), "{id}");
-    }
 }

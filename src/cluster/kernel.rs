@@ -186,7 +186,7 @@ impl Default for KernelRules {
             table_words: BTreeSet::new(),
             domain_common_modules: BTreeSet::new(),
             module_subjects: BTreeMap::new(),
-            min_subject_spread: 6,
+            min_subject_spread: 4,
         }
     }
 }

@@ -38,7 +38,7 @@
 //! [`KernelReason::Aggregator`], by `suggest::aggregators` to the own items of a module with
 //! no subject whose submodules sit in several domains.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::input::{NodeInfo, WeightedGraph};
 
@@ -128,11 +128,6 @@ pub struct KernelRules {
     /// Top-level modules of `common` crates (`crate::module`) whose items refer to domain
     /// code of another crate: clustered like those named after a table (rule 1).
     pub domain_common_modules: BTreeSet<String>,
-    /// Module path → its subject (the names layer's, `suggest::subjects`), for rule 2 over
-    /// subjects ([`subject_hubs`]).
-    pub module_subjects: BTreeMap<String, String>,
-    /// Rule 2 over subjects: minimum number of distinct subjects among the referrers.
-    pub min_subject_spread: usize,
 }
 
 /// The default infrastructure segments, sorted.
@@ -185,8 +180,6 @@ impl Default for KernelRules {
             composition_roots: true,
             table_words: BTreeSet::new(),
             domain_common_modules: BTreeSet::new(),
-            module_subjects: BTreeMap::new(),
-            min_subject_spread: 4,
         }
     }
 }
@@ -386,41 +379,6 @@ pub fn hubs_over_runs(
                 });
             }
             None
-        })
-        .collect()
-}
-
-/// Rule 2 measured over subjects instead of communities: a node whose fan-in reaches the
-/// threshold and whose referrers' modules name at least `min_subject_spread` distinct subjects
-/// (`rules.module_subjects`; referrers without one do not count) is a hub, with that count as
-/// its spread. A layer's plumbing (lldap's GraphQL `Context` and error callback) is referred to
-/// by every subject's resolver, but the resolvers form one or two communities with it, so a
-/// spread over communities never reaches `min_spread`; the subjects its users are about still
-/// say it serves many domains.
-pub fn subject_hubs(
-    pairs: &[(u32, u32)],
-    nodes: &[NodeInfo],
-    already_kernel: &[bool],
-    rules: &KernelRules,
-) -> Vec<Option<KernelReason>> {
-    let n = nodes.len();
-    let hoods = Neighbourhoods::new(pairs, n, already_kernel);
-    let in_threshold = fan_threshold(&hoods.referrers, rules);
-    (0..n)
-        .map(|v| {
-            let from = &hoods.referrers[v];
-            if from.len() < in_threshold {
-                return None;
-            }
-            let subjects: BTreeSet<&str> = from
-                .iter()
-                .filter_map(|&f| rules.module_subjects.get(&nodes[f as usize].module))
-                .map(String::as_str)
-                .collect();
-            (subjects.len() >= rules.min_subject_spread).then_some(KernelReason::Hub {
-                fan_in: from.len(),
-                spread: subjects.len(),
-            })
         })
         .collect()
 }

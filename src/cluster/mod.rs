@@ -134,12 +134,6 @@ pub fn suggest<C: Clusterer + ?Sized>(
             *slot = hub;
         }
     }
-    let subject_hubs = kernel::subject_hubs(&pairs, &input.nodes, &named, &config.kernel);
-    for (slot, hub) in reasons.iter_mut().zip(subject_hubs) {
-        if slot.is_none() {
-            *slot = hub;
-        }
-    }
     let attached = kernel::kernel_neighbours(&graph, &reasons);
     for (slot, attached) in reasons.iter_mut().zip(attached) {
         if slot.is_none() {

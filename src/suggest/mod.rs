@@ -156,10 +156,6 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         kernel: cluster::KernelRules {
             table_words: table_words(built.tables.keys().map(String::as_str)),
             domain_common_modules: common_modules::domain_common_modules(analysis, &built),
-            module_subjects: subjects::with_table_nouns(
-                subjects::module_subjects(built.input.nodes.iter().map(|n| n.module.as_str())),
-                built.tables.keys().map(String::as_str),
-            ),
             ..cluster::KernelRules::default()
         },
         ..SuggestConfig::default()

@@ -3,7 +3,7 @@
 
 use crate::cluster::kernel::{
     INFRA_CONTAINERS, INFRA_SEGMENTS, KernelRules, hubs, hubs_over_runs, infrastructure_by_name,
-    kernel_neighbours, subject_hubs,
+    kernel_neighbours,
 };
 use crate::cluster::{
     ClusterInput, KernelReason, Layer, LeidenClusterer, NodeInfo, SuggestConfig, WeightedGraph,
@@ -197,66 +197,6 @@ fn hub_needs_fan_in_and_spread() {
     excluded[2] = true;
     let reasons = hubs(&pairs, &labels, &excluded, &rules);
     assert_eq!(reasons[0], None, "fan-in 3 is below the floor of 4");
-}
-
-#[test]
-fn a_layers_plumbing_is_a_hub_over_its_users_subjects() {
-    // `gql::api::Context` (0) is used by the resolvers of four subjects; `gql::query::user::
-    // Row` (1) by four items all about users. Communities would not tell them apart: the
-    // resolvers and the plumbing form one.
-    let nodes = [
-        node("gql::api::Context"),
-        node("gql::query::user::Row"),
-        node("gql::query::user::User"),
-        node("gql::query::group::Group"),
-        node("gql::query::schema::Schema"),
-        node("gql::query::attribute::Value"),
-        node("gql::query::user::UserInput"),
-        node("gql::query::user::UserFilter"),
-        node("gql::query::user::UserSort"),
-    ];
-    let subject = |m: &str, s: &str| (m.to_owned(), s.to_owned());
-    let rules = KernelRules {
-        module_subjects: [
-            subject("gql::query::user", "user"),
-            subject("gql::query::group", "group"),
-            subject("gql::query::schema", "schema"),
-            subject("gql::query::attribute", "attribute"),
-        ]
-        .into(),
-        ..KernelRules::default()
-    };
-    let pairs = [
-        (2, 0),
-        (3, 0),
-        (4, 0),
-        (5, 0),
-        (2, 1),
-        (6, 1),
-        (7, 1),
-        (8, 1),
-    ];
-    let reasons = subject_hubs(&pairs, &nodes, &[false; 9], &rules);
-    assert_eq!(
-        reasons[0],
-        Some(KernelReason::Hub {
-            fan_in: 4,
-            spread: 4
-        })
-    );
-    assert_eq!(
-        reasons[1], None,
-        "four users about one subject: its own code"
-    );
-    // A referrer already in the kernel does not count, and neither does one without subject.
-    let mut excluded = [false; 9];
-    excluded[5] = true;
-    assert_eq!(subject_hubs(&pairs, &nodes, &excluded, &rules)[0], None);
-    let fewer = KernelRules {
-        module_subjects: [subject("gql::query::user", "user")].into(),
-        ..rules.clone()
-    };
-    assert_eq!(subject_hubs(&pairs, &nodes, &[false; 9], &fewer)[0], None);
 }
 
 #[test]

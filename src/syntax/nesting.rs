@@ -31,14 +31,14 @@ pub(super) fn too_deep_with(text: &str, budget: u32) -> Option<Pos> {
     let mut outer = 0u32;
     let mut level = Level::default();
     let mut after_close_brace = false;
-    while let Some((token, pos)) = scan.next_token() {
+    while let Some((token, start)) = scan.next_token() {
         if after_close_brace && !continues_expression(token) {
             level = Level::default();
         }
         after_close_brace = false;
         level.run = level.run.saturating_add(1);
         if outer.saturating_add(level.run) > budget {
-            return Some(pos);
+            return Some(scan.pos(start));
         }
         match token {
             Token::Open => {
@@ -99,6 +99,14 @@ enum Token<'a> {
     Literal,
 }
 
+/// Where a token starts, enough to give its line and column later.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    at: usize,
+    line: u32,
+    line_start: usize,
+}
+
 /// A lexer just good enough to count tokens: brackets, words, punctuation, and literals and
 /// comments skipped whole so brackets inside them do not count.
 struct Scan<'a> {
@@ -122,14 +130,24 @@ impl<'a> Scan<'a> {
         self.bytes.get(self.at + ahead).copied().unwrap_or(0)
     }
 
-    fn pos(&self) -> Pos {
+    fn mark(&self) -> Mark {
+        Mark {
+            at: self.at,
+            line: self.line,
+            line_start: self.line_start,
+        }
+    }
+
+    /// Only for the token that crosses the budget: counting a line's characters at every
+    /// token made a long line (minified or generated code) quadratic.
+    fn pos(&self, mark: Mark) -> Pos {
         // Columns count characters: every byte that does not continue a UTF-8 sequence.
-        let chars = self.bytes[self.line_start..self.at]
+        let chars = self.bytes[mark.line_start..mark.at]
             .iter()
             .filter(|&&b| b & 0xC0 != 0x80)
             .count();
         Pos {
-            line: self.line,
+            line: mark.line,
             column: u32::try_from(chars + 1).unwrap_or(u32::MAX),
         }
     }
@@ -143,12 +161,12 @@ impl<'a> Scan<'a> {
         self.at += 1;
     }
 
-    fn next_token(&mut self) -> Option<(Token<'a>, Pos)> {
+    fn next_token(&mut self) -> Option<(Token<'a>, Mark)> {
         self.skip_trivia();
         if self.at >= self.bytes.len() {
             return None;
         }
-        let pos = self.pos();
+        let start = self.mark();
         let c = self.peek(0);
         let token = match c {
             b'(' | b'[' | b'{' => {
@@ -183,7 +201,7 @@ impl<'a> Scan<'a> {
                 Token::Punct(c)
             }
         };
-        Some((token, pos))
+        Some((token, start))
     }
 
     fn pair(&mut self, first: u8) -> Token<'a> {

@@ -506,14 +506,7 @@ fn tally(input: &ClusterInput, suggestion: &Suggestion) -> Tally {
             .chain(node.module.split("::").skip(1).map(str::to_owned))
             .collect();
         let segments: Vec<String> = (segment_names.iter())
-            .flat_map(|segment| {
-                let mut words = split_identifier(segment);
-                if words.len() > 1 {
-                    words.push(words.join("_"));
-                }
-                words.extend(numeronyms(segment));
-                words
-            })
+            .flat_map(|segment| segment_terms(segment, true))
             .collect();
         module_terms.extend(segments.iter().cloned());
         let path: Vec<&str> = node.module.split("::").collect();
@@ -558,20 +551,25 @@ fn tally(input: &ClusterInput, suggestion: &Suggestion) -> Tally {
     }
 }
 
-/// The words module segments spell other than as the last word of a compound: every word of
-/// a single-word segment, every word but the last of a compound and the compound whole, and
-/// numeronyms (`object_table` gives `object` and `object_table`, not `table`).
+/// The words module segments spell other than as the last word of a compound
+/// (`object_table` gives `object` and `object_table`, not `table`).
 fn head_terms(segments: &[String]) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for segment in segments {
-        let mut words = split_identifier(segment);
-        if words.len() > 1 {
-            let whole = words.join("_");
+    (segments.iter())
+        .flat_map(|segment| segment_terms(segment, false))
+        .collect()
+}
+
+/// A module segment's words, the compound whole when it has several, and its numeronyms;
+/// without `last`, a compound's last word (its kind: `table` of `object_table`) is left out.
+fn segment_terms(segment: &str, last: bool) -> Vec<String> {
+    let mut words = split_identifier(segment);
+    if words.len() > 1 {
+        let whole = words.join("_");
+        if !last {
             words.pop();
-            words.push(whole);
         }
-        out.extend(words);
-        out.extend(numeronyms(segment));
+        words.push(whole);
     }
-    out
+    words.extend(numeronyms(segment));
+    words
 }

@@ -515,63 +515,40 @@ impl super::Handler {
             };
             (module.to_owned(), md)
         };
-        let per_module: BTreeMap<String, ModuleDomains> = [
-            votes("c::cli", 1, 1),
-            votes("c::model", 0, 1),
-            votes("c::api::bucket", 0, 2),
-        ]
-        .into();
-        let placed = |subjects: &BTreeMap<String, String>| {
-            module_majorities(&analysis, &per_module, &item_domain, subjects)["c::admin::bucket"]
+        // `c::admin::bucket`'s placement when `c::api::bucket` votes `api`, with `subject`
+        // the subject of both bucket modules or of none.
+        let placed = |api: Vec<(Option<u32>, usize)>, subject: bool| {
+            let mut per_module: BTreeMap<String, ModuleDomains> =
+                [votes("c::cli", 1, 1), votes("c::model", 0, 1)].into();
+            let counts = ModuleDomains {
+                counts: api,
+                confidence: 1.0,
+            };
+            per_module.insert("c::api::bucket".to_owned(), counts);
+            let subjects: BTreeMap<String, String> = (["c::admin::bucket", "c::api::bucket"])
+                .iter()
+                .filter(|_| subject)
+                .map(|m| (m.to_string(), "bucket".to_owned()))
+                .collect();
+            module_majorities(&analysis, &per_module, &item_domain, &subjects)["c::admin::bucket"]
         };
         assert_eq!(
-            placed(&BTreeMap::new()),
+            placed(vec![(Some(0), 2)], false),
             (Some(1), true),
             "without a subject, the command enum named three times wins"
         );
-        let subject = |modules: &[&str]| -> BTreeMap<String, String> {
-            (modules.iter())
-                .map(|m| (m.to_string(), "bucket".to_owned()))
-                .collect()
-        };
         assert_eq!(
-            placed(&subject(&["c::admin::bucket", "c::api::bucket"])),
+            placed(vec![(Some(0), 2)], true),
             (Some(0), true),
             "the other slice of its subject holds the bucket handlers"
         );
-        let mut split = per_module.clone();
-        split.insert(
-            "c::api::bucket".to_owned(),
-            ModuleDomains {
-                counts: vec![(Some(0), 1), (Some(2), 1)],
-                confidence: 1.0,
-            },
-        );
         assert_eq!(
-            module_majorities(
-                &analysis,
-                &split,
-                &item_domain,
-                &subject(&["c::admin::bucket", "c::api::bucket"])
-            )["c::admin::bucket"],
+            placed(vec![(Some(0), 1), (Some(2), 1)], true),
             (Some(1), true),
             "a subject split evenly between domains says nothing: the uses decide"
         );
-        let mut elsewhere = per_module.clone();
-        elsewhere.insert(
-            "c::api::bucket".to_owned(),
-            ModuleDomains {
-                counts: vec![(Some(2), 2)],
-                confidence: 1.0,
-            },
-        );
         assert_eq!(
-            module_majorities(
-                &analysis,
-                &elsewhere,
-                &item_domain,
-                &subject(&["c::admin::bucket", "c::api::bucket"])
-            )["c::admin::bucket"],
+            placed(vec![(Some(2), 2)], true),
             (Some(1), true),
             "a subject whose domain the module's code never names is a shared word only"
         );

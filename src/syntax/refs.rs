@@ -261,8 +261,11 @@ impl RefCollector<'_> {
                 false
             }
         });
-        before.keep_first_of_each_since(self.facts);
-        read == Some(true)
+        let read = read == Some(true);
+        if read {
+            before.keep_first_of_each_since(self.facts);
+        }
+        read
     }
 
     fn string_literals_in(&mut self, tokens: TokenStream) {

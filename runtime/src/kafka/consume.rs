@@ -747,7 +747,10 @@ mod tests {
             (bus, offsets, consumer)
         });
         let held_back = lock(&offsets);
-        let mut closed = runtime.block_on(async { bus.stop() });
+        let mut closed = {
+            let _current = runtime.enter();
+            bus.stop()
+        };
         // The close has begun once the last reference to the consumer is gone; it then stops
         // at the revoke until `held_back` is dropped.
         while consumer.upgrade().is_some() {

@@ -26,10 +26,45 @@ const COMMIT_EVERY: Duration = Duration::from_millis(20);
 
 type GroupConsumer = StreamConsumer<Ctx>;
 
+/// A subscription's consumer as its tasks and blocking calls hold it. The consumer closes
+/// (leaves its group, a blocking round trip) where its last reference drops, and [`close`]
+/// must be that place, not a task the runtime drops: every handle carries a sender of its
+/// subscription's `released` channel, on which no one sends, so the channel disconnects once
+/// the last handle is gone.
+#[derive(Clone)]
+struct Held {
+    // Declared before the sender, so a handle lets go of the consumer first: once the channel
+    // has disconnected, no handle holds the consumer any more.
+    consumer: Arc<GroupConsumer>,
+    release: std::sync::mpsc::Sender<()>,
+}
+
+impl Held {
+    /// The first handle to `consumer`, and what disconnects once every handle is dropped.
+    fn new(consumer: GroupConsumer) -> (Self, std::sync::mpsc::Receiver<()>) {
+        let (release, released) = std::sync::mpsc::channel();
+        let held = Self {
+            consumer: Arc::new(consumer),
+            release,
+        };
+        (held, released)
+    }
+}
+
+impl std::ops::Deref for Held {
+    type Target = GroupConsumer;
+
+    fn deref(&self) -> &GroupConsumer {
+        &self.consumer
+    }
+}
+
 pub(super) struct Sub {
     topics: Topics,
     dlq: String,
-    consumer: Arc<GroupConsumer>,
+    consumer: Held,
+    /// Disconnects once every handle to `consumer` is dropped.
+    released: std::sync::mpsc::Receiver<()>,
     lanes: Arc<Lanes<KafkaDelivery>>,
     offsets: Arc<Mutex<Offsets>>,
     aborted: Arc<AtomicBool>,
@@ -193,13 +228,13 @@ impl Transport for KafkaBus {
         let consumer: GroupConsumer = consumer_config(s, &group)
             .create_with_context(ctx)
             .map_err(|e| BusError::Transport(format!("consumer group `{group}`: {e}")))?;
-        let consumer = Arc::new(consumer);
+        let (consumer, released) = Held::new(consumer);
         let (c, t, cluster) = (
-            Arc::clone(&consumer),
+            consumer.clone(),
             topics.clone(),
             self.inner.producer.clone(),
         );
-        blocking(move || start_at_end(c.as_ref(), cluster.client(), &t))
+        blocking(move || start_at_end(&*c, cluster.client(), &t))
             .await
             .map_err(|e| BusError::Transport(format!("positions of group `{group}`: {e}")))?;
         let patterns = topics.patterns();
@@ -224,8 +259,8 @@ impl Transport for KafkaBus {
             bus: Arc::downgrade(&self.inner),
         });
         let tasks = vec![
-            tokio::spawn(pump(Arc::clone(&consumer), Arc::clone(&lanes), settle)),
-            tokio::spawn(commit_loop(Arc::clone(&consumer), Arc::clone(&offsets))),
+            tokio::spawn(pump(consumer.clone(), Arc::clone(&lanes), settle)),
+            tokio::spawn(commit_loop(consumer.clone(), Arc::clone(&offsets))),
         ];
         self.subs().insert(
             name,
@@ -233,6 +268,7 @@ impl Transport for KafkaBus {
                 topics,
                 dlq,
                 consumer,
+                released,
                 lanes,
                 offsets,
                 aborted,
@@ -269,7 +305,7 @@ impl Transport for KafkaBus {
                 .values()
                 .map(|s| {
                     (
-                        Arc::clone(&s.consumer),
+                        s.consumer.clone(),
                         s.topics.clone(),
                         Arc::clone(&s.lanes),
                         Arc::clone(&s.offsets),
@@ -283,8 +319,7 @@ impl Transport for KafkaBus {
                     break;
                 }
                 let cluster = self.inner.producer.clone();
-                let done =
-                    blocking(move || caught_up(consumer.as_ref(), cluster.client(), &topics)).await;
+                let done = blocking(move || caught_up(&*consumer, cluster.client(), &topics)).await;
                 if done != Ok(true) {
                     idle = false;
                     break;
@@ -342,15 +377,16 @@ impl KafkaBus {
     }
 }
 
-/// Closes a subscription's consumer by dropping the last handle to it. Its aborted tasks hold
-/// handles until the runtime drops them, and the close runs wherever the last one goes, so
-/// this waits (up to STEP) for them to let go.
+/// Closes a subscription's consumer by dropping the last reference to it. Its aborted tasks
+/// (and a blocking call one of them started) hold handles until the runtime drops them, and the
+/// close runs wherever the last one goes, so this waits until every handle is dropped (the
+/// channel disconnects) or STEP has passed; then the close runs here, or, past STEP, where the
+/// last handle goes.
 fn close(sub: Sub) {
-    let consumer = sub.consumer;
-    let t0 = std::time::Instant::now();
-    while Arc::strong_count(&consumer) > 1 && t0.elapsed() < STEP {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let Held { consumer, release } = sub.consumer;
+    drop(release);
+    // No one sends: this returns when the last sender is dropped, or at STEP.
+    let _ = sub.released.recv_timeout(STEP);
     drop(consumer);
 }
 
@@ -410,7 +446,7 @@ fn read_dead_letters(
 }
 
 /// Commits the settled positions every [`COMMIT_EVERY`], one commit at a time.
-async fn commit_loop(consumer: Arc<GroupConsumer>, offsets: Arc<Mutex<Offsets>>) {
+async fn commit_loop(consumer: Held, offsets: Arc<Mutex<Offsets>>) {
     let mut tick = tokio::time::interval(COMMIT_EVERY);
     loop {
         tick.tick().await;
@@ -424,15 +460,12 @@ async fn commit_loop(consumer: Arc<GroupConsumer>, offsets: Arc<Mutex<Offsets>>)
 /// `offset_commit_cb`, so `ConsumerContext::commit_callback` never runs for `commit()`). A
 /// commit that failed after the connections were cut was then lost, and when it carried a
 /// partition's last position `drain` waited for it forever.
-async fn commit_settled(
-    consumer: &Arc<GroupConsumer>,
-    offsets: &Mutex<Offsets>,
-) -> Result<(), String> {
+async fn commit_settled(consumer: &Held, offsets: &Mutex<Offsets>) -> Result<(), String> {
     let settled = lock(offsets).take_commits();
     if settled.is_empty() {
         return Ok(());
     }
-    let (c, list) = (Arc::clone(consumer), settled.clone());
+    let (c, list) = (consumer.clone(), settled.clone());
     let answer = blocking(move || c.commit(&list_of(&list), CommitMode::Sync)).await;
     lock(offsets).answered(&settled, answer.is_ok());
     answer
@@ -440,11 +473,7 @@ async fn commit_settled(
 
 /// Receives records forever (librdkafka reconnects and rejoins the group by itself) and hands
 /// them to the lanes; a retry is held until its due time.
-async fn pump(
-    consumer: Arc<GroupConsumer>,
-    lanes: Arc<Lanes<KafkaDelivery>>,
-    ctx: Arc<SettleContext>,
-) {
+async fn pump(consumer: Held, lanes: Arc<Lanes<KafkaDelivery>>, ctx: Arc<SettleContext>) {
     loop {
         let (delivery, headers, decoded, raw) = match consumer.recv().await {
             Ok(m) => {
@@ -608,8 +637,8 @@ mod tests {
     use super::*;
 
     /// The group's committed position of `t`/0 on the cluster.
-    async fn committed(consumer: &Arc<GroupConsumer>) -> Offset {
-        let c = Arc::clone(consumer);
+    async fn committed(consumer: &Held) -> Offset {
+        let c = consumer.clone();
         let list = blocking(move || {
             let mut list = TopicPartitionList::new();
             list.add_partition("t", 0);
@@ -631,7 +660,7 @@ mod tests {
             offsets: Arc::clone(&offsets),
             aborted: Arc::new(AtomicBool::new(false)),
         };
-        let consumer: Arc<GroupConsumer> = Arc::new(
+        let (consumer, _released) = Held::new(
             consumer_config(&settings, "g")
                 .create_with_context(ctx)
                 .unwrap(),
@@ -640,7 +669,7 @@ mod tests {
         lock(&offsets).settled("t", 0, 0);
         // Events (rebalances, and commit results if librdkafka sent any) are served in
         // `recv()`, as the pump does.
-        let c = Arc::clone(&consumer);
+        let c = consumer.clone();
         let serve = tokio::spawn(async move {
             loop {
                 let _ = c.recv().await;
@@ -668,7 +697,12 @@ mod tests {
         assert_eq!(lock(&offsets).take_commits(), [], "nothing left to send");
     }
 
-    /// A runtime that shuts down does not wait for a consumer that cannot leave its group.
+    /// A runtime that shuts down does not wait for a consumer that is still closing. The test
+    /// holds the subscription's offsets, which the revoke its close makes locks (`pre_rebalance`),
+    /// so the close cannot finish until the test lets it: dropping the runtime must return in
+    /// the meantime, and the close then finishes. No clock decides: with the close on the
+    /// runtime's blocking pool (as before), the runtime's drop waits for the close, which waits
+    /// for the test, and this test never returns.
     #[test]
     fn a_runtime_does_not_wait_for_an_aborted_consumer_to_close() {
         let mock = MockCluster::new(1).unwrap();
@@ -686,37 +720,54 @@ mod tests {
             .enable_all()
             .build()
             .unwrap();
-        runtime.block_on(async {
+        let (bus, offsets, consumer) = runtime.block_on(async {
             let bus = KafkaBus::connect(&url).await.unwrap();
             let handler = crate::handler::sync_handler(|_| Ok(()));
             let subscription = Subscription::new(name, ["s.orders.OrderPlaced.v1"]);
             bus.subscribe(subscription, handler).await.unwrap();
-            let consumer = Arc::clone(&bus.subs()[name].consumer);
-            let t0 = std::time::Instant::now();
-            while consumer.assignment().map_or(0, |a| a.count()) == 0
-                && t0.elapsed() < Duration::from_secs(30)
-            {
+            let (held, offsets, tasks) = {
+                let mut subs = bus.subs();
+                let sub = subs.get_mut(name).unwrap();
+                let tasks = std::mem::take(&mut sub.tasks);
+                (sub.consumer.clone(), Arc::clone(&sub.offsets), tasks)
+            };
+            // Closing revokes only what the consumer was assigned.
+            while held.assignment().map_or(0, |a| a.count()) == 0 {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            assert!(
-                consumer.assignment().unwrap().count() > 0,
-                "joined its group"
-            );
-            drop(consumer);
-            // The broker answers after a minute: the close cannot finish at once.
-            mock.broker_round_trip_time(1, Duration::from_secs(60))
-                .unwrap();
-            bus.abort();
+            // The subscription's own tasks lock the offsets too: a worker blocked there would
+            // hold the runtime's drop whatever the close does. They end before the test holds
+            // them (the subscription received nothing, so no lane or commit is under way).
+            for task in tasks {
+                task.abort();
+                let _ = task.await;
+            }
+            let consumer = Arc::downgrade(&held.consumer);
+            drop(held);
+            (bus, offsets, consumer)
         });
-        let (dropped, done) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            drop(runtime);
-            let _ = dropped.send(());
-        });
-        // With the close on the runtime's blocking pool, dropping the runtime took 5 s here.
-        assert!(
-            done.recv_timeout(Duration::from_secs(3)).is_ok(),
-            "the runtime waited for the consumer's close"
+        let held_back = lock(&offsets);
+        let mut closed = {
+            let _current = runtime.enter();
+            bus.stop()
+        };
+        // The close has begun once the last reference to the consumer is gone; it then stops
+        // at the revoke until `held_back` is dropped.
+        while consumer.upgrade().is_some() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        drop(runtime);
+        assert_eq!(
+            closed.try_recv(),
+            Err(tokio::sync::oneshot::error::TryRecvError::Empty),
+            "the close was held back until the runtime was gone"
         );
+        drop(held_back);
+        assert_eq!(
+            closed.blocking_recv(),
+            Ok(()),
+            "the close finished once the revoke could go on"
+        );
+        drop(bus);
     }
 }

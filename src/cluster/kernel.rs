@@ -128,11 +128,6 @@ pub struct KernelRules {
     /// Top-level modules of `common` crates (`crate::module`) whose items refer to domain
     /// code of another crate: clustered like those named after a table (rule 1).
     pub domain_common_modules: BTreeSet<String>,
-    /// Rule 2 over callers: `(referrer, unit, referee)` for every reference, the unit being
-    /// the code that holds it (a method, or the referrer itself for code outside methods).
-    /// When given, `fan_in` counts distinct units rather than distinct referrer nodes; the
-    /// spread still counts the referrers' communities. Empty: fan-in over nodes.
-    pub referring_units: Vec<(u32, u32, u32)>,
 }
 
 /// The default infrastructure segments, sorted.
@@ -185,7 +180,6 @@ impl Default for KernelRules {
             composition_roots: true,
             table_words: BTreeSet::new(),
             domain_common_modules: BTreeSet::new(),
-            referring_units: Vec::new(),
         }
     }
 }
@@ -262,13 +256,10 @@ fn infrastructure_crate(word: &str, rules: &KernelRules) -> bool {
 struct Neighbourhoods {
     referrers: Vec<Vec<u32>>,
     referees: Vec<Vec<u32>>,
-    /// Distinct callers of every node: its referrers, or with
-    /// [`KernelRules::referring_units`] the units (methods) of those referrers.
-    fan_in: Vec<usize>,
 }
 
 impl Neighbourhoods {
-    fn new(pairs: &[(u32, u32)], n: usize, already_kernel: &[bool], rules: &KernelRules) -> Self {
+    fn new(pairs: &[(u32, u32)], n: usize, already_kernel: &[bool]) -> Self {
         let is_kernel = |v: u32| already_kernel.get(v as usize).copied().unwrap_or(false);
         let mut referrers: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut referees: Vec<Vec<u32>> = vec![Vec::new(); n];
@@ -282,35 +273,17 @@ impl Neighbourhoods {
             list.sort_unstable();
             list.dedup();
         }
-        let fan_in: Vec<usize> = if rules.referring_units.is_empty() || std::env::var("FISSURE_UNITS").as_deref() == Ok("0") {
-            referrers.iter().map(Vec::len).collect()
-        } else {
-            let mut units: Vec<Vec<u32>> = vec![Vec::new(); n];
-            for &(from, unit, to) in &rules.referring_units {
-                if (from as usize) < n && (to as usize) < n && !is_kernel(from) && !is_kernel(to) {
-                    units[to as usize].push(unit);
-                }
-            }
-            (units.iter_mut())
-                .map(|list| {
-                    list.sort_unstable();
-                    list.dedup();
-                    list.len()
-                })
-                .collect()
-        };
         Neighbourhoods {
             referrers,
             referees,
-            fan_in,
         }
     }
 }
 
 /// The fan threshold: the `percentile` (nearest rank) of the positive list lengths, floored
 /// at `min_fan_in`.
-fn fan_threshold(fans: impl Iterator<Item = usize>, rules: &KernelRules) -> usize {
-    let mut positive: Vec<usize> = fans.filter(|&f| f > 0).collect();
+fn fan_threshold(lists: &[Vec<u32>], rules: &KernelRules) -> usize {
+    let mut positive: Vec<usize> = lists.iter().map(Vec::len).filter(|&f| f > 0).collect();
     positive.sort_unstable();
     if positive.is_empty() {
         return usize::MAX;
@@ -318,20 +291,6 @@ fn fan_threshold(fans: impl Iterator<Item = usize>, rules: &KernelRules) -> usiz
     let p = rules.percentile.clamp(0.0, 1.0);
     let rank = ((p * positive.len() as f64).ceil() as usize).clamp(1, positive.len());
     positive[rank - 1].max(rules.min_fan_in)
-}
-
-/// Whether each node's fan-in passes rule 2's threshold: over units, or (`FISSURE_UNITS=union`)
-/// over nodes or over units, each against its own percentile.
-fn fan_in_passes(hoods: &Neighbourhoods, rules: &KernelRules) -> Vec<bool> {
-    let t = fan_threshold(hoods.fan_in.iter().copied(), rules);
-    let mut out: Vec<bool> = hoods.fan_in.iter().map(|&f| f >= t).collect();
-    if std::env::var("FISSURE_UNITS").as_deref() == Ok("union") {
-        let tn = fan_threshold(hoods.referrers.iter().map(Vec::len), rules);
-        for (slot, list) in out.iter_mut().zip(&hoods.referrers) {
-            *slot |= list.len() >= tn;
-        }
-    }
-    out
 }
 
 /// Nodes whose fan-in (or, with rule 3, fan-out) reaches the threshold of rules 2 and 3: the
@@ -343,12 +302,12 @@ pub fn hub_candidates(
     already_kernel: &[bool],
     rules: &KernelRules,
 ) -> Vec<bool> {
-    let hoods = Neighbourhoods::new(pairs, n, already_kernel, rules);
-    let passes = fan_in_passes(&hoods, rules);
-    let out_threshold = fan_threshold(hoods.referees.iter().map(Vec::len), rules);
+    let hoods = Neighbourhoods::new(pairs, n, already_kernel);
+    let in_threshold = fan_threshold(&hoods.referrers, rules);
+    let out_threshold = fan_threshold(&hoods.referees, rules);
     (0..n)
         .map(|v| {
-            passes[v]
+            hoods.referrers[v].len() >= in_threshold
                 || (rules.composition_roots && hoods.referees[v].len() >= out_threshold)
         })
         .collect()
@@ -383,9 +342,9 @@ pub fn hubs_over_runs(
     rules: &KernelRules,
 ) -> Vec<Option<KernelReason>> {
     let n = labelings.first().map_or(0, Vec::len);
-    let hoods = Neighbourhoods::new(pairs, n, already_kernel, rules);
-    let passes = fan_in_passes(&hoods, rules);
-    let out_threshold = fan_threshold(hoods.referees.iter().map(Vec::len), rules);
+    let hoods = Neighbourhoods::new(pairs, n, already_kernel);
+    let in_threshold = fan_threshold(&hoods.referrers, rules);
+    let out_threshold = fan_threshold(&hoods.referees, rules);
     let spread_in = |list: &[u32], labels: &[Option<u32>]| {
         let mut communities: Vec<u32> = list.iter().filter_map(|&f| labels[f as usize]).collect();
         communities.sort_unstable();
@@ -404,9 +363,9 @@ pub fn hubs_over_runs(
     (0..n)
         .map(|v| {
             let (from, to) = (&hoods.referrers[v], &hoods.referees[v]);
-            if passes[v] && spread(from) >= rules.min_spread {
+            if from.len() >= in_threshold && spread(from) >= rules.min_spread {
                 return Some(KernelReason::Hub {
-                    fan_in: hoods.fan_in[v],
+                    fan_in: from.len(),
                     spread: spread(from),
                 });
             }
@@ -450,11 +409,4 @@ pub fn kernel_neighbours(
             })
         })
         .collect()
-}
-
-/// Debug (temporary): node fan-in, unit fan-in and the thresholds.
-pub fn debug_fans(pairs: &[(u32, u32)], n: usize, already_kernel: &[bool], rules: &KernelRules) -> (usize, Vec<(usize, usize)>) {
-    let hoods = Neighbourhoods::new(pairs, n, already_kernel, rules);
-    let t = fan_threshold(hoods.fan_in.iter().copied(), rules);
-    (t, (0..n).map(|v| (hoods.referrers[v].len(), hoods.fan_in[v])).collect())
 }

@@ -134,22 +134,6 @@ pub fn suggest<C: Clusterer + ?Sized>(
             *slot = hub;
         }
     }
-    if let Ok(forced) = std::env::var("FISSURE_FORCEHUB") {
-        for (slot, node) in reasons.iter_mut().zip(&input.nodes) {
-            if forced.split(',').any(|f| f == node.id) {
-                *slot = Some(KernelReason::Hub { fan_in: 0, spread: 0 });
-            }
-        }
-    }
-    if std::env::var("FISSURE_HUBDBG").is_ok() {
-        let (t, fans) = kernel::debug_fans(&pairs, n, &named, &config.kernel);
-        eprintln!("threshold {t}");
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by_key(|&v| std::cmp::Reverse(fans[v].1));
-        for v in order.into_iter().take(60) {
-            eprintln!("  {:>4} {:>4} cand={} {} {:?}", fans[v].0, fans[v].1, candidates[v], input.nodes[v].id, reasons[v]);
-        }
-    }
     let attached = kernel::kernel_neighbours(&graph, &reasons);
     for (slot, attached) in reasons.iter_mut().zip(attached) {
         if slot.is_none() {

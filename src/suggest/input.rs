@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::cochange::CoChange;
 use super::subjects::{module_subjects, with_table_nouns};
 pub use super::tables::TableUse;
-use super::tables::{reference_methods, table_uses};
+use super::tables::table_uses;
 use super::variants::variant_modules;
 use crate::analysis::Analysis;
 use crate::cluster::{ClusterInput, FileOf, Layer, NodeInfo, VocabConfig, vocabulary_layer};
@@ -180,33 +180,6 @@ fn reference_edges(analysis: &Analysis, node_of: &BTreeMap<ItemId, u32>) -> Vec<
         }
     }
     edges
-}
-
-/// Every reference between two clustered items as `(referrer, unit, referee)`, where the unit
-/// is the code that holds it: the method (`nodes + method index`) for code in an impl block,
-/// else the referring node itself. Sorted and deduplicated: a unit that names a node several
-/// times is one caller of it.
-///
-/// A type's methods are folded into its node, so counted over nodes a layer's plumbing (a
-/// GraphQL `Context` every resolver takes) has as many users as there are resolver *types*,
-/// a handful; over units it has one per resolver method.
-pub fn referring_units(analysis: &Analysis, node_of: &BTreeMap<ItemId, u32>) -> Vec<(u32, u32, u32)> {
-    let res = &analysis.resolution;
-    let methods = reference_methods(&analysis.codebase, res);
-    let n = node_of.len() as u32;
-    let mut out: Vec<(u32, u32, u32)> = (res.refs.iter().zip(&methods))
-        .filter_map(|(r, method)| {
-            let (Some(from), crate::resolve::Target::Item(to)) = (r.from_item, r.target) else {
-                return None;
-            };
-            let (&x, &y) = (node_of.get(&from)?, node_of.get(&to)?);
-            let unit = method.map_or(x, |m| n + m as u32);
-            (x != y).then_some((x, unit, y))
-        })
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 /// The items reading, writing or defining one table, pairwise, each table's pairs weighing 2

@@ -156,7 +156,6 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         kernel: cluster::KernelRules {
             table_words: table_words(built.tables.keys().map(String::as_str)),
             domain_common_modules: common_modules::domain_common_modules(analysis, &built),
-            referring_units: input::referring_units(analysis, &built.node_of),
             ..cluster::KernelRules::default()
         },
         ..SuggestConfig::default()

@@ -184,32 +184,6 @@ fn add(out: &mut BTreeMap<String, TableUse>, table: &str, access: TableAccess, n
     }
 }
 
-/// For each reference of `res.refs`, the method whose code holds it (an index into
-/// `res.methods`), or `None` for code outside any method (a free fn's body, a struct's
-/// fields, a `use`). The resolver keeps only the item a reference is written in (a method's
-/// self type); the owner and position of the path, call or field access in the module's facts
-/// say which impl block, and the block's method starts which method.
-pub fn reference_methods(cb: &Codebase, res: &Resolution) -> Vec<Option<usize>> {
-    let methods = MethodIndex::new(cb, res);
-    let mut owner_at: HashMap<(ModuleId, Pos), Owner> = HashMap::new();
-    for (m, module) in cb.modules.iter().enumerate() {
-        let mid = ModuleId(m as u32);
-        let facts = &module.facts;
-        let owners = (facts.refs.iter().map(|r| (r.owner, r.pos)))
-            .chain(facts.method_calls.iter().map(|c| (c.owner, c.pos)))
-            .chain(facts.field_accesses.iter().map(|f| (f.owner, f.pos)));
-        for (owner, pos) in owners {
-            owner_at.entry((mid, pos)).or_insert(owner);
-        }
-    }
-    (res.refs.iter())
-        .map(|r| match owner_at.get(&(r.from_module, r.pos)) {
-            Some(&Owner::Impl(i)) => methods.method_at(r.from_module, i, r.pos),
-            _ => None,
-        })
-        .collect()
-}
-
 /// The methods of every impl block, by position, and by the name they are called with.
 struct MethodIndex {
     /// (module, impl block) → its methods' starts and indices in `res.methods`, in order.

@@ -3,9 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::associations::{association_sides, weaken_association_edges};
 use super::cochange::CoChange;
-use super::subjects::{module_subjects, table_nouns, with_table_nouns};
+use super::subjects::{module_subjects, with_table_nouns};
 pub use super::tables::TableUse;
 use super::tables::table_uses;
 use super::variants::variant_modules;
@@ -127,29 +126,7 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
         })
         .collect();
 
-    let subjects = with_table_nouns(
-        module_subjects(nodes.iter().map(|n| n.module.as_str())),
-        tables.keys().map(String::as_str),
-    );
-    let mut reference_edges = reference_edges(analysis, &node_of);
-    let is_type: Vec<bool> = (items.iter())
-        .map(|&id| {
-            let kind = res.item(id).kind;
-            matches!(kind, ItemKind::Struct | ItemKind::Enum | ItemKind::Union)
-        })
-        .collect();
-    let associations = association_sides(
-        &nodes,
-        &is_type,
-        &subjects,
-        &table_nouns(tables.keys().map(String::as_str)),
-    );
-    if std::env::var_os("ASSOC_DEBUG").is_some() {
-        for (node, others) in &associations.sides {
-            eprintln!("ASSOC {} {:?}", nodes[*node as usize].id, others);
-        }
-    }
-    weaken_association_edges(&associations, &mut reference_edges);
+    let reference_edges = reference_edges(analysis, &node_of);
     let table_edges = table_edges(&tables);
     let module_edges = same_module_edges(&nodes, |m: &str| m.to_owned());
     // The parent of a module below the crate root (`c::a::b` → `c::a`); top-level modules and
@@ -158,7 +135,7 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
         Some((parent, _)) if parent.contains("::") => parent.to_owned(),
         _ => format!("{m}\u{0}"),
     });
-    let name_edges = name_edges(&nodes, &tables, &subjects);
+    let name_edges = name_edges(&nodes, &tables);
     let mut input = ClusterInput {
         nodes,
         layers: vec![
@@ -176,10 +153,7 @@ pub fn build(analysis: &Analysis, weights: &LayerWeights, co_change: Option<&CoC
             .push(Layer::undirected("history", weights.history, edges));
     }
     if weights.vocabulary > 0.0 {
-        let mut layer = vocabulary_layer(&input.nodes, weights.vocabulary, &VocabConfig::default());
-        if std::env::var_os("ASSOC_VOCAB").is_some() {
-            weaken_association_edges(&associations, &mut layer.edges);
-        }
+        let layer = vocabulary_layer(&input.nodes, weights.vocabulary, &VocabConfig::default());
         input.layers.push(layer);
     }
     Built {
@@ -240,11 +214,11 @@ fn table_edges(tables: &BTreeMap<String, TableUse>) -> Vec<(u32, u32, f64)> {
 
 /// Items of modules with one subject in different layers, except modules on a variant axis
 /// (their names say which platform they serve, not which domain).
-fn name_edges(
-    nodes: &[NodeInfo],
-    tables: &BTreeMap<String, TableUse>,
-    subjects: &BTreeMap<String, String>,
-) -> Vec<(u32, u32, f64)> {
+fn name_edges(nodes: &[NodeInfo], tables: &BTreeMap<String, TableUse>) -> Vec<(u32, u32, f64)> {
+    let subjects = with_table_nouns(
+        module_subjects(nodes.iter().map(|n| n.module.as_str())),
+        tables.keys().map(String::as_str),
+    );
     let table_modules: BTreeSet<&str> = (tables.values())
         .flat_map(|usage| usage.definers.keys())
         .map(|&node| nodes[node as usize].module.as_str())

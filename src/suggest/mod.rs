@@ -9,7 +9,6 @@
 //! Everything here is a pure function of the analysis and the options.
 
 mod aggregators;
-mod associations;
 mod children;
 pub mod cochange;
 mod common_modules;

@@ -178,23 +178,7 @@ pub fn with_table_nouns<'a>(
     subjects: BTreeMap<String, String>,
     tables: impl IntoIterator<Item = &'a str>,
 ) -> BTreeMap<String, String> {
-    let nouns = table_nouns(tables);
-    if nouns.is_empty() {
-        return subjects;
-    }
-    subjects
-        .into_iter()
-        .map(|(module, subject)| {
-            let noun = table_noun(&subject, &nouns).unwrap_or(subject);
-            (module, noun)
-        })
-        .collect()
-}
-
-/// Each table's row noun: its name without schema, lower case, last word singular, without
-/// `_` (`user_attributes` → `userattribute`), the form [`normalized`] subjects compare with.
-pub fn table_nouns<'a>(tables: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
-    tables
+    let nouns: BTreeSet<String> = tables
         .into_iter()
         .map(|t| {
             let name = t.rsplit('.').next().unwrap_or(t).to_lowercase();
@@ -205,6 +189,16 @@ pub fn table_nouns<'a>(tables: impl IntoIterator<Item = &'a str>) -> BTreeSet<St
             words.concat()
         })
         .filter(|n| !n.is_empty())
+        .collect();
+    if nouns.is_empty() {
+        return subjects;
+    }
+    subjects
+        .into_iter()
+        .map(|(module, subject)| {
+            let noun = table_noun(&subject, &nouns).unwrap_or(subject);
+            (module, noun)
+        })
         .collect()
 }
 

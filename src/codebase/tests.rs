@@ -88,7 +88,12 @@ fn the_same_file_included_twice_is_two_modules_but_a_self_include_is_circular() 
 /// The paths module `path` names, as written (`crate::a::f`).
 fn named_paths(cb: &Codebase, path: &str) -> Vec<String> {
     let module = cb.modules.iter().find(|m| m.path == path).unwrap();
-    module.facts.refs.iter().map(|r| r.path.to_string()).collect()
+    module
+        .facts
+        .refs
+        .iter()
+        .map(|r| r.path.to_string())
+        .collect()
 }
 
 /// A macro's body names `crate::target`, which its arguments do not: the path is in the

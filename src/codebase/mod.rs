@@ -1,10 +1,7 @@
 //! The module tree of every crate target, built the way rustc finds module files, with the
 //! facts of each module. Every module file is loaded and parsed in parallel first
-//! (`prefetch.rs`); the tree is then assembled breadth-first, in a deterministic order; the
-//! files that invoke another file's `macro_rules!` are then parsed again with the macros
-//! they see (`macros.rs`).
+//! (`prefetch.rs`); the tree is then assembled breadth-first, in a deterministic order.
 
-mod macros;
 mod paths;
 mod prefetch;
 #[cfg(test)]
@@ -222,7 +219,6 @@ fn build_tree(ws: &Workspace, loader: &dyn SourceLoader, options: BuildOptions) 
         }
         frontier = next;
     }
-    macros::expand_across_files(&mut cb, loader, extract);
     cb.orphans = orphans(&cb, &reached);
     cb.parse_errors.sort_by(|a, b| a.location.cmp(&b.location));
     cb

@@ -250,18 +250,8 @@ fn macro_facts(m: &syn::ItemMacro, facts: &mut ModuleFacts, options: ExtractOpti
         && m.mac.path.is_ident("macro_rules")
     {
         define(facts, ident, ItemKind::Macro, &syn::Visibility::Inherited);
-        let macro_export = has_attr(&m.attrs, "macro_export");
         if let Some(last) = facts.items.last_mut() {
-            last.macro_export = macro_export;
-        }
-        let text = m.mac.tokens.to_string();
-        if text.len() <= MAX_MACRO_RULES_BYTES {
-            facts.macro_rules.push(MacroRules {
-                name: ident.to_string(),
-                pos: pos(ident.span()),
-                text: text.into(),
-                macro_export,
-            });
+            last.macro_export = has_attr(&m.attrs, "macro_export");
         }
         return;
     }

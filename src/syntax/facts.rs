@@ -381,29 +381,7 @@ pub struct ModuleFacts {
     /// Variables bound by patterns (`let`, parameters, closures, `match`, `for`): they shadow
     /// single-segment paths only, since a longer path starts in the type namespace.
     pub value_locals: Vec<(Owner, String)>,
-    /// The module's own module-level `macro_rules!`, for the files that see them (textual
-    /// scope into child modules, `#[macro_use]`, paths); the codebase drops them once it
-    /// has handed them out.
-    pub macro_rules: Vec<MacroRules>,
-    /// A file's top module only: the paths of macros invoked in impl blocks and bodies
-    /// that no `macro_rules!` of the file expanded (dropped by the codebase too).
-    pub macro_calls: Vec<PathText>,
 }
-
-/// A `macro_rules!` definition kept as the printed text of its rules, not as tokens or a
-/// tree: a file that invokes it lexes it again. Definitions longer than
-/// [`MAX_MACRO_RULES_BYTES`] are not kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MacroRules {
-    pub name: String,
-    pub pos: Pos,
-    pub text: std::sync::Arc<str>,
-    /// `#[macro_export]`: addressable as `krate::name!` from anywhere.
-    pub macro_export: bool,
-}
-
-/// Longest `macro_rules!` (printed rules, bytes) handed to other files.
-pub const MAX_MACRO_RULES_BYTES: usize = 64 * 1024;
 
 /// A parsed file: its top module and its size.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,14 +1,11 @@
-//! `macro_rules!` expanded where a file invokes them in an impl block or a body, so that the
-//! methods and statements they generate are read like code written out (kellnr's
-//! `impl_add_relation!` writes its join tables in the methods it generates).
+//! A file's own `macro_rules!`, expanded where the file invokes them in an impl block or a
+//! body, so that the methods and statements they generate are read like code written out
+//! (kellnr's `impl_add_relation!` writes its join tables in the methods it generates).
 //! Module-level invocations are not expanded: the items they define (svix's id types)
 //! were measured and cost more than they gave (docs/benchmarks.md, eleventh round).
 //!
-//! Facts are read one file at a time. A file sees its own macros by textual scope (a
-//! definition before the invocation; the last such wins) and, when the codebase parses it
-//! again with a [`MacroScope`], the macros of other files it can see: by textual scope from
-//! its parent modules and `#[macro_use]` siblings, by a `use` of an addressable macro, or by
-//! path (`crate::m!`, `other_crate::m!`, `$crate::m!`). The matcher is
+//! Facts are read one file at a time, so only macros defined in the same file are seen
+//! (textual scope: a definition before the invocation; the last such wins). The matcher is
 //! the greedy subset of `macro_rules!` real code uses: literal tokens, groups, fragments
 //! (`ident`, `tt`, `literal`, `lifetime`, `block` by token; `expr`, `ty`, `path`, `pat`,
 //! `pat_param`, `stmt`, `item`, `meta`, `vis` by syn) and repetitions with an optional
@@ -19,15 +16,14 @@
 //! macro's body take the invocation's closing delimiter, so that everything an expansion
 //! names lies inside the invocation, in the item or method that invokes it.
 
-use std::cell::{OnceCell, RefCell};
-use std::collections::{BTreeSet, HashMap};
-use std::str::FromStr;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
 use syn::visit::Visit;
 
-use super::facts::{MacroRules, PathText, Pos};
+use super::facts::Pos;
 use super::nesting;
 use super::paths::pos;
 
@@ -56,51 +52,9 @@ struct Rule {
     body: Vec<TokenTree>,
 }
 
-/// A macro visible to a file from elsewhere, with what `$crate` stands for in the file
-/// (`crate` in its own crate, the defining crate's name in another).
-#[derive(Debug, Clone)]
-pub struct ScopedMacro {
-    pub rules: MacroRules,
-    pub dollar_crate: String,
-}
-
-/// The macros of other files one file can see.
-#[derive(Debug, Clone, Default)]
-pub struct MacroScope {
-    /// By textual scope, each visible from a position of the file on (the file's start for
-    /// its parents' macros, a `#[macro_use] mod m;` for m's); later entries shadow earlier.
-    pub textual: Vec<(Pos, ScopedMacro)>,
-    /// Imported by `use`, under the name imported; below textual scope.
-    pub imported: Vec<(String, ScopedMacro)>,
-    /// Addressable by path, by first segment and name: `crate::a::m!` is (`crate`, `m`).
-    pub paths: Vec<((String, String), ScopedMacro)>,
-}
-
 struct Definition {
     pos: Pos,
-    /// Lexed from `text` on first use when the macro comes from another file.
-    rules: OnceCell<Option<Vec<Rule>>>,
-    text: Option<std::sync::Arc<str>>,
-    dollar_crate: String,
-}
-
-impl Definition {
-    fn foreign(pos: Pos, m: &ScopedMacro) -> Self {
-        Definition {
-            pos,
-            rules: OnceCell::new(),
-            text: Some(m.rules.text.clone()),
-            dollar_crate: m.dollar_crate.clone(),
-        }
-    }
-
-    fn rules(&self) -> Option<&[Rule]> {
-        let rules = self.rules.get_or_init(|| {
-            let tokens = TokenStream::from_str(self.text.as_deref()?).ok()?;
-            parse_rules(&tokens)
-        });
-        rules.as_deref()
-    }
+    rules: Vec<Rule>,
 }
 
 enum Binding {
@@ -113,10 +67,6 @@ type Bindings = HashMap<String, Binding>;
 #[derive(Default)]
 struct State {
     defs: HashMap<String, Vec<Definition>>,
-    imported: HashMap<String, Definition>,
-    paths: HashMap<(String, String), Definition>,
-    /// Invocations no definition expanded, by path.
-    missed: BTreeSet<PathText>,
     depth: u32,
     bytes_left: usize,
 }
@@ -127,46 +77,21 @@ thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` (the extraction of `file`) with the file's `macro_rules!`, and those of `scope`,
-/// known to [`with_expansion`]; with the paths of the invocations none of them expanded.
-pub(super) fn with_file_macros<R>(
-    text: &str,
-    file: &syn::File,
-    scope: Option<&MacroScope>,
-    f: impl FnOnce() -> R,
-) -> (R, Vec<PathText>) {
+/// Runs `f` (the extraction of `file`) with the file's `macro_rules!` known to
+/// [`with_expansion`].
+pub(super) fn with_file_macros<R>(text: &str, file: &syn::File, f: impl FnOnce() -> R) -> R {
     let mut state = State {
         bytes_left: text.len() + EXTRA_BYTES,
         ..State::default()
     };
-    if let Some(scope) = scope {
-        for (pos, m) in &scope.textual {
-            let defs = state.defs.entry(m.rules.name.clone()).or_default();
-            defs.push(Definition::foreign(*pos, m));
-        }
-        for (name, m) in &scope.imported {
-            (state.imported).insert(name.clone(), Definition::foreign(Pos::default(), m));
-        }
-        for (key, m) in &scope.paths {
-            (state.paths).insert(key.clone(), Definition::foreign(Pos::default(), m));
-        }
-    }
     if text.contains("macro_rules") {
         let mut collector = Collector(&mut state.defs);
         collector.visit_file(file);
     }
-    // Stable: of definitions at one position, the later one shadows.
-    state
-        .defs
-        .values_mut()
-        .for_each(|d| d.sort_by_key(|d| d.pos));
     let previous = STATE.with(|s| s.replace(Some(state)));
     let result = f();
-    let state = STATE.with(|s| std::mem::replace(&mut *s.borrow_mut(), previous));
-    let missed = state
-        .map(|s| s.missed.into_iter().collect())
-        .unwrap_or_default();
-    (result, missed)
+    STATE.with(|s| *s.borrow_mut() = previous);
+    result
 }
 
 struct Collector<'a>(&'a mut HashMap<String, Vec<Definition>>);
@@ -180,40 +105,26 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             let defs = self.0.entry(ident.to_string()).or_default();
             defs.push(Definition {
                 pos: pos(ident.span()),
-                rules: OnceCell::from(Some(rules)),
-                text: None,
-                dollar_crate: "crate".to_string(),
+                rules,
             });
+            defs.sort_by_key(|d| d.pos);
         }
     }
 }
 
-/// When `mac` invokes a macro the file sees that matches it, runs `f` on the expansion and
+/// When `mac` invokes a macro of this file that matches it, runs `f` on the expansion and
 /// returns its result; `None` otherwise (unknown macro, no rule matches, past the depth or
 /// size budget, or an expansion that nests past the parser's budget).
 pub(super) fn with_expansion<R>(mac: &syn::Macro, f: impl FnOnce(TokenStream) -> R) -> Option<R> {
-    let segments = &mac.path.segments;
-    let name = segments.last()?.ident.to_string();
-    let at = pos(segments.last()?.ident.span());
+    let name = mac.path.get_ident()?.to_string();
+    let at = pos(mac.path.segments.last()?.ident.span());
     let tokens = STATE.with(|s| {
         let mut guard = s.borrow_mut();
         let state = guard.as_mut()?;
         if state.depth >= MAX_DEPTH {
             return None;
         }
-        let def = if segments.len() == 1 && mac.path.leading_colon.is_none() {
-            (state.defs.get(&name))
-                .and_then(|defs| defs.iter().rev().find(|d| d.pos < at))
-                .or_else(|| state.imported.get(&name))
-        } else {
-            let first = segments.first()?.ident.to_string();
-            state.paths.get(&(first, name.clone()))
-        };
-        let Some(def) = def else {
-            let path = super::paths::path_text(&mac.path);
-            state.missed.insert(path);
-            return None;
-        };
+        let def = state.defs.get(&name)?.iter().rev().find(|d| d.pos < at)?;
         let out = expand(def, &mac.tokens, mac.delimiter.span().close())?;
         let text = out.to_string();
         state.bytes_left = state.bytes_left.checked_sub(text.len())?;
@@ -238,15 +149,14 @@ fn expand(def: &Definition, input: &TokenStream, span: Span) -> Option<TokenStre
     if input.len() > MAX_INPUT_TOKENS {
         return None;
     }
-    def.rules()?.iter().find_map(|rule| {
+    def.rules.iter().find_map(|rule| {
         let mut binds = Bindings::new();
         if match_seq(&rule.matcher, &input, &mut binds)? != input.len() {
             return None;
         }
         let view: HashMap<String, &Binding> = binds.iter().map(|(k, v)| (k.clone(), v)).collect();
         let mut out = Vec::new();
-        let crate_ident = Ident::new(&def.dollar_crate, span);
-        transcribe(&rule.body, &view, &crate_ident, &mut out)?;
+        transcribe(&rule.body, &view, span, &mut out)?;
         Some(out.into_iter().collect())
     })
 }
@@ -457,22 +367,20 @@ fn syn_len(tts: &[TokenTree], parse: fn(ParseStream) -> syn::Result<()>) -> Opti
     Some(tts.len() - rest)
 }
 
-/// Writes `body` with the bindings substituted and `$crate` as `krate`, every token from
-/// the body at `krate`'s span; `None` when a variable is used at a
+/// Writes `body` with the bindings substituted; `None` when a variable is used at a
 /// repetition depth it was not bound at.
 fn transcribe(
     body: &[TokenTree],
     binds: &HashMap<String, &Binding>,
-    krate: &Ident,
+    span: Span,
     out: &mut Vec<TokenTree>,
 ) -> Option<()> {
-    let span = krate.span();
     let mut i = 0;
     while i < body.len() {
         match (&body[i], body.get(i + 1)) {
             (TokenTree::Punct(p), Some(TokenTree::Ident(name))) if p.as_char() == '$' => {
                 if name == "crate" {
-                    out.push(TokenTree::Ident(krate.clone()));
+                    out.push(TokenTree::Ident(Ident::new("crate", span)));
                 } else {
                     match binds.get(&name.to_string()) {
                         Some(Binding::One(tokens)) => out.extend(tokens.iter().cloned()),
@@ -487,13 +395,13 @@ fn transcribe(
             {
                 let (sep, _, used) = repetition_tail(&body[i + 2..])?;
                 let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-                repeat(&inner, sep.as_ref(), binds, krate, out)?;
+                repeat(&inner, sep.as_ref(), binds, span, out)?;
                 i += 2 + used;
             }
             (TokenTree::Group(g), _) => {
                 let inner: Vec<TokenTree> = g.stream().into_iter().collect();
                 let mut tokens = Vec::new();
-                transcribe(&inner, binds, krate, &mut tokens)?;
+                transcribe(&inner, binds, span, &mut tokens)?;
                 let mut group = Group::new(g.delimiter(), tokens.into_iter().collect());
                 group.set_span(span);
                 out.push(TokenTree::Group(group));
@@ -513,10 +421,9 @@ fn repeat(
     inner: &[TokenTree],
     sep: Option<&TokenTree>,
     binds: &HashMap<String, &Binding>,
-    krate: &Ident,
+    span: Span,
     out: &mut Vec<TokenTree>,
 ) -> Option<()> {
-    let span = krate.span();
     let mut used = Vec::new();
     variables(inner, &mut used);
     let lists: Vec<(&String, &Vec<Binding>)> = (used.iter())
@@ -534,7 +441,7 @@ fn repeat(
         for (name, list) in &lists {
             view.insert((*name).clone(), &list[k]);
         }
-        transcribe(inner, &view, krate, out)?;
+        transcribe(inner, &view, span, out)?;
     }
     Some(())
 }
@@ -569,7 +476,7 @@ mod tests {
         // Below the definitions: each string parsed counts its own lines.
         let call = format!("{}{call}", "\n".repeat(src.lines().count() + 1));
         let mac: syn::Macro = syn::parse_str(&call).unwrap();
-        with_file_macros(src, &file, None, || with_expansion(&mac, |t| t.to_string())).0
+        with_file_macros(src, &file, || with_expansion(&mac, |t| t.to_string()))
     }
 
     #[test]
@@ -602,7 +509,7 @@ mod tests {
         let syn::Stmt::Macro(call) = &f.block.stmts[0] else {
             panic!()
         };
-        let out = with_file_macros(later, &file, None, || with_expansion(&call.mac, |_| ())).0;
+        let out = with_file_macros(later, &file, || with_expansion(&call.mac, |_| ()));
         assert_eq!(out, None);
     }
 
@@ -623,9 +530,6 @@ mod tests {
             v.pop();
             v.into_iter().collect()
         }
-        assert_eq!(
-            with_file_macros(src, &file, None, || nest(&mac)).0,
-            MAX_DEPTH
-        );
+        assert_eq!(with_file_macros(src, &file, || nest(&mac)), MAX_DEPTH);
     }
 }

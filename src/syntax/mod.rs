@@ -18,7 +18,6 @@ mod tokens;
 mod types;
 
 pub use facts::*;
-pub use macros::{MacroScope, ScopedMacro};
 pub use paths::type_text;
 
 /// Parses one file and keeps its facts. Never panics or overflows its stack on any input:
@@ -26,20 +25,10 @@ pub use paths::type_text;
 /// the [`nesting`] budget one at the token that crosses it; the rest is parsed on a
 /// [`crate::workers`] thread.
 pub fn parse_file(text: &str, options: ExtractOptions) -> Result<FileFacts, ParseFailure> {
-    parse_file_in_scope(text, options, None)
-}
-
-/// [`parse_file`] with the macros of other files that this one sees, expanded where it
-/// invokes them in impl blocks and bodies like its own.
-pub fn parse_file_in_scope(
-    text: &str,
-    options: ExtractOptions,
-    scope: Option<&MacroScope>,
-) -> Result<FileFacts, ParseFailure> {
     if let Some(failure) = past_nesting_budget(text) {
         return Err(failure);
     }
-    crate::workers::install(|| parse_within_budget(text, options, scope))
+    crate::workers::install(|| parse_within_budget(text, options))
 }
 
 /// The failure of a file that crosses the [`nesting`] budget, checked before any recursive
@@ -55,18 +44,13 @@ fn past_nesting_budget(text: &str) -> Option<ParseFailure> {
     })
 }
 
-fn parse_within_budget(
-    text: &str,
-    options: ExtractOptions,
-    scope: Option<&MacroScope>,
-) -> Result<FileFacts, ParseFailure> {
+fn parse_within_budget(text: &str, options: ExtractOptions) -> Result<FileFacts, ParseFailure> {
     let lines = text.lines().count() as u32;
     let result = match syn::parse_file(text) {
         Ok(file) => {
-            let (mut module, missed) = macros::with_file_macros(text, &file, scope, || {
+            let mut module = macros::with_file_macros(text, &file, || {
                 extract::module_facts(&file.items, options)
             });
-            module.macro_calls = missed;
             if !options.include_tests && attrs::is_cfg_test(&file.attrs) {
                 // `#![cfg(test)]` at the top of a file: the whole module is test code. It
                 // stays in the tree, empty; the files its `mod x;` declare are no orphans.

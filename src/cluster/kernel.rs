@@ -96,14 +96,6 @@ pub enum KernelReason {
     /// no other domain, where domains keep data in tables and most have a subject, so it is a
     /// crate's set-up.
     Subjectless,
-    /// After clustering (`suggest::shared_domains`): its domain touches no table, no other
-    /// domain refers to it, and it refers to several domains, where domains keep data in
-    /// tables: a front over the capabilities (an API compatibility layer, a protocol
-    /// endpoint), the mirror of [`KernelReason::SharedDomain`].
-    Front {
-        /// Distinct other domains its domain refers to.
-        uses: usize,
-    },
     /// After clustering (`suggest::aggregators`): its module has no subject of its own (a
     /// crate root, a top-level module, a layer folder) and the modules below it sit in several
     /// domains, so its items are what those domains share or the wiring between them.

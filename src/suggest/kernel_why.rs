@@ -76,7 +76,6 @@ pub fn id(reason: &KernelReason) -> &'static str {
         KernelReason::IsolatedDomain => "isolated-domain",
         KernelReason::DatalessNeighbours { .. } => "dataless-neighbours",
         KernelReason::Subjectless => "subjectless",
-        KernelReason::Front { .. } => "front",
         KernelReason::Aggregator { .. } => "aggregator",
     }
 }
@@ -121,10 +120,6 @@ pub fn describe(reason: &KernelReason, several: bool) -> String {
         KernelReason::Subjectless => {
             "set-up: its modules name no subject and it uses no domain".to_owned()
         }
-        KernelReason::Front { uses } => format!(
-            "front: uses {}, no domain uses it, touches no table",
-            counted(*uses, "domain")
-        ),
         KernelReason::Aggregator { domains } => format!(
             "aggregator: no subject of its own, its submodules sit in {}",
             counted(*domains, "domain")

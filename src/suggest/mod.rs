@@ -167,7 +167,6 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
     aggregators::kernel_aggregators(&built, &mut suggestion);
     shared_domains::kernel_isolated_domains(&built, &mut suggestion);
     shared_domains::kernel_subjectless_domains(&built, &mut suggestion);
-    shared_domains::kernel_fronts(&built, &mut suggestion);
     let hints = NamingHints {
         layers: subjects::layer_names(analysis.codebase.modules.iter().map(|m| m.path.as_str())),
         tables: owned_tables(&built, &suggestion),

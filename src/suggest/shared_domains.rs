@@ -75,14 +75,7 @@ pub fn kernel_isolated_domains(built: &Built, s: &mut Suggestion) {
     let isolated: Vec<Option<KernelReason>> = (0..n)
         .map(|d| {
             let linked: BTreeSet<u32> = g.users[d].union(&g.uses[d]).copied().collect();
-            let owned_near = std::env::var_os("FISSURE_OWNED_NEAR").is_some();
-            let no_data_near = linked.iter().all(|&o| {
-                if owned_near {
-                    !g.owns[o as usize]
-                } else {
-                    !g.data[o as usize]
-                }
-            });
+            let no_data_near = linked.iter().all(|&o| !g.data[o as usize]);
             let reason = if linked.is_empty() {
                 KernelReason::IsolatedDomain
             } else {
@@ -141,53 +134,6 @@ pub fn kernel_subjectless_domains(built: &Built, s: &mut Suggestion) {
     }
 }
 
-/// Moves every data-less front to the kernel, renumbering the domains canonically; repeated
-/// until none is left, since the domains only a front used are fronts themselves once it is
-/// gone.
-///
-/// The mirror of [`kernel_shared_domains`]: a domain that no other domain refers to, that
-/// refers to at least [`MIN_USERS`] other domains, and that reads, writes and defines no
-/// table, where at least [`DATA_SHARE`] of the domains touch one. A capability keeps data
-/// or serves another capability; code that only calls several capabilities, keeps nothing
-/// and serves none sits in front of them: an API version's compatibility layer converting
-/// every domain's types (lemmy's `api_routes_v3`), a protocol endpoint assembling its answer
-/// from several domains (lemmy's `nodeinfo`). A front over one or two domains stays: it is
-/// that domain's page or command (a profile page reading users, a login form checking
-/// passwords). The guard is read once, before any move.
-pub fn kernel_fronts(built: &Built, s: &mut Suggestion) {
-    if std::env::var_os("FISSURE_FRONT_OFF").is_some() {
-        return;
-    }
-    let max_users: usize = std::env::var("FISSURE_FRONT_USERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let once = std::env::var_os("FISSURE_FRONT_ONCE").is_some();
-    let mut g = DomainGraph::of(built, s);
-    if few_keep_data(&g, s.domain_count) {
-        return;
-    }
-    loop {
-        let fronts: Vec<Option<KernelReason>> = (0..s.domain_count)
-            .map(|d| {
-                let front =
-                    g.users[d].len() <= max_users && g.uses[d].len() >= MIN_USERS && !g.data[d];
-                front.then(|| KernelReason::Front {
-                    uses: g.uses[d].len(),
-                })
-            })
-            .collect();
-        if fronts.iter().all(Option::is_none) {
-            return;
-        }
-        to_kernel(s, &fronts);
-        if once {
-            return;
-        }
-        g = DomainGraph::of(built, s);
-    }
-}
-
 /// Whether fewer than [`DATA_SHARE`] of the `n` domains touch a table (or there are none):
 /// then the capabilities keep their data where fissure does not see it, and a domain without
 /// table data says nothing.
@@ -225,8 +171,6 @@ pub const DATA_SHARE: f64 = 0.25;
 struct DomainGraph {
     /// Some item of the domain reads, writes or defines a table.
     data: Vec<bool>,
-    /// The domain owns a table (`TableUse::owner`: most of its writes, or of its reads).
-    owns: Vec<bool>,
     /// Other domains whose items refer to the domain's items.
     users: Vec<BTreeSet<u32>>,
     /// Other domains the domain's items refer to.
@@ -237,11 +181,7 @@ impl DomainGraph {
     fn of(built: &Built, s: &Suggestion) -> DomainGraph {
         let n = s.domain_count;
         let mut data = vec![false; n];
-        let mut owns = vec![false; n];
         for usage in built.tables.values() {
-            if let Some(d) = usage.owner(&s.domain) {
-                owns[d as usize] = true;
-            }
             let nodes = (usage.writers.keys())
                 .chain(usage.readers.keys())
                 .chain(usage.definers.keys());
@@ -261,12 +201,7 @@ impl DomainGraph {
                 uses[a as usize].insert(b);
             }
         }
-        DomainGraph {
-            data,
-            owns,
-            users,
-            uses,
-        }
+        DomainGraph { data, users, uses }
     }
 }
 
@@ -552,78 +487,5 @@ mod tests {
         let mut s = suggestion(glue_domains());
         kernel_subjectless_domains(&b, &mut s);
         assert_eq!(s.domain, glue_domains());
-    }
-
-    // Orders (0), billing (1) and users (2) write tables; the API v3 layer (3, 4) converts
-    // their types for old clients and no domain calls it; its feed (5) is called only by it.
-    const FRONT: &[&str] = &[
-        "app::orders",
-        "app::billing",
-        "app::users",
-        "api_v3::handlers",
-        "api_v3::convert",
-        "api_v3::feed",
-    ];
-    const FRONT_TABLES: &[(&str, &[u32], &[u32])] = &[
-        ("orders", &[0], &[]),
-        ("invoices", &[1], &[]),
-        ("users", &[2], &[]),
-    ];
-    const FRONT_REFS: &[(u32, u32)] = &[
-        (3, 4),
-        (4, 0),
-        (4, 1),
-        (4, 2),
-        (3, 5),
-        (5, 0),
-        (5, 1),
-        (5, 2),
-    ];
-
-    fn front_domains() -> Vec<Option<u32>> {
-        vec![Some(0), Some(1), Some(2), Some(3), Some(3), Some(4)]
-    }
-
-    fn after_fronts(refs: &[(u32, u32)], tables: &[(&str, &[u32], &[u32])]) -> Suggestion {
-        let b = built(FRONT, refs, tables);
-        let mut s = suggestion(front_domains());
-        kernel_fronts(&b, &mut s);
-        s
-    }
-
-    #[test]
-    fn a_data_less_front_over_three_domains_goes_to_the_kernel() {
-        // The API layer uses the three capabilities and nothing uses it; its feed, used
-        // only by the layer, is a front too once the layer is gone.
-        let s = after_fronts(FRONT_REFS, FRONT_TABLES);
-        assert_eq!(s.domain, vec![Some(0), Some(1), Some(2), None, None, None]);
-        assert_eq!(s.domain_count, 3);
-        assert_eq!(s.kernel[3], Some(KernelReason::Front { uses: 4 }));
-        assert_eq!(s.kernel[5], Some(KernelReason::Front { uses: 3 }));
-        assert_eq!(s.confidence[4], 1.0);
-    }
-
-    #[test]
-    fn a_front_with_data_a_user_or_two_uses_stays() {
-        // The layer writes a table of its own: a capability.
-        let mut tables = FRONT_TABLES.to_vec();
-        tables.push(("api_keys", &[4], &[]));
-        let s = after_fronts(FRONT_REFS, &tables);
-        assert_eq!(s.domain[3], Some(3), "it keeps data");
-        // Orders calls the layer: it serves a capability.
-        let mut refs = FRONT_REFS.to_vec();
-        refs.push((0, 3));
-        let s = after_fronts(&refs, FRONT_TABLES);
-        assert_eq!(s.domain[3], Some(3), "a domain uses it");
-        // A page over two domains only: that capability's page.
-        let s = after_fronts(&[(3, 0), (4, 1), (5, 0)], FRONT_TABLES);
-        assert_eq!(s.domain, front_domains());
-    }
-
-    #[test]
-    fn fronts_stay_where_domains_keep_no_table_data() {
-        let s = after_fronts(FRONT_REFS, &[]);
-        assert_eq!(s.domain, front_domains());
-        assert!(s.kernel.iter().all(Option::is_none));
     }
 }

@@ -74,6 +74,13 @@ pub enum KernelReason {
         /// Its linked nodes.
         neighbours: usize,
     },
+    /// After clustering (`suggest::kernel_only`): every item it refers to or is referred to by
+    /// is kernel, no hub refers to it, and no subject name or table ties it to a domain's
+    /// item, so nothing but its folder and words placed it.
+    KernelReferences {
+        /// Distinct items it refers to or is referred to by.
+        references: usize,
+    },
     /// After clustering (`suggest::shared_domains`): its domain is used by several domains,
     /// uses none and touches no table, so it is infrastructure those domains share.
     SharedDomain {

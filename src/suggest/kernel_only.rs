@@ -32,16 +32,7 @@ const TYING_LAYERS: &[&str] = &["names", "tables"];
 /// renumbering the domains canonically.
 pub fn kernel_only_references(built: &Built, s: &mut Suggestion) {
     let n = s.domain.len();
-    let pairs = built.input.directed_pairs();
-    let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut hub_referred = vec![false; n];
-    for &(from, to) in &pairs {
-        neighbours[from as usize].push(to);
-        neighbours[to as usize].push(from);
-        if matches!(s.kernel[from as usize], Some(KernelReason::Hub { .. })) {
-            hub_referred[to as usize] = true;
-        }
-    }
+    let nodes = &built.input.nodes;
     let mut tied: Vec<Vec<u32>> = vec![Vec::new(); n];
     for layer in (built.input.layers.iter()).filter(|l| TYING_LAYERS.contains(&l.name.as_str())) {
         for &(a, b, w) in &layer.edges {
@@ -51,15 +42,39 @@ pub fn kernel_only_references(built: &Built, s: &mut Suggestion) {
             }
         }
     }
+    // A hub with a subject of its own (a names link: `service::users::Service` beside
+    // `service::users::data`) is a domain's facade, made kernel because every domain calls it;
+    // calling it is evidence of that domain. The locator, the request wrapper, the route
+    // table and the infrastructure are not.
+    let facade = |u: u32| {
+        matches!(s.kernel[u as usize], Some(KernelReason::Hub { .. }))
+            && !tied[u as usize].is_empty()
+    };
+    let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); n];
+    // Referred to by a hub, or linked to an item of its own module: a part of that item,
+    // placed with it or with its module. (A composition root refers to every handler, so
+    // being referred to by one holds nothing.)
+    let mut held = vec![false; n];
+    for &(from, to) in &built.input.directed_pairs() {
+        neighbours[from as usize].push(to);
+        neighbours[to as usize].push(from);
+        if matches!(s.kernel[from as usize], Some(KernelReason::Hub { .. })) {
+            held[to as usize] = true;
+        }
+        if nodes[from as usize].module == nodes[to as usize].module {
+            held[from as usize] = true;
+            held[to as usize] = true;
+        }
+    }
     // One pass decides: an item moves only when every item it is linked to is kernel
     // already, so moving it cannot complete another item's set of kernel links.
     let is_kernel = |u: u32| s.kernel[u as usize].is_some();
     let moving: Vec<(usize, usize)> = (0..n)
         .filter(|&v| {
             s.kernel[v].is_none()
-                && !hub_referred[v]
+                && !held[v]
                 && !neighbours[v].is_empty()
-                && neighbours[v].iter().all(|&u| is_kernel(u))
+                && neighbours[v].iter().all(|&u| is_kernel(u) && !facade(u))
                 && tied[v].iter().all(|&u| is_kernel(u))
         })
         .map(|v| {

@@ -27,6 +27,9 @@
 //!    a storage trait only its hub service uses is that service's domain, and its module
 //!    should follow it (conduit's `service::account_data::data`).
 //!
+//! After clustering, `suggest::kernel_only` gives [`KernelReason::KernelReferences`] to an
+//! item whose references all touch the kernel, none a domain's facade.
+//!
 //! A fifth reason, [`KernelReason::SharedDomain`], is given after clustering, where the
 //! domains are known: `suggest::shared_domains` sends to the kernel a whole domain that
 //! several domains use and that uses none, without table data of its own, or

@@ -1,24 +1,31 @@
-//! An item whose every reference leads to the kernel or comes from it, and that no subject or
-//! table ties to a domain, carries no evidence of a domain: it goes to the kernel.
+//! An item whose every reference leads to the kernel's plumbing or comes from it, and that
+//! no subject or table ties to a domain, carries no evidence of a domain: it goes to the
+//! kernel.
 //!
 //! Such an item is placed by its folder and its words alone, and in a folder of many modules
 //! the `parents` layer is a ring in module order, so it lands with its alphabetical neighbours:
-//! conduit's `/versions`, `/capabilities`, `.well-known`, TURN and third-party endpoints call
-//! only the service locator, the configuration and the global state, and were scattered over
-//! four domains (`unversioned` beside `typing`, `thirdparty` beside `tag`, `capabilities`
-//! beside `backup`). What it reaches is the code every domain reaches, so it is part of that
-//! code's surface: the kernel.
+//! conduit's `/versions` and third-party-protocol endpoints refer only to the route table's
+//! request wrapper and the errors, and sat with `typing` and with `tag` and `threads`;
+//! realworld-actix-diesel's health check and CORS middleware, kellnr's health routes and
+//! OpenAPI set-up are alike. What such an item touches is what every domain touches, so it is
+//! part of the kernel's surface.
 //!
-//! Two kinds of item that look alike stay: one that a hub refers to (a hub's own parts: a
-//! storage trait only its service uses, conduit's `service::rooms::metadata::data::Data`, is
-//! that service's domain, and its module follows it), and one tied by the names layer (the
-//! same subject in another layer) or by a table to an item of a domain (a handler of a
-//! service that happens to be a hub, `api::client_server::threads` beside
-//! `service::rooms::threads`). An item with no reference at all says nothing either way and
-//! stays. So does an item linked to another item of no domain evidence (conduit's TURN
-//! endpoint and the HMAC type it alone uses): only single items are read, since a group of
-//! items linked to one another and otherwise only to the kernel is what a domain whose
-//! services are hubs looks like (a handler, its service and its storage trait).
+//! What holds an item back (each a kind of evidence the kernel hides):
+//! - a reference to or from a domain's **facade**, a hub with a subject link in the names
+//!   layer (conduit's `service::users::Service` beside `service::users::data`): the hub is
+//!   kernel because every domain calls it, but calling it is evidence of the users domain;
+//!   the locator, the request wrapper and the route table have no subject;
+//! - being referred to by a hub: a hub's own part (a storage trait only its service uses,
+//!   conduit's `service::rooms::metadata::data::Data`, is that service's domain);
+//! - a reference to or from an item of its own module: part of that module's code, placed
+//!   with it (conduit's TURN endpoint and the HMAC type only it uses; a composition root's
+//!   helpers). A group of items linked to one another and otherwise only to the kernel is what
+//!   a domain whose services are hubs looks like, so only single items are read;
+//! - a names or tables link to a clustered item (a handler named like its service's module);
+//! - no reference at all: it says nothing either way.
+//!
+//! Being referred to by a composition root holds nothing: the route table refers to every
+//! handler. Measured in docs/benchmarks.md (twelfth round).
 
 use crate::cluster::{KernelReason, Suggestion};
 
@@ -165,6 +172,21 @@ mod tests {
         assert_eq!(s.domain_count, 4, "domain 0 emptied, renumbered");
         assert_eq!(s.domain[1], Some(0));
         assert!(s.domain[4].is_some() && s.domain[4] == s.domain[5]);
+    }
+
+    #[test]
+    fn a_call_on_a_domains_facade_is_evidence_of_that_domain() {
+        let (mut b, mut s) = clustered();
+        // The hub gets a subject link (`service::rooms` beside `service::rooms::db`): a facade.
+        b.input.layers[1].edges.push((3, 4, 1.0));
+        // Item 0 now calls the facade too.
+        b.input.layers[0].edges.push((0, 3, 1.0));
+        let before = s.clone();
+        kernel_only_references(&b, &mut s);
+        assert_eq!(
+            s, before,
+            "0 calls the rooms facade: it stays with its domain"
+        );
     }
 
     #[test]

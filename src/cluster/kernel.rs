@@ -27,6 +27,9 @@
 //!    a storage trait only its hub service uses is that service's domain, and its module
 //!    should follow it (conduit's `service::account_data::data`).
 //!
+//! After clustering, `suggest::kernel_only` gives [`KernelReason::KernelReferences`] to an
+//! item whose references all touch the kernel, none a domain's facade.
+//!
 //! A fifth reason, [`KernelReason::SharedDomain`], is given after clustering, where the
 //! domains are known: `suggest::shared_domains` sends to the kernel a whole domain that
 //! several domains use and that uses none, without table data of its own, or
@@ -73,6 +76,13 @@ pub enum KernelReason {
     KernelNeighbours {
         /// Its linked nodes.
         neighbours: usize,
+    },
+    /// After clustering (`suggest::kernel_only`): every item it refers to or is referred to by
+    /// is kernel, no hub refers to it, and no subject name or table ties it to a domain's
+    /// item, so nothing but its folder and words placed it.
+    KernelReferences {
+        /// Distinct items it refers to or is referred to by.
+        references: usize,
     },
     /// After clustering (`suggest::shared_domains`): its domain is used by several domains,
     /// uses none and touches no table, so it is infrastructure those domains share.

@@ -72,6 +72,7 @@ pub fn id(reason: &KernelReason) -> &'static str {
         KernelReason::CompositionRoot { .. } => "composition-root",
         KernelReason::EntryPoint => "entry-point",
         KernelReason::KernelNeighbours { .. } => "kernel-neighbours",
+        KernelReason::KernelReferences { .. } => "kernel-references",
         KernelReason::SharedDomain { .. } => "shared-domain",
         KernelReason::IsolatedDomain => "isolated-domain",
         KernelReason::DatalessNeighbours { .. } => "dataless-neighbours",
@@ -104,6 +105,10 @@ pub fn describe(reason: &KernelReason, several: bool) -> String {
         KernelReason::KernelNeighbours { neighbours } => format!(
             "wiring: linked only to infrastructure and composition roots ({})",
             counted(*neighbours, "item")
+        ),
+        KernelReason::KernelReferences { references } => format!(
+            "refers to and is referred to by the kernel only ({}), no subject or table ties it",
+            counted(*references, "item")
         ),
         KernelReason::SharedDomain { users } => format!(
             "used by {}, uses none, touches no table",

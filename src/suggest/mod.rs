@@ -18,6 +18,7 @@ pub mod evaluate;
 pub mod event_candidates;
 mod explain;
 pub mod input;
+mod kernel_only;
 pub mod kernel_why;
 pub mod leave_one_out;
 #[cfg(test)]
@@ -161,6 +162,7 @@ pub fn cluster(analysis: &Analysis, options: &SuggestOptions) -> Clustered {
         ..SuggestConfig::default()
     };
     let mut suggestion = cluster::suggest(&built.input, &LeidenClusterer, &config);
+    kernel_only::kernel_only_references(&built, &mut suggestion);
     children::join_children_without_data(&built, &mut suggestion);
     shared_domains::kernel_shared_domains(&built, &mut suggestion);
     cluster::keep_files_whole(&mut suggestion, &input::files_of(analysis, &built.items));

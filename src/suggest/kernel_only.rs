@@ -22,15 +22,10 @@
 //!   helpers). A group of items linked to one another and otherwise only to the kernel is what
 //!   a domain whose services are hubs looks like, so only single items are read;
 //! - a names or tables link to a clustered item (a handler named like its service's module);
-//! - a module-mate that stays in a domain on evidence of its own (a reference or a tie): the
-//!   module is that domain's code (kellnr's sea-orm `Relation` beside its table's `Model`,
-//!   lldap's attribute-schema view helpers beside the one that validates attribute names);
 //! - no reference at all: it says nothing either way.
 //!
 //! Being referred to by a composition root holds nothing: the route table refers to every
 //! handler. Measured in docs/benchmarks.md (twelfth round).
-
-use std::collections::HashSet;
 
 use crate::cluster::{KernelReason, Suggestion};
 
@@ -81,27 +76,14 @@ pub fn kernel_only_references(built: &Built, s: &mut Suggestion) {
     // One pass decides: an item moves only when every item it is linked to is kernel
     // already, so moving it cannot complete another item's set of kernel links.
     let is_kernel = |u: u32| s.kernel[u as usize].is_some();
-    let candidate: Vec<bool> = (0..n)
-        .map(|v| {
+    let moving: Vec<(usize, usize)> = (0..n)
+        .filter(|&v| {
             s.kernel[v].is_none()
                 && !held[v]
                 && !neighbours[v].is_empty()
                 && neighbours[v].iter().all(|&u| is_kernel(u) && !facade(u))
                 && tied[v].iter().all(|&u| is_kernel(u))
         })
-        .collect();
-    // A module that keeps some of its code in a domain is that domain's: an item written
-    // beside that code is part of it, whatever it refers to (a sea-orm entity's `Relation`
-    // beside its table's `Model`; a view's helpers beside the one that calls the domain).
-    // Only a module whose every item with evidence (a reference or a tie) would move reads as
-    // plumbing; an item with no reference and no tie says nothing either way.
-    let domain_code: HashSet<&str> = (0..n)
-        .filter(|&v| s.kernel[v].is_none() && !candidate[v])
-        .filter(|&v| !neighbours[v].is_empty() || !tied[v].is_empty())
-        .map(|v| nodes[v].module.as_str())
-        .collect();
-    let moving: Vec<(usize, usize)> = (0..n)
-        .filter(|&v| candidate[v] && !domain_code.contains(nodes[v].module.as_str()))
         .map(|v| {
             let mut distinct = neighbours[v].clone();
             distinct.sort_unstable();
@@ -205,36 +187,6 @@ mod tests {
             s, before,
             "0 calls the rooms facade: it stays with its domain"
         );
-    }
-
-    #[test]
-    fn an_item_beside_its_modules_domain_code_stays_with_it() {
-        let modules = [
-            "app::users",  // 0: the entity's `Model`: refers to a domain's item (2)
-            "app::users",  // 1: the entity's `Relation`: refers to the config only
-            "app::orders", // 2: a domain's item
-            "app::config", // 3: infrastructure
-            "app::health", // 4: refers to the config only
-            "app::health", // 5: no reference at all
-        ];
-        let b = built(&modules, &[(0, 2), (1, 3), (4, 3)], &[]);
-        let mut s = suggestion(in_domains(&[0, 0, 0, 1, 2, 2]));
-        s.domain[3] = None;
-        s.kernel[3] = Some(KernelReason::InfrastructureName {
-            segment: "config".into(),
-        });
-        s.renumber();
-        kernel_only_references(&b, &mut s);
-        let kernel: Vec<usize> = (0..modules.len())
-            .filter(|&v| s.kernel[v].is_some())
-            .collect();
-        assert_eq!(
-            kernel,
-            vec![3, 4],
-            "1 is written beside 0, which refers to a domain: it stays; 4's only module-mate \
-             has no reference, which says nothing, so 4 goes"
-        );
-        assert_eq!(s.domain[1], s.domain[0]);
     }
 
     #[test]

@@ -165,13 +165,25 @@ mod tests {
     fn a_point_is_chosen_by_the_others_median_then_their_mean_then_their_minimum() {
         // Three projects; project 2 is held out, so each point is judged on projects 0 and 1.
         let by_median = [vec![50.0, 60.0, 99.0], vec![60.0, 70.0, 0.0]];
-        assert_eq!(choose(&by_median, 2), 1, "median 65 beats 55; the held-out 99 is not seen");
+        assert_eq!(
+            choose(&by_median, 2),
+            1,
+            "median 65 beats 55; the held-out 99 is not seen"
+        );
         // Four projects, three seen: the medians tie at 70, the means do not.
         let by_mean = [vec![10.0, 70.0, 71.0, 0.0], vec![69.0, 70.0, 90.0, 0.0]];
-        assert_eq!(choose(&by_mean, 3), 1, "median 70 both, mean 76.3 beats 50.3");
+        assert_eq!(
+            choose(&by_mean, 3),
+            1,
+            "median 70 both, mean 76.3 beats 50.3"
+        );
         // Medians and means tie; the higher minimum wins.
         let by_min = [vec![40.0, 70.0, 100.0, 0.0], vec![55.0, 70.0, 85.0, 0.0]];
-        assert_eq!(choose(&by_min, 3), 1, "median 70 and mean 70 both, minimum 55 beats 40");
+        assert_eq!(
+            choose(&by_min, 3),
+            1,
+            "median 70 and mean 70 both, minimum 55 beats 40"
+        );
         // A full tie keeps the grid order.
         let tied = [vec![55.0, 70.0, 85.0, 0.0], vec![55.0, 70.0, 85.0, 0.0]];
         assert_eq!(choose(&tied, 3), 0);

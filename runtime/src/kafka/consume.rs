@@ -702,7 +702,8 @@ mod tests {
     /// so the close cannot finish until the test lets it: dropping the runtime must return in
     /// the meantime, and the close then finishes. No clock decides: with the close on the
     /// runtime's blocking pool (as before), the runtime's drop waits for the close, which waits
-    /// for the test, and this test never returns.
+    /// for the test: the drop runs on a thread of its own, and the test fails when it has not
+    /// returned after the hang ceiling.
     #[test]
     fn a_runtime_does_not_wait_for_an_aborted_consumer_to_close() {
         let mock = MockCluster::new(1).unwrap();
@@ -756,7 +757,17 @@ mod tests {
         while consumer.upgrade().is_some() {
             std::thread::sleep(Duration::from_millis(1));
         }
-        drop(runtime);
+        // Dropped on a thread of its own so that a drop waiting for the close fails this test
+        // by name instead of hanging CI: a hang detector with the integration tests' ceiling
+        // (`common::within`), not a speed assertion; a healthy drop returns at once.
+        let (dropped, runtime_gone) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            drop(runtime);
+            let _ = dropped.send(());
+        });
+        runtime_gone
+            .recv_timeout(Duration::from_secs(300))
+            .expect("dropping the runtime waited for the consumer's close, which the test holds");
         assert_eq!(
             closed.try_recv(),
             Err(tokio::sync::oneshot::error::TryRecvError::Empty),
